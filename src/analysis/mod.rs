@@ -1,0 +1,6 @@
+//! Facts about a module that several transforms need: what the names mean, how control leaves
+//! a handler, where the suspension points are.
+
+pub mod flow;
+pub mod names;
+pub mod suspension;

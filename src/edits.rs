@@ -1,0 +1,238 @@
+//! The small vocabulary every transform uses to change code: insert statements before a
+//! statement or at the end of a suite, replace a statement, add an import. Inserted code
+//! follows the file's own indentation and line ending; no transform builds indentation by hand.
+
+use ruff_diagnostics::{Applicability, Edit, Fix};
+use ruff_python_ast::{Stmt, StmtImport};
+use ruff_python_codegen::Stylist;
+use ruff_python_ast::token::Tokens;
+use ruff_python_parser::Parsed;
+use ruff_python_trivia::leading_indentation;
+use ruff_source_file::LineRanges;
+use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
+
+use ruff_python_ast::ModModule;
+
+/// Code to insert, one entry per line: (nesting depth relative to the suite, text).
+#[derive(Clone, Debug, Default)]
+pub struct Snippet {
+    lines: Vec<(usize, String)>,
+}
+
+impl Snippet {
+    pub fn line(text: impl Into<String>) -> Self {
+        Snippet { lines: vec![(0, text.into())] }
+    }
+
+    /// Adds a line at the given depth below the suite's own indentation.
+    pub fn then(mut self, depth: usize, text: impl Into<String>) -> Self {
+        self.lines.push((depth, text.into()));
+        self
+    }
+
+    /// Appends another snippet, nested `depth` levels deeper.
+    pub fn nest(mut self, depth: usize, other: Snippet) -> Self {
+        self.lines.extend(other.lines.into_iter().map(|(d, text)| (d + depth, text)));
+        self
+    }
+
+    fn is_multiline(&self) -> bool {
+        self.lines.len() > 1
+    }
+}
+
+/// A statement list as it sits in the source, with the indentation its statements use.
+#[derive(Clone, Copy, Debug)]
+pub struct Suite<'a> {
+    pub stmts: &'a [Stmt],
+    /// Where the compound statement owning this suite starts (`except`, `if`, `try` …).
+    pub header: TextSize,
+}
+
+impl<'a> Suite<'a> {
+    pub fn new(header: TextSize, stmts: &'a [Stmt]) -> Self {
+        Suite { stmts, header }
+    }
+}
+
+/// Knows the file's style; turns snippets into edits.
+pub struct Editor<'a> {
+    source: &'a str,
+    stylist: Stylist<'a>,
+}
+
+impl<'a> Editor<'a> {
+    pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
+        Editor { source, stylist: Stylist::from_tokens(tokens, source) }
+    }
+
+    pub fn source(&self) -> &'a str {
+        self.source
+    }
+
+    pub fn text(&self, ranged: impl Ranged) -> &'a str {
+        &self.source[ranged.range()]
+    }
+
+    fn newline(&self) -> &'static str {
+        self.stylist.line_ending().as_str()
+    }
+
+    fn unit(&self) -> &str {
+        self.stylist.indentation().as_str()
+    }
+
+    fn line_indent(&self, offset: TextSize) -> &'a str {
+        let start = self.source.line_start(offset);
+        leading_indentation(&self.source[TextRange::new(start, self.source.line_end(offset))])
+    }
+
+    fn starts_line(&self, offset: TextSize) -> bool {
+        self.source.is_at_start_of_line(offset)
+            || self.source[TextRange::new(self.source.line_start(offset), offset)].trim().is_empty()
+    }
+
+    /// The indentation of the statements in `suite`; for a suite written on its header's line
+    /// (`except X: pass`) the indentation it gets once it is broken onto its own lines.
+    pub fn indent_of(&self, suite: Suite) -> String {
+        match suite.stmts.first() {
+            Some(first) if self.starts_line(first.start()) => self.line_indent(first.start()).to_string(),
+            _ => format!("{}{}", self.line_indent(suite.header), self.unit()),
+        }
+    }
+
+    /// The indentation one level below a statement's own.
+    pub fn indent_below(&self, stmt: &Stmt) -> String {
+        format!("{}{}", self.line_indent(stmt.start()), self.unit())
+    }
+
+    fn render(&self, snippet: &Snippet, indent: &str) -> String {
+        let mut out = String::new();
+        for (i, (depth, text)) in snippet.lines.iter().enumerate() {
+            if i > 0 {
+                out.push_str(self.newline());
+                out.push_str(indent);
+            }
+            for _ in 0..*depth {
+                out.push_str(self.unit());
+            }
+            out.push_str(text);
+        }
+        out
+    }
+
+    /// If `stmt` does not start its line (`except X: stmt`, `a; stmt`), the edit that moves it
+    /// onto a line of its own at `indent`.
+    fn break_before(&self, stmt: &Stmt, indent: &str) -> Option<Edit> {
+        if self.starts_line(stmt.start()) {
+            return None;
+        }
+        let before = &self.source[..stmt.start().to_usize()];
+        let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
+        let start = stmt.start() - TextSize::try_from(gap).ok()?;
+        Some(Edit::replacement(format!("{}{indent}", self.newline()), start, stmt.start()))
+    }
+
+    /// Inserts `snippet` as statements right before `stmt`, a member of `suite`.
+    pub fn insert_before(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
+        let indent = self.indent_of(suite);
+        let mut edits: Vec<Edit> = self.break_before(stmt, &indent).into_iter().collect();
+        let text = format!("{}{}{indent}", self.render(snippet, &indent), self.newline());
+        edits.push(Edit::insertion(text, stmt.start()));
+        edits
+    }
+
+    /// Appends `snippet` after the last statement of `suite` (after its trailing comment).
+    pub fn append(&self, suite: Suite, snippet: &Snippet) -> Vec<Edit> {
+        let (Some(first), Some(last)) = (suite.stmts.first(), suite.stmts.last()) else {
+            return Vec::new();
+        };
+        let indent = self.indent_of(suite);
+        let mut edits: Vec<Edit> = self.break_before(first, &indent).into_iter().collect();
+        let text = format!("{}{indent}{}", self.newline(), self.render(snippet, &indent));
+        edits.push(Edit::insertion(text, self.source.line_end(last.end())));
+        edits
+    }
+
+    /// Inserts `snippet` as statements right after `stmt` (and its trailing comment), at the
+    /// indentation of `suite`, the suite holding `stmt`.
+    pub fn insert_after(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Edit {
+        let indent = self.indent_of(suite);
+        let text = format!("{}{indent}{}", self.newline(), self.render(snippet, &indent));
+        Edit::insertion(text, self.source.line_end(stmt.end()))
+    }
+
+    /// Wraps `stmt` in `try:` … `handler`, preceded by `before`. Continuation lines of a
+    /// multi-line statement keep their place: inside brackets indentation does not matter.
+    pub fn wrap_in_try(&self, suite: Suite, stmt: &Stmt, before: &Snippet, handler: &Snippet) -> Vec<Edit> {
+        let indent = self.indent_of(suite);
+        let nl = self.newline();
+        let mut edits: Vec<Edit> = self.break_before(stmt, &indent).into_iter().collect();
+        let head = format!("{}{nl}{indent}try:{nl}{indent}{}", self.render(before, &indent), self.unit());
+        edits.push(Edit::insertion(head, stmt.start()));
+        edits.push(self.insert_after(suite, stmt, handler));
+        edits
+    }
+
+    /// Replaces `stmt`, a member of `suite`, with `snippet`.
+    pub fn replace(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
+        let indent = self.indent_of(suite);
+        let mut edits = Vec::new();
+        if snippet.is_multiline() {
+            edits.extend(self.break_before(stmt, &indent));
+        }
+        edits.push(Edit::range_replacement(self.render(snippet, &indent), stmt.range()));
+        edits
+    }
+
+    /// Inserts text right after an expression or header part, on the same line.
+    pub fn insert_at(&self, at: TextSize, text: impl Into<String>) -> Edit {
+        Edit::insertion(text.into(), at)
+    }
+
+    /// The edit that adds `import {module}` to the module: after the docstring and the
+    /// `__future__` imports, before the first other statement.
+    pub fn add_import(&self, parsed: &Parsed<ModModule>, module: &str) -> Edit {
+        let body = &parsed.syntax().body;
+        let anchor = body.iter().find(|stmt| !is_docstring_or_future(stmt, body));
+        let line = format!("import {module}");
+        match anchor {
+            Some(stmt) => {
+                let at = self.source.line_start(stmt.start());
+                Edit::insertion(format!("{line}{}", self.newline()), at)
+            }
+            None => {
+                let end = self.source.text_len();
+                let sep = if self.source.is_empty() || self.source.ends_with(['\n', '\r']) { "" } else { self.newline() };
+                Edit::insertion(format!("{sep}{line}{}", self.newline()), end)
+            }
+        }
+    }
+}
+
+fn is_docstring_or_future(stmt: &Stmt, body: &[Stmt]) -> bool {
+    let is_docstring = std::ptr::eq(stmt, &body[0]) && ruff_python_ast::helpers::is_docstring_stmt(stmt);
+    let is_future = matches!(stmt, Stmt::ImportFrom(import) if import.module.as_deref() == Some("__future__"));
+    is_docstring || is_future
+}
+
+/// Builds a [`Fix`] from edits gathered in any order, dropping exact duplicates (two exits that
+/// both break the same one-line suite ask for the same edit).
+pub fn fix_from(mut edits: Vec<Edit>, applicability: Applicability) -> Option<Fix> {
+    edits.sort_by_key(|edit| (edit.start(), edit.end()));
+    edits.dedup();
+    let mut edits = edits.into_iter();
+    let first = edits.next()?;
+    Some(Fix::applicable_edits(first, edits, applicability))
+}
+
+/// `import x` statements are bound under their first name unless aliased.
+pub fn import_binding(import: &StmtImport, module: &str) -> Option<String> {
+    import.names.iter().find_map(|alias| match &alias.asname {
+        Some(asname) if alias.name.as_str() == module => Some(asname.to_string()),
+        None if alias.name.as_str() == module || alias.name.as_str().starts_with(&format!("{module}.")) => {
+            Some(module.to_string())
+        }
+        _ => None,
+    })
+}

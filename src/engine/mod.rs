@@ -1,0 +1,169 @@
+//! The rewrite engine: for one source, run the transforms, apply non-overlapping fixes, repeat
+//! until nothing changes, and verify the result parses. For one file, add reading and
+//! (atomic) writing. It knows nothing about any particular leak.
+
+mod apply;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use ruff_diagnostics::Applicability;
+
+pub use apply::apply_fixes;
+pub use write::write_atomically;
+
+use crate::rules::Rule;
+use crate::settings::{Mode, Settings};
+use crate::source::{self, Position, SourceError, SourceText};
+use crate::transforms::{check_module, Finding};
+
+/// Passes beyond this are a bug in a transform (a fix that keeps re-firing).
+const MAX_PASSES: usize = 8;
+
+/// The outcome for one source text.
+#[derive(Debug)]
+pub struct Checked {
+    /// Findings in the original text.
+    pub findings: Vec<Finding>,
+    /// The text after applying every applicable fix (the original if none applied).
+    pub fixed: String,
+    /// How many fixes were applied.
+    pub applied: usize,
+    /// Findings left in the fixed text.
+    pub remaining: Vec<Finding>,
+}
+
+/// Why a file produced no result.
+#[derive(Debug)]
+pub enum FileError {
+    Read(std::io::Error),
+    Source(SourceError),
+    /// Applying fixes produced code that does not parse: a bug in a rule. Nothing is written.
+    BrokenFix { rules: Vec<Rule>, error: SourceError },
+    Write(anyhow::Error),
+}
+
+impl FileError {
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            FileError::Source(error) | FileError::BrokenFix { error, .. } => Some(error.position),
+            FileError::Read(_) | FileError::Write(_) => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            FileError::Read(error) => format!("cannot read file: {error}"),
+            FileError::Source(error) => error.message.clone(),
+            FileError::BrokenFix { rules, error } => {
+                let codes: Vec<&str> = rules.iter().map(|r| r.code()).collect();
+                format!(
+                    "internal error: fixes for {} produced code that does not parse ({} at {} of the fixed text); the file was left untouched — please report this",
+                    codes.join(", "),
+                    error.message,
+                    error.position
+                )
+            }
+            FileError::Write(error) => format!("cannot write file: {error:#}"),
+        }
+    }
+}
+
+/// Which fixes a run applies.
+pub fn fix_threshold(settings: &Settings) -> Applicability {
+    if settings.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    }
+}
+
+/// Checks a source text and, when `apply` is given, applies the fixes at or above that
+/// applicability, pass after pass, verifying that the result parses.
+pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability>) -> Result<Checked, FileError> {
+    let parsed = source::parse(text).map_err(FileError::Source)?;
+    let findings = check_module(&parsed, text, settings);
+    let Some(threshold) = apply else {
+        return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: 0 });
+    };
+    let mut current = text.to_string();
+    let mut current_findings = findings.clone();
+    let mut applied = 0;
+    for _ in 0..MAX_PASSES {
+        let outcome = apply_fixes(&current, &current_findings, threshold);
+        if outcome.applied == 0 {
+            break;
+        }
+        let parsed = source::parse(&outcome.text)
+            .map_err(|error| FileError::BrokenFix { rules: outcome.rules.clone(), error })?;
+        current_findings = check_module(&parsed, &outcome.text, settings);
+        applied += outcome.applied;
+        current = outcome.text;
+    }
+    Ok(Checked { findings, fixed: current, applied, remaining: current_findings })
+}
+
+/// The result of processing one file, kept whole so output can be printed in path order.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as the user should read it (relative to the working directory), or `-`.
+    pub display: String,
+    pub original: String,
+    pub outcome: Result<Checked, FileError>,
+    /// Whether the fixed text was written to disk.
+    pub written: bool,
+}
+
+impl FileReport {
+    pub fn changed(&self) -> bool {
+        matches!(&self.outcome, Ok(checked) if checked.fixed != self.original)
+    }
+}
+
+/// Reads, checks and (in `--write` mode) rewrites one file.
+pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport {
+    let display = display_path(path);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Read(error)), written: false },
+    };
+    let source = match SourceText::decode(&bytes) {
+        Ok(source) => source,
+        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false },
+    };
+    let apply = (mode != Mode::Check).then(|| fix_threshold(settings));
+    let mut outcome = check_source(&source.text, settings, apply);
+    let mut written = false;
+    if let Ok(checked) = &outcome {
+        if mode == Mode::Write && checked.fixed != source.text {
+            match write_atomically(path, &source.encode(&checked.fixed), &bytes) {
+                Ok(()) => written = true,
+                Err(error) => outcome = Err(FileError::Write(error)),
+            }
+        }
+    }
+    FileReport { display, original: source.text, outcome, written }
+}
+
+/// Checks text read from standard input.
+pub fn process_stdin(bytes: &[u8], settings: &Settings, mode: Mode) -> (FileReport, Option<SourceText>) {
+    let display = "-".to_string();
+    match SourceText::decode(bytes) {
+        Ok(source) => {
+            let apply = (mode != Mode::Check).then(|| fix_threshold(settings));
+            let outcome = check_source(&source.text, settings, apply);
+            (FileReport { display, original: source.text.clone(), outcome, written: false }, Some(source))
+        }
+        Err(error) => (FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false }, None),
+    }
+}
+
+/// Paths are shown relative to the working directory, so diffs apply with `git apply`.
+pub fn display_path(path: &Path) -> String {
+    let relative: PathBuf = match std::env::current_dir() {
+        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    };
+    let text = relative.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}

@@ -1,0 +1,25 @@
+//! Atomic writes: a temporary file in the same directory, the original's permissions, then a
+//! rename. A file that changed on disk since it was read is not overwritten.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+pub fn write_atomically(path: &Path, contents: &[u8], original: &[u8]) -> Result<()> {
+    let on_disk = std::fs::read(path).with_context(|| format!("re-reading {}", path.display()))?;
+    if on_disk != original {
+        bail!("the file changed on disk while cancelsafe was working on it; not overwritten");
+    }
+    let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".cancelsafe-")
+        .tempfile_in(directory)
+        .with_context(|| format!("creating a temporary file in {}", directory.display()))?;
+    temporary.write_all(contents)?;
+    temporary.as_file().sync_all()?;
+    std::fs::set_permissions(temporary.path(), permissions)?;
+    temporary.persist(path).map_err(|error| error.error).with_context(|| format!("replacing {}", path.display()))?;
+    Ok(())
+}

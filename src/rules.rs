@@ -1,0 +1,63 @@
+//! The rule table: one line per rule. Each rule's page lives in `transforms/<CODE>-<name>/README.md`
+//! and is compiled in, so `--explain` and the published docs print the same text.
+
+use std::fmt;
+
+macro_rules! rules {
+    ($($variant:ident => $code:literal, $name:literal, $dir:literal;)*) => {
+        /// A rule cancelsafe knows.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule { $($variant,)* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            pub const fn code(self) -> &'static str {
+                match self { $(Rule::$variant => $code,)* }
+            }
+
+            pub const fn name(self) -> &'static str {
+                match self { $(Rule::$variant => $name,)* }
+            }
+
+            /// The rule's page (Markdown), as `--explain` prints it.
+            pub const fn page(self) -> &'static str {
+                match self { $(Rule::$variant => include_str!(concat!("../transforms/", $dir, "/README.md")),)* }
+            }
+
+            /// The folder under `transforms/` holding the page and the cases.
+            pub const fn folder(self) -> &'static str {
+                match self { $(Rule::$variant => $dir,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    SwallowedCancellation => "CS101", "swallowed-cancellation", "CS101-swallowed-cancellation";
+    BroadExceptSwallowsCancellation => "CS102", "broad-except-swallows-cancellation", "CS102-broad-except-swallows-cancellation";
+    ForeignCancelSwallowsOwnCancel => "CS103", "foreign-cancel-swallows-own-cancel", "CS103-foreign-cancel-swallows-own-cancel";
+    CancelledTaskAwaitedBare => "CS104", "cancelled-task-awaited-bare", "CS104-cancelled-task-awaited-bare";
+}
+
+impl Rule {
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|rule| rule.code().eq_ignore_ascii_case(code))
+    }
+
+    /// The one-line summary: the first paragraph under "What it does".
+    pub fn summary(self) -> &'static str {
+        let page = self.page();
+        page.split("## What it does")
+            .nth(1)
+            .and_then(|rest| rest.trim_start().lines().next())
+            .unwrap_or("")
+            .trim()
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}

@@ -1,0 +1,106 @@
+//! One validated configuration, built from flags (and config files) before any work starts.
+
+use anyhow::{bail, Result};
+use ruff_python_ast::PythonVersion;
+
+use crate::rules::Rule;
+
+/// What the run does with the fixes it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Print findings and the diff of proposed fixes; write nothing.
+    Preview,
+    /// Print only the unified diff.
+    Diff,
+    /// Print findings only.
+    Check,
+    /// Apply fixes in place.
+    Write,
+}
+
+/// Everything a file's check needs; shared read-only by all workers.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub rules: Vec<Rule>,
+    pub target_version: PythonVersion,
+    pub cleanup_timeout: f64,
+    pub unsafe_fixes: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            rules: Rule::ALL.to_vec(),
+            target_version: PythonVersion::PY311,
+            cleanup_timeout: 5.0,
+            unsafe_fixes: false,
+        }
+    }
+}
+
+impl Settings {
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.rules.contains(&rule)
+    }
+}
+
+/// Resolves `--select` / `--ignore` lists of codes or prefixes (`CS1`, `CS101`, `ALL`).
+pub fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<Rule>> {
+    let matching = |selector: &str| -> Result<Vec<Rule>> {
+        let selector = selector.trim();
+        let rules: Vec<Rule> = if selector.eq_ignore_ascii_case("ALL") {
+            Rule::ALL.to_vec()
+        } else {
+            let upper = selector.to_ascii_uppercase();
+            Rule::ALL.iter().copied().filter(|rule| rule.code().starts_with(&upper)).collect()
+        };
+        if rules.is_empty() {
+            let known: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
+            bail!("unknown rule selector `{selector}` (known rules: {}; prefixes such as CS1 and ALL also work)", known.join(", "));
+        }
+        Ok(rules)
+    };
+    let mut rules = Vec::new();
+    if select.is_empty() {
+        rules.extend_from_slice(Rule::ALL);
+    }
+    for selector in select {
+        rules.extend(matching(selector)?);
+    }
+    for selector in ignore {
+        let ignored = matching(selector)?;
+        rules.retain(|rule| !ignored.contains(rule));
+    }
+    rules.sort();
+    rules.dedup();
+    Ok(rules)
+}
+
+/// Parses `py38` … `py314`.
+pub fn parse_target_version(text: &str) -> Result<PythonVersion> {
+    let minor = text
+        .strip_prefix("py3")
+        .and_then(|minor| minor.parse::<u8>().ok())
+        .filter(|minor| (8..=14).contains(minor));
+    match minor {
+        Some(minor) => Ok(PythonVersion { major: 3, minor }),
+        None => bail!("invalid target version `{text}`: expected one of py38, py39, py310, py311, py312, py313, py314"),
+    }
+}
+
+/// Reads the lowest version allowed by a `requires-python` specifier such as `>=3.9,<4`.
+pub fn target_from_requires_python(spec: &str) -> Option<PythonVersion> {
+    spec.split(',')
+        .map(str::trim)
+        .filter_map(|clause| {
+            let version = clause
+                .strip_prefix(">=")
+                .or_else(|| clause.strip_prefix("~="))
+                .or_else(|| clause.strip_prefix("=="))?;
+            let mut parts = version.trim().split('.');
+            let major: u8 = parts.next()?.trim().parse().ok()?;
+            let minor: u8 = parts.next()?.trim().trim_end_matches('*').parse().ok()?;
+            (major == 3).then_some(PythonVersion { major, minor: minor.clamp(8, 14) })
+        })
+        .min()
+}

@@ -1,0 +1,112 @@
+//! CS104 cancelled-task-awaited-bare: `t.cancel()` then `await t` with no handler for
+//! `CancelledError`: the awaiting task raises `CancelledError` although nobody cancelled it.
+//! The rule's page is `transforms/CS104-cancelled-task-awaited-bare/README.md`.
+
+use ruff_diagnostics::Applicability;
+use ruff_python_ast::visitor::{walk_expr, Visitor};
+use ruff_python_ast::{ExceptHandler, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::cs103_foreign_cancel_swallows_own_cancel::{suppressed_cancellation, CountSnapshot};
+use super::{Checker, Finding};
+use crate::analysis::names::Catches;
+use crate::analysis::suspension::awaited_tasks;
+use crate::edits::fix_from;
+use crate::rules::Rule;
+
+pub fn statement(checker: &mut Checker, stmt: &Stmt) {
+    let (value, is_bare) = match stmt {
+        Stmt::Expr(expr) => (expr.value.as_ref(), true),
+        Stmt::Assign(assign) => (assign.value.as_ref(), false),
+        Stmt::AnnAssign(assign) => match assign.value.as_deref() {
+            Some(value) => (value, false),
+            None => return,
+        },
+        _ => return,
+    };
+    let Expr::Await(await_expr) = value else { return };
+    let suite = checker.suite_of(stmt);
+    let earlier = suite.stmts.iter().take_while(|s| s.start() < stmt.start());
+    let cancelled: Vec<String> = earlier.flat_map(|s| cancelled_references(checker, s)).collect();
+    let Some(task) = awaited_tasks(&await_expr.value, &checker.names).find(|task| {
+        let text = checker.editor.text(reference_of(task));
+        cancelled.iter().any(|c| c == text)
+    }) else {
+        return;
+    };
+    if is_protected(checker, stmt) {
+        return;
+    }
+    let task_text = checker.editor.text(reference_of(task)).to_string();
+    let fix = CountSnapshot::new(checker).filter(|_| is_bare).and_then(|snapshot| {
+        let mut edits = snapshot.imports().to_vec();
+        edits.extend(checker.editor.wrap_in_try(suite, stmt, &snapshot.take(), &snapshot.handler()));
+        fix_from(edits, Applicability::Safe)
+    });
+    checker.report(Finding {
+        rule: Rule::CancelledTaskAwaitedBare,
+        message: format!(
+            "awaiting `{task_text}` right after cancelling it raises `CancelledError` here although this task was not cancelled"
+        ),
+        range: await_expr.range(),
+        fix,
+    });
+}
+
+/// `*tasks` → `tasks`.
+fn reference_of(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Starred(starred) => &starred.value,
+        other => other,
+    }
+}
+
+/// What a statement cancels: `t.cancel()` → `t` (also inside an `if`); `for t in tasks:
+/// t.cancel()` → `tasks`.
+fn cancelled_references(checker: &Checker, stmt: &Stmt) -> Vec<String> {
+    struct Cancels<'s> {
+        source: &'s str,
+        found: Vec<String>,
+    }
+    impl<'a> Visitor<'a> for Cancels<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                if let Expr::Attribute(attribute) = call.func.as_ref() {
+                    if attribute.attr.as_str() == "cancel" && call.arguments.is_empty() {
+                        self.found.push(self.source[attribute.value.range()].to_string());
+                    }
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let source = checker.source();
+    let mut cancels = Cancels { source, found: Vec::new() };
+    match stmt {
+        Stmt::Expr(_) | Stmt::If(_) => cancels.visit_stmt(stmt),
+        Stmt::For(for_stmt) => {
+            cancels.visit_body(&for_stmt.body);
+            let target = &source[for_stmt.target.range()];
+            if cancels.found.iter().any(|c| c == target) {
+                cancels.found.push(source[for_stmt.iter.range()].to_string());
+            }
+        }
+        _ => {}
+    }
+    cancels.found
+}
+
+/// Inside a `try` whose handlers catch cancellation, or a `suppress(CancelledError)`.
+fn is_protected(checker: &Checker, stmt: &Stmt) -> bool {
+    checker.ancestors().any(|ancestor| match ancestor {
+        Stmt::Try(try_stmt) => {
+            try_stmt.body.iter().any(|s| s.range().contains_range(stmt.range()))
+                && try_stmt
+                    .handlers
+                    .iter()
+                    .any(|ExceptHandler::ExceptHandler(h)| checker.names.catches(h.type_.as_deref()) != Catches::Nothing)
+        }
+        Stmt::With(with) => suppressed_cancellation(checker, with).is_some(),
+        _ => false,
+    })
+}

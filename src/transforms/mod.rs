@@ -1,0 +1,313 @@
+//! The transforms: one module per rule. A transform sees a parsed module through the
+//! [`Checker`] and reports [`Finding`]s with optional fixes; it knows nothing about files,
+//! output or the command line.
+
+pub mod cs101_swallowed_cancellation;
+pub mod cs102_broad_except_swallows_cancellation;
+pub mod cs103_foreign_cancel_swallows_own_cancel;
+pub mod cs104_cancelled_task_awaited_bare;
+mod reraise;
+
+use std::collections::HashSet;
+
+use ruff_diagnostics::Fix;
+use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt};
+use ruff_python_parser::Parsed;
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::analysis::flow::ExitFinder;
+use crate::analysis::names::AsyncioNames;
+use crate::edits::{Editor, Suite};
+use crate::rules::Rule;
+use crate::settings::Settings;
+
+/// A leak found in a module, with the fix the rule proposes (if any).
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: Rule,
+    pub message: String,
+    pub range: TextRange,
+    pub fix: Option<Fix>,
+}
+
+/// Runs every enabled rule over a parsed module.
+pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Settings) -> Vec<Finding> {
+    let names = AsyncioNames::of(parsed.syntax());
+    if !names.uses_asyncio() {
+        return Vec::new();
+    }
+    let mut checker = Checker::new(parsed, source, settings, names);
+    checker.visit_body(&parsed.syntax().body);
+    let mut findings = checker.findings;
+    findings.sort_by_key(|finding| (finding.range.start(), finding.rule));
+    findings
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Module,
+    Class,
+    SyncFunction,
+    AsyncFunction,
+    Lambda,
+}
+
+/// What a transform may ask about the module and the place it is looking at.
+pub struct Checker<'a> {
+    pub settings: &'a Settings,
+    pub parsed: &'a Parsed<ModModule>,
+    pub names: AsyncioNames,
+    pub editor: Editor<'a>,
+    always_raising: HashSet<String>,
+    identifiers: HashSet<&'a str>,
+    scopes: Vec<Scope>,
+    /// The statements enclosing the one being visited, outermost first.
+    parents: Vec<&'a Stmt>,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(parsed: &'a Parsed<ModModule>, source: &'a str, settings: &'a Settings, names: AsyncioNames) -> Self {
+        let module = parsed.syntax();
+        let always_raising = always_raising_functions(&module.body);
+        let mut identifiers = HashSet::new();
+        IdentifierCollector { source, identifiers: &mut identifiers }.visit_body(&module.body);
+        Checker {
+            settings,
+            parsed,
+            names,
+            editor: Editor::new(source, parsed.tokens()),
+            always_raising,
+            identifiers,
+            scopes: vec![Scope::Module],
+            parents: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn report(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    pub fn exit_finder(&self) -> ExitFinder<'_> {
+        ExitFinder { always_raising: &self.always_raising }
+    }
+
+    pub fn target_at_least(&self, version: PythonVersion) -> bool {
+        self.settings.target_version >= version
+    }
+
+    pub fn source(&self) -> &'a str {
+        self.editor.source()
+    }
+
+    /// A name not used anywhere in the module: `base`, else `base_1`, `base_2` …
+    pub fn fresh_name(&self, base: &str) -> String {
+        if !self.identifiers.contains(base) {
+            return base.to_string();
+        }
+        (1..).map(|n| format!("{base}_{n}")).find(|name| !self.identifiers.contains(name.as_str())).unwrap_or_default()
+    }
+
+    /// The enclosing statements of the statement being visited, innermost first, up to and
+    /// including the enclosing function.
+    pub fn ancestors(&self) -> impl Iterator<Item = &'a Stmt> + '_ {
+        let function = self.parents.iter().rposition(|s| matches!(s, Stmt::FunctionDef(_))).unwrap_or(0);
+        self.parents[function..].iter().rev().copied()
+    }
+
+    /// The suite holding `stmt`, a child of the innermost ancestor.
+    pub fn suite_of(&self, stmt: &Stmt) -> Suite<'a> {
+        let parent = self.parents.last().copied();
+        parent
+            .and_then(|parent| suite_containing(parent, stmt).map(|(suite, _)| suite))
+            .unwrap_or_else(|| Suite::new(TextSize::default(), &self.parsed.syntax().body))
+    }
+
+    /// Would any code run after `stmt` completes — later statements, a loop's next turn, a
+    /// `try`'s `else` — before its function returns? `ancestors` are `stmt`'s, innermost first.
+    pub fn code_runs_after(&self, stmt: &Stmt, ancestors: &[&Stmt]) -> bool {
+        let mut child_range = stmt.range();
+        for parent in ancestors {
+            if matches!(parent, Stmt::FunctionDef(_)) {
+                return suite_containing(parent, &child_range).is_some_and(|(suite, _)| follows(suite, child_range));
+            }
+            let Some((suite, role)) = suite_containing(parent, &child_range) else { return true };
+            if follows(suite, child_range) {
+                return true;
+            }
+            match role {
+                SuiteRole::LoopBody => return true,
+                SuiteRole::TryBodyWithElse => return true,
+                SuiteRole::Other => {}
+            }
+            child_range = parent.range();
+        }
+        false
+    }
+
+    fn in_async_function(&self) -> bool {
+        self.scopes.last() == Some(&Scope::AsyncFunction)
+    }
+
+    fn enabled(&self, rule: Rule) -> bool {
+        self.settings.enabled(rule)
+    }
+}
+
+/// Statements after `child` in `suite` that would run (a trailing `pass` does nothing).
+fn follows(suite: Suite, child: TextRange) -> bool {
+    suite.stmts.iter().any(|s| s.start() >= child.end() && !s.is_pass_stmt())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SuiteRole {
+    LoopBody,
+    TryBodyWithElse,
+    Other,
+}
+
+/// Which suite of the compound statement `parent` holds `child`.
+fn suite_containing<'a>(parent: &'a Stmt, child: &impl Ranged) -> Option<(Suite<'a>, SuiteRole)> {
+    let inside = |stmts: &[Stmt]| stmts.iter().any(|s| s.range().contains_range(child.range()));
+    let header = parent.start();
+    let candidates: Vec<(Suite<'a>, SuiteRole)> = match parent {
+        Stmt::FunctionDef(f) => vec![(Suite::new(header, &f.body), SuiteRole::Other)],
+        Stmt::ClassDef(c) => vec![(Suite::new(header, &c.body), SuiteRole::Other)],
+        Stmt::If(s) => std::iter::once((Suite::new(header, &s.body), SuiteRole::Other))
+            .chain(s.elif_else_clauses.iter().map(|c| (Suite::new(c.start(), &c.body), SuiteRole::Other)))
+            .collect(),
+        Stmt::For(s) => vec![(Suite::new(header, &s.body), SuiteRole::LoopBody), (Suite::new(header, &s.orelse), SuiteRole::Other)],
+        Stmt::While(s) => vec![(Suite::new(header, &s.body), SuiteRole::LoopBody), (Suite::new(header, &s.orelse), SuiteRole::Other)],
+        Stmt::With(s) => vec![(Suite::new(header, &s.body), SuiteRole::Other)],
+        Stmt::Try(s) => {
+            let body_role = if s.orelse.is_empty() { SuiteRole::Other } else { SuiteRole::TryBodyWithElse };
+            std::iter::once((Suite::new(header, &s.body), body_role))
+                .chain(s.handlers.iter().map(|ExceptHandler::ExceptHandler(h)| (Suite::new(h.start(), &h.body), SuiteRole::Other)))
+                .chain([(Suite::new(header, &s.orelse), SuiteRole::Other), (Suite::new(header, &s.finalbody), SuiteRole::Other)])
+                .collect()
+        }
+        Stmt::Match(s) => s.cases.iter().map(|c| (Suite::new(c.start(), &c.body), SuiteRole::Other)).collect(),
+        _ => Vec::new(),
+    };
+    candidates.into_iter().find(|(suite, _)| inside(suite.stmts))
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.in_async_function() {
+            match stmt {
+                Stmt::Try(try_stmt) => {
+                    if self.enabled(Rule::SwallowedCancellation) {
+                        cs101_swallowed_cancellation::try_statement(self, stmt, try_stmt);
+                    }
+                    if self.enabled(Rule::BroadExceptSwallowsCancellation) {
+                        cs102_broad_except_swallows_cancellation::try_statement(self, stmt, try_stmt);
+                    }
+                    if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
+                        cs103_foreign_cancel_swallows_own_cancel::try_statement(self, stmt, try_stmt);
+                    }
+                }
+                Stmt::With(with) => {
+                    if self.enabled(Rule::SwallowedCancellation) {
+                        cs101_swallowed_cancellation::suppress_block(self, stmt, with);
+                    }
+                    if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
+                        cs103_foreign_cancel_swallows_own_cancel::suppress_block(self, stmt, with);
+                    }
+                }
+                Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AnnAssign(_) => {
+                    if self.enabled(Rule::CancelledTaskAwaitedBare) {
+                        cs104_cancelled_task_awaited_bare::statement(self, stmt);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let scope = match stmt {
+            Stmt::FunctionDef(f) if f.is_async => Some(Scope::AsyncFunction),
+            Stmt::FunctionDef(_) => Some(Scope::SyncFunction),
+            Stmt::ClassDef(_) => Some(Scope::Class),
+            _ => None,
+        };
+        if let Some(scope) = scope {
+            self.scopes.push(scope);
+        }
+        self.parents.push(stmt);
+        walk_stmt(self, stmt);
+        self.parents.pop();
+        if scope.is_some() {
+            self.scopes.pop();
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Lambda(_) = expr {
+            self.scopes.push(Scope::Lambda);
+            walk_expr(self, expr);
+            self.scopes.pop();
+        } else {
+            walk_expr(self, expr);
+        }
+    }
+}
+
+/// Module-level functions and methods whose body can only end by raising
+/// (`def _reraise(e): raise e`): calling one ends a handler's path.
+fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
+    let none = HashSet::new();
+    let finder = ExitFinder { always_raising: &none };
+    let mut found = HashSet::new();
+    let mut consider = |stmt: &Stmt| {
+        if let Stmt::FunctionDef(function) = stmt {
+            if finder.always_raises(&function.body, function.start()) {
+                found.insert(function.name.to_string());
+            }
+        }
+    };
+    for stmt in body {
+        consider(stmt);
+        if let Stmt::ClassDef(class) = stmt {
+            class.body.iter().for_each(&mut consider);
+        }
+    }
+    found
+}
+
+struct IdentifierCollector<'a, 's> {
+    source: &'a str,
+    identifiers: &'s mut HashSet<&'a str>,
+}
+
+impl<'a> Visitor<'a> for IdentifierCollector<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                self.identifiers.insert(&self.source[f.name.range()]);
+                for parameter in f.parameters.iter() {
+                    self.identifiers.insert(&self.source[parameter.name().range()]);
+                }
+            }
+            Stmt::ClassDef(c) => {
+                self.identifiers.insert(&self.source[c.name.range()]);
+            }
+            Stmt::Try(t) => {
+                for ExceptHandler::ExceptHandler(h) in &t.handlers {
+                    if let Some(name) = &h.name {
+                        self.identifiers.insert(&self.source[name.range()]);
+                    }
+                }
+            }
+            _ => {}
+        }
+        walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Name(name) = expr {
+            self.identifiers.insert(&self.source[name.range()]);
+        }
+        walk_expr(self, expr);
+    }
+}

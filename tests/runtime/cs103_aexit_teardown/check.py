@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Runtime check for one cancelsafe scenario (see ../README.md).
+
+Usage: python3 check.py /path/to/subject.py
+Exit 0 when every guarantee holds; else one line on stderr and exit 1.
+Everything above the "scenario" marker is the same in every check.py.
+"""
+import asyncio
+import importlib.util
+import os
+import signal
+import sys
+import traceback
+
+sys.dont_write_bytecode = True  # leave no __pycache__ next to the subject
+
+NAME = os.path.basename(os.path.dirname(os.path.abspath(__file__)))
+BOUND = 2.0  # seconds any single wait may take
+
+
+def fail(reason):
+    # os._exit, not sys.exit: unwinding through asyncio.run would cancel and
+    # then wait for a zombie task forever.
+    sys.stderr.write(f"{NAME}: FAIL: {reason}\n")
+    sys.stderr.flush()
+    os._exit(1)
+
+
+def expect(cond, reason):
+    if not cond:
+        fail(reason)
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(f"cancelsafe_subject_{NAME}", path)
+    if spec is None or spec.loader is None:
+        fail(f"cannot load {path}")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+async def settle(what, pred, bound=BOUND):
+    """Wait, bounded, until pred() holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + bound
+    while not pred():
+        if loop.time() > deadline:
+            fail(f"{what}: not reached within {bound}s")
+        await asyncio.sleep(0.001)
+
+
+async def finish(task, what, bound=BOUND):
+    # asyncio.wait with a timeout bounds the wait without cancelling the task.
+    done, _ = await asyncio.wait({task}, timeout=bound)
+    if not done:
+        fail(f"{what}: still running {bound}s later (zombie task: cancellation swallowed?)")
+
+
+async def ends_cancelled(task, what, bound=BOUND):
+    await finish(task, what, bound)
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        fail(f"{what}: ended with {exc!r} instead of ending cancelled")
+    fail(f"{what}: returned {task.result()!r} instead of ending cancelled (cancellation swallowed)")
+
+
+async def ends_normally(task, what, bound=BOUND):
+    await finish(task, what, bound)
+    if task.cancelled():
+        fail(f"{what}: ended cancelled although nothing cancelled it")
+    exc = task.exception()
+    if exc is not None:
+        fail(f"{what}: raised {exc!r}, expected a normal return")
+    return task.result()
+
+
+async def ends_raising(task, exc_type, what, bound=BOUND):
+    await finish(task, what, bound)
+    if task.cancelled():
+        fail(f"{what}: ended cancelled, expected {exc_type.__name__}")
+    exc = task.exception()
+    if not isinstance(exc, exc_type):
+        got = f"{exc!r}" if exc is not None else f"a return of {task.result()!r}"
+        fail(f"{what}: expected {exc_type.__name__}, got {got}")
+    return exc
+
+
+async def _run(mod):
+    try:
+        await scenario(mod)
+    except BaseException as exc:  # a crash of the check itself is a failure too
+        traceback.print_exc()
+        fail(f"check crashed: {exc!r}")
+    # No task may outlive the scenario in a state that ignores cancellation.
+    me = asyncio.current_task()
+    rest = [t for t in asyncio.all_tasks() if t is not me]
+    for t in rest:
+        t.cancel()
+    if rest:
+        _, pending = await asyncio.wait(rest, timeout=BOUND)
+        if pending:
+            fail(f"{len(pending)} leftover task(s) ignored cancel at the end (zombie)")
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.stderr.write(f"usage: {sys.argv[0]} /path/to/subject.py\n")
+        sys.exit(2)
+    signal.signal(signal.SIGALRM, lambda *_: fail("20 s safety net hit: the check hung"))
+    signal.alarm(20)
+    mod = load(sys.argv[1])
+    asyncio.run(_run(mod))
+    print(f"{NAME}: ok")
+
+
+# ---------------------------------------------------------------- scenario ---
+class SlowJob:
+    """A child's work, injected by the check (so the tool never rewrites it):
+    runs until cancelled, then takes a moment to honour the cancel, so that a
+    cancel of the task awaiting the child lands during `await child`."""
+
+    def __init__(self, fail_with=None):
+        self.fail_with = fail_with
+        self.running = False
+        self.cleaning = False
+        self.finished_cleanup = False
+
+    async def __call__(self, *args):
+        self.running = True
+        if self.fail_with is not None:
+            await asyncio.sleep(0)
+            raise self.fail_with
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            self.cleaning = True
+            await asyncio.sleep(0.05)  # e.g. flushing; a second cancel cuts it short
+            self.finished_cleanup = True
+            raise
+
+
+N = 3
+REAPED = [f"reaped worker-{i}" for i in range(N)]
+
+
+async def scenario(mod):
+    # 1. The teardown is reached BECAUSE the owner task is cancelled.
+    #
+    # Why the naive guard `if asyncio.current_task().cancelling(): raise` is
+    # wrong here: __aexit__ runs while the owner is already being cancelled, so
+    # cancelling() is already 1 when the FIRST child's CancelledError arrives.
+    # The naive guard re-raises right there and the other children are never
+    # cancelled nor awaited (they outlive their owner).  The count-snapshot
+    # form compares with the count taken just before the `try` (also 1), sees
+    # no new cancel, swallows the child's CancelledError and goes on reaping.
+    mod.log.clear()
+    jobs = [SlowJob() for _ in range(N)]
+    seen = {}
+
+    async def owner():
+        pool = mod.WorkerPool(lambda i, jobs=jobs: jobs[i](), N)
+        seen["pool"] = pool
+        try:
+            async with pool:
+                await asyncio.sleep(3600)
+        finally:
+            # Snapshot at the instant the owner leaves the block.
+            seen["done"] = [c.done() for c in pool.children]
+            seen["cancelled"] = [c.done() and c.cancelled() for c in pool.children]
+            seen["awaited"] = [j.finished_cleanup for j in jobs]
+
+    task = asyncio.create_task(owner())
+    await settle("all workers running", lambda: all(j.running for j in jobs))
+    task.cancel()
+    await ends_cancelled(task, "owner cancelled inside `async with WorkerPool`")
+    expect(all(seen["done"]), f"teardown reached by a cancel left children running: done={seen['done']}")
+    expect(all(seen["cancelled"]), f"not every child ended cancelled: {seen['cancelled']}")
+    expect(all(seen["awaited"]), f"not every child was awaited to the end of its cancellation: {seen['awaited']}")
+    expect(mod.log == REAPED + ["pool closed"], f"teardown's own code did not run for every child: {mod.log}")
+
+    # 2. Normal exit of the block, nobody cancels: every child reaped, owner returns.
+    mod.log.clear()
+    jobs = [SlowJob() for _ in range(N)]
+
+    async def quiet_owner():
+        async with mod.WorkerPool(lambda i, jobs=jobs: jobs[i](), N) as pool:
+            await asyncio.sleep(0)
+        return [c.cancelled() for c in pool.children]
+
+    result = await ends_normally(asyncio.create_task(quiet_owner()), "owner leaving the block normally")
+    expect(result == [True] * N and mod.log == REAPED + ["pool closed"], f"normal teardown changed: {result} {mod.log}")
+
+    # 3. An error in the block: every child reaped, the error propagates.
+    mod.log.clear()
+    jobs = [SlowJob() for _ in range(N)]
+
+    async def failing_owner():
+        async with mod.WorkerPool(lambda i, jobs=jobs: jobs[i](), N):
+            await asyncio.sleep(0)
+            raise KeyError("boom")
+
+    await ends_raising(asyncio.create_task(failing_owner()), KeyError, "owner whose block raises")
+    expect(mod.log == REAPED + ["pool closed"], f"teardown on error changed: {mod.log}")
+
+    # 4. Block exits normally, then the owner is cancelled DURING the teardown
+    #    (e.g. by a shutdown): that cancel must not be swallowed.
+    mod.log.clear()
+    jobs = [SlowJob() for _ in range(N)]
+
+    async def owner_cancelled_in_teardown():
+        async with mod.WorkerPool(lambda i, jobs=jobs: jobs[i](), N):
+            await asyncio.sleep(0)
+        return "left the block"
+
+    task = asyncio.create_task(owner_cancelled_in_teardown())
+    await settle("teardown awaiting the first child", lambda: jobs[0].cleaning)
+    task.cancel()
+    await ends_cancelled(task, "owner cancelled while __aexit__ awaits a child")
+
+
+if __name__ == "__main__":
+    main()
