@@ -163,18 +163,19 @@ impl<'a> ExitWalk<'_, '_, 'a> {
         }
     }
 
-    /// `raise`, `raise e`, `raise err` (an alias), `raise e.with_traceback(tb)`.
+    /// `raise`, `raise e`, `raise err` (an alias), `raise e.with_traceback(tb)`,
+    /// `raise eg.exceptions[0]` (the cancellation inside an `except*` group).
     fn is_reraise(&self, exc: Option<&Expr>) -> bool {
-        let Some(exc) = exc else { return true };
-        let name = match exc {
-            Expr::Name(name) => Some(name),
-            Expr::Call(call) => match call.func.as_ref() {
-                Expr::Attribute(attribute) => attribute.value.as_name_expr(),
-                _ => None,
-            },
-            _ => None,
-        };
-        name.is_some_and(|name| self.exception_names.iter().any(|e| e == name.id.as_str()))
+        let Some(mut exc) = exc else { return true };
+        loop {
+            exc = match exc {
+                Expr::Name(name) => return self.exception_names.iter().any(|e| e == name.id.as_str()),
+                Expr::Call(call) => &call.func,
+                Expr::Attribute(attribute) => &attribute.value,
+                Expr::Subscript(subscript) => &subscript.value,
+                _ => return false,
+            };
+        }
     }
 
     fn calls_always_raising(&self, expr: &Expr) -> bool {

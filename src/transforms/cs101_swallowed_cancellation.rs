@@ -34,7 +34,13 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
             continue;
         }
         let fix = if catches == Catches::OnlyCancellation {
-            let edits = reraise::reraise_at_exits(checker, &exits, &ReRaise::Always);
+            let (mut edits, how) = if try_stmt.is_star {
+                let (group, bind) = reraise::bind_exception(checker, handler);
+                (bind, ReRaise::always(Some(&group)))
+            } else {
+                (Vec::new(), ReRaise::always(None))
+            };
+            edits.extend(reraise::reraise_at_exits(checker, &exits, &how));
             fix_from(edits, reraise::safety(checker, &exits, stmt))
         } else if try_stmt.is_star {
             // `except* (CancelledError, X) as eg` binds a group: no isinstance test fits it.
@@ -51,8 +57,9 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         checker.report(Finding {
             rule: Rule::SwallowedCancellation,
             message: format!(
-                "`except {caught}` {} without re-raising: the cancelled task carries on instead of ending cancelled",
-                reraise::describe(&exits)
+                "`except {caught}` {} without re-raising: {}",
+                reraise::describe(&exits),
+                reraise::consequence(&exits)
             ),
             range: reraise::handler_header_range(handler),
             fix,

@@ -11,8 +11,8 @@ use crate::edits::Snippet;
 
 /// How an exit re-raises.
 pub enum ReRaise {
-    /// A bare `raise`: the handler catches nothing but cancellation.
-    Always,
+    /// An unconditional re-raise (`raise`): the handler catches nothing but cancellation.
+    Always(String),
     /// `if <condition>: raise`: only when the caught exception is this task's cancellation.
     When(String),
 }
@@ -20,8 +20,19 @@ pub enum ReRaise {
 impl ReRaise {
     fn snippet(&self) -> Snippet {
         match self {
-            ReRaise::Always => Snippet::line("raise"),
+            ReRaise::Always(statement) => Snippet::line(statement.clone()),
             ReRaise::When(condition) => Snippet::line(format!("if {condition}:")).then(1, "raise"),
+        }
+    }
+}
+
+impl ReRaise {
+    /// The plain re-raise. Inside `except*` a bare `raise` would re-raise an exception *group*
+    /// and the task would end failed, not cancelled: raise the caught `CancelledError` itself.
+    pub fn always(group_name: Option<&str>) -> Self {
+        match group_name {
+            Some(name) => ReRaise::Always(format!("raise {name}.exceptions[0]")),
+            None => ReRaise::Always("raise".to_string()),
         }
     }
 }
@@ -38,7 +49,7 @@ pub fn reraise_at_exits(checker: &Checker, exits: &[HandlerExit], how: &ReRaise)
                 Some(last) if last.is_pass_stmt() => edits.extend(editor.replace(exit.suite, last, &raise)),
                 _ => edits.extend(editor.append(exit.suite, &raise)),
             },
-            (Some(stmt), ReRaise::Always) => {
+            (Some(stmt), ReRaise::Always(_)) => {
                 // The exit is replaced; a returned value with side effects is still evaluated.
                 let snippet = match stmt {
                     Stmt::Return(ret) => match ret.value.as_deref() {
@@ -95,6 +106,15 @@ pub fn describe(exits: &[HandlerExit]) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// What the leak does to the task, for the message.
+pub fn consequence(exits: &[HandlerExit]) -> &'static str {
+    if exits.iter().all(|exit| exit.kind == ExitKind::RaiseOther) {
+        "the task ends with a different exception instead of ending cancelled"
+    } else {
+        "the cancelled task carries on instead of ending cancelled"
     }
 }
 

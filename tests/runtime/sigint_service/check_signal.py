@@ -76,8 +76,11 @@ def main():
     proc.send_signal(signal.SIGINT)
     try:
         rc = proc.wait(timeout=EXIT_BOUND)
+        hung = False
     except subprocess.TimeoutExpired:
-        fail(f"hung: still running {EXIT_BOUND}s after SIGINT (killed it); last output {seen[-3:]}")
+        proc.kill()
+        rc = proc.wait()
+        hung = True
 
     # Drain the rest of stdout (the process is gone, EOF comes promptly).
     while True:
@@ -88,6 +91,9 @@ def main():
         if line is None:
             break
         seen.append(line)
+    after = seen[seen.index("ready") + 1:]
+    if hung:
+        fail(f"hung: still running {EXIT_BOUND}s after SIGINT (killed it); output after SIGINT: {after[:4]}")
 
     started = {m.group(1) for l in seen if (m := re.fullmatch(r"start (\d+)", l))}
     cleaned = {m.group(1) for l in seen if (m := re.fullmatch(r"cleanup (\d+)", l))}

@@ -63,16 +63,6 @@ async def send_metrics(client, batch: list) -> None:
         logger.warning("metrics dropped: %r", err)
 
 
-# `exc` is already a local of this function: the fix binds a fresh name.
-# Error
-async def execute(job, executors) -> None:
-    exc = executors.for_job(job)
-    try:
-        await exc.run(job)
-    except (asyncio.CancelledError, TimeoutError):
-        job.mark_failed()
-
-
 # A tuple without CancelledError.
 # OK
 async def probe_quietly(host: str, port: int) -> bool:

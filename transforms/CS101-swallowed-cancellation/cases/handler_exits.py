@@ -105,6 +105,17 @@ async def download(client, url: str, dest) -> int:
     return written
 
 
+# A tuple: the exception must be bound, but `exc` is already a name in this module, so
+# the fix binds a fresh one.
+# Error
+async def execute(job, executors) -> None:
+    exc = executors.for_job(job)
+    try:
+        await exc.run(job)
+    except (asyncio.CancelledError, TimeoutError):
+        job.mark_failed()
+
+
 # The handler's own code runs, then it re-raises.
 # OK
 async def drain_queue_reraising(queue: asyncio.Queue, sink) -> None:

@@ -28,17 +28,6 @@ async def deliver_all(webhooks, payload: dict, failed: list) -> None:
             failed.append(webhook)
 
 
-# `exc` is already a local (the loop variable): the fix binds a fresh name.
-# Error
-async def relay(upstream, downstream, errors: list) -> None:
-    for exc in upstream.drain_errors():
-        errors.append(exc)
-    try:
-        await downstream.send(await upstream.read())
-    except:
-        downstream.abort()
-
-
 # A bare `except:` that re-raises on every path.
 # OK
 async def notify_reraising(webhook, payload: dict) -> None:

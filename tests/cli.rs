@@ -1,0 +1,226 @@
+//! The command-line contract, exercised on the real binary with real files.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::io::Write;
+
+use common::{cancelsafe, code, compiles, run, text};
+
+const LEAKY: &str = "import asyncio\n\n\nasync def worker(log):\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        log.append('stopped')\n        return\n";
+const CLEAN: &str = "import asyncio\n\n\nasync def worker():\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        raise\n";
+
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+fn cmd(args: &[&str]) -> Command {
+    let mut command = cancelsafe();
+    command.args(args);
+    command
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[test]
+fn default_mode_prints_findings_and_diff_and_writes_nothing() {
+    let dir = project(&[("src/app.py", LEAKY.as_bytes())]);
+    let output = run(cmd(&["src"]), dir.path());
+    assert_eq!(code(&output), 1);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("src/app.py:7:5: CS101 [*]"), "{stdout}");
+    assert!(stdout.contains("--- a/src/app.py\n+++ b/src/app.py\n"), "{stdout}");
+    assert!(stdout.contains("-        return\n+        raise\n"), "{stdout}");
+    assert!(stdout.contains("Found 1 leak in 1 file (1 fixable with --write)."), "{stdout}");
+    assert_eq!(read(dir.path(), "src/app.py"), LEAKY);
+}
+
+#[test]
+fn check_exit_codes() {
+    let leaky = project(&[("a.py", LEAKY.as_bytes())]);
+    assert_eq!(code(&run(cmd(&["--check", "."]), leaky.path())), 1);
+    let clean = project(&[("a.py", CLEAN.as_bytes())]);
+    let output = run(cmd(&["--check", "."]), clean.path());
+    assert_eq!(code(&output), 0, "{}", text(&output.stdout));
+    assert!(text(&output.stdout).contains("No cancellation leaks found in 1 file."));
+    assert_eq!(code(&run(cmd(&["--check", "--select", "CS9"]), clean.path())), 2);
+    assert_eq!(code(&run(cmd(&["--check", "--target-version", "py27"]), clean.path())), 2);
+    assert_eq!(code(&run(cmd(&["--check", "missing_dir"]), clean.path())), 2);
+}
+
+#[test]
+fn diff_applied_with_git_apply_equals_write() {
+    let files: &[(&str, &[u8])] = &[("pkg/a.py", LEAKY.as_bytes()), ("pkg/b.py", CLEAN.as_bytes())];
+    let via_patch = project(files);
+    let via_write = project(files);
+
+    let diff = run(cmd(&["--diff", "pkg"]), via_patch.path());
+    assert_eq!(code(&diff), 1);
+    assert!(text(&diff.stderr).contains("Found 1 leak"), "summary goes to stderr: {}", text(&diff.stderr));
+    std::fs::write(via_patch.path().join("fix.patch"), &diff.stdout).unwrap();
+    let git = Command::new("git").args(["apply", "fix.patch"]).current_dir(via_patch.path()).status().unwrap();
+    assert!(git.success(), "git apply rejected:\n{}", text(&diff.stdout));
+
+    let write = run(cmd(&["--write", "pkg"]), via_write.path());
+    assert_eq!(code(&write), 0, "{}", text(&write.stdout));
+    for name in ["pkg/a.py", "pkg/b.py"] {
+        assert_eq!(read(via_patch.path(), name), read(via_write.path(), name), "{name}");
+    }
+    assert_ne!(read(via_write.path(), "pkg/a.py"), LEAKY);
+
+    // Idempotence: nothing left to fix, nothing changes.
+    let again = run(cmd(&["--diff", "pkg"]), via_write.path());
+    assert_eq!(code(&again), 0);
+    assert!(again.stdout.is_empty());
+}
+
+#[test]
+fn write_keeps_permissions_and_leaves_clean_files_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("a.py", LEAKY.as_bytes()), ("b.py", CLEAN.as_bytes())]);
+    std::fs::set_permissions(dir.path().join("a.py"), std::fs::Permissions::from_mode(0o751)).unwrap();
+    let before = std::fs::metadata(dir.path().join("b.py")).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let output = run(cmd(&["--write", "."]), dir.path());
+    assert_eq!(code(&output), 0);
+    assert!(text(&output.stdout).contains("(1 fixed, 0 need review)"), "{}", text(&output.stdout));
+    let mode = std::fs::metadata(dir.path().join("a.py")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o751);
+    assert_eq!(std::fs::metadata(dir.path().join("b.py")).unwrap().modified().unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "temporary files left behind: {leftovers:?}");
+}
+
+#[test]
+fn unsafe_fixes_need_the_flag() {
+    let retry = "import asyncio\n\n\nasync def poll(q):\n    while True:\n        try:\n            await q.get()\n        except asyncio.CancelledError:\n            continue\n";
+    let dir = project(&[("a.py", retry.as_bytes())]);
+    let output = run(cmd(&["--write", "a.py"]), dir.path());
+    assert_eq!(code(&output), 1, "unsafe fix not applied, leak remains");
+    assert!(text(&output.stdout).contains("rerun with --unsafe-fixes"), "{}", text(&output.stdout));
+    assert_eq!(read(dir.path(), "a.py"), retry);
+    let output = run(cmd(&["--write", "--unsafe-fixes", "a.py"]), dir.path());
+    assert_eq!(code(&output), 0);
+    assert!(read(dir.path(), "a.py").contains("            raise\n"));
+}
+
+#[test]
+fn crlf_and_tabs_are_kept() {
+    let crlf = LEAKY.replace('\n', "\r\n");
+    let tabs = "import asyncio\n\n\nasync def worker(conn):\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException:\n\t\tconn.close()\n";
+    let dir = project(&[("crlf.py", crlf.as_bytes()), ("tabs.py", tabs.as_bytes())]);
+    let diff = run(cmd(&["--diff", "."]), dir.path());
+    std::fs::write(dir.path().join("fix.patch"), &diff.stdout).unwrap();
+    let output = run(cmd(&["--write", "."]), dir.path());
+    assert_eq!(code(&output), 0, "{}", text(&output.stdout));
+
+    let fixed = read(dir.path(), "crlf.py");
+    assert!(fixed.contains("        raise\r\n"), "{fixed:?}");
+    assert!(!fixed.replace("\r\n", "").contains('\n'), "a bare LF was inserted: {fixed:?}");
+    let fixed = read(dir.path(), "tabs.py");
+    assert_eq!(fixed, "import asyncio\n\n\nasync def worker(conn):\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif isinstance(exc, asyncio.CancelledError):\n\t\t\traise\n");
+    for name in ["crlf.py", "tabs.py"] {
+        assert!(compiles(&dir.path().join(name)));
+    }
+    // The CRLF patch applies too.
+    let fresh = project(&[("crlf.py", crlf.as_bytes()), ("tabs.py", tabs.as_bytes())]);
+    std::fs::copy(dir.path().join("fix.patch"), fresh.path().join("fix.patch")).unwrap();
+    let git = Command::new("git").args(["apply", "fix.patch"]).current_dir(fresh.path()).status().unwrap();
+    assert!(git.success());
+    assert_eq!(read(fresh.path(), "crlf.py"), read(dir.path(), "crlf.py"));
+}
+
+#[test]
+fn bom_and_coding_line_are_kept() {
+    let source = format!("\u{feff}# -*- coding: utf-8 -*-\n{LEAKY}");
+    let dir = project(&[("a.py", source.as_bytes())]);
+    assert_eq!(code(&run(cmd(&["--write", "a.py"]), dir.path())), 0);
+    let bytes = std::fs::read(dir.path().join("a.py")).unwrap();
+    assert!(bytes.starts_with("\u{feff}# -*- coding: utf-8 -*-\n".as_bytes()));
+    assert!(text(&bytes).contains("        raise\n"));
+}
+
+#[test]
+fn parse_error_is_reported_and_other_files_still_processed() {
+    let broken = "import asyncio\n\nasync def f(:\n    pass\n";
+    let dir = project(&[("a_broken.py", broken.as_bytes()), ("b_leaky.py", LEAKY.as_bytes())]);
+    let output = run(cmd(&["--write", "."]), dir.path());
+    assert_eq!(code(&output), 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("error: a_broken.py:3:13: syntax error"), "{stderr}");
+    assert_eq!(read(dir.path(), "a_broken.py"), broken);
+    assert!(read(dir.path(), "b_leaky.py").contains("        raise\n"), "the good file was still fixed");
+}
+
+#[test]
+fn non_utf8_file_is_named_and_untouched() {
+    let mut bytes = b"import asyncio\n# caf".to_vec();
+    bytes.push(0xe9);
+    bytes.extend_from_slice(b"\n\n\nasync def f():\n    try:\n        await asyncio.sleep(1)\n    except asyncio.CancelledError:\n        pass\n");
+    let dir = project(&[("latin1.py", &bytes)]);
+    let output = run(cmd(&["--write", "latin1.py"]), dir.path());
+    assert_eq!(code(&output), 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("latin1.py:2:6: file is not valid UTF-8 (byte 0xe9)"), "{stderr}");
+    assert_eq!(std::fs::read(dir.path().join("latin1.py")).unwrap(), bytes);
+}
+
+#[test]
+fn stdin_mode_prints_the_fixed_source() {
+    let mut child = cancelsafe().arg("-").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(LEAKY.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), LEAKY.replace("        return\n", "        raise\n"));
+}
+
+#[test]
+fn gitignored_and_virtualenv_files_are_skipped_but_explicit_files_are_not() {
+    let dir = project(&[
+        (".gitignore", b"generated/\n"),
+        ("generated/a.py", LEAKY.as_bytes()),
+        ("env/pyvenv.cfg", b"home = /usr\n"),
+        ("env/lib/b.py", LEAKY.as_bytes()),
+        ("lib/site-packages/c.py", LEAKY.as_bytes()),
+        ("src/d.py", LEAKY.as_bytes()),
+    ]);
+    let output = run(cmd(&["--check", "."]), dir.path());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("src/d.py"), "{stdout}");
+    assert!(!stdout.contains("generated/") && !stdout.contains("env/") && !stdout.contains("site-packages"), "{stdout}");
+    let output = run(cmd(&["--check", "generated/a.py"]), dir.path());
+    assert!(text(&output.stdout).contains("generated/a.py:7:5"));
+}
+
+#[test]
+fn explain_and_list_rules_print_the_rule_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(cmd(&["--explain", "CS101"]), dir.path());
+    assert_eq!(code(&output), 0);
+    assert!(text(&output.stdout).starts_with("# CS101 swallowed-cancellation"));
+    let output = run(cmd(&["--list-rules"]), dir.path());
+    let listing = text(&output.stdout);
+    for code in ["CS101", "CS102", "CS103", "CS104"] {
+        assert!(listing.contains(code), "{listing}");
+    }
+    assert_eq!(code(&run(cmd(&["--explain", "CS999"]), dir.path())), 2);
+}
+
+#[test]
+fn output_is_in_path_order() {
+    let names = ["z.py", "a.py", "m/b.py", "m/a.py"];
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, LEAKY.as_bytes())).collect();
+    let dir = project(&files);
+    let output = run(cmd(&["--check", "."]), dir.path());
+    let order: Vec<String> = text(&output.stdout).lines().filter(|l| l.contains(": CS101")).map(|l| l.split(':').next().unwrap().to_string()).collect();
+    assert_eq!(order, ["a.py", "m/a.py", "m/b.py", "z.py"]);
+}

@@ -1,0 +1,96 @@
+//! Runtime guarantees: each scenario under tests/runtime/ is leaky code plus a Python check of
+//! design.md's guarantees. The check must FAIL on the original (the leak is real and the check
+//! can fail) and PASS on what the real binary writes; a second run must change nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{cancelsafe, code, run, text};
+
+struct Scenario {
+    dir: PathBuf,
+    /// The file the tool rewrites and the script that checks it.
+    subject: &'static str,
+    check: &'static str,
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let root = common::repo_path("tests/runtime");
+    let mut found: Vec<Scenario> = std::fs::read_dir(&root)
+        .expect("tests/runtime exists")
+        .map(|entry| entry.unwrap().path())
+        .filter(|dir| dir.is_dir())
+        .filter_map(|dir| {
+            if dir.join("subject.py").is_file() && dir.join("check.py").is_file() {
+                Some(Scenario { dir, subject: "subject.py", check: "check.py" })
+            } else if dir.join("service.py").is_file() && dir.join("check_signal.py").is_file() {
+                Some(Scenario { dir, subject: "service.py", check: "check_signal.py" })
+            } else {
+                None
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| a.dir.cmp(&b.dir));
+    found
+}
+
+fn python_check(scenario: &Scenario, subject: &Path) -> (bool, String) {
+    let output = Command::new("python3")
+        .arg("-B")
+        .arg(scenario.dir.join(scenario.check))
+        .arg(subject)
+        .output()
+        .expect("python3 not found");
+    (output.status.success(), format!("{}{}", text(&output.stdout), text(&output.stderr)))
+}
+
+/// Runs one scenario; returns a description of what went wrong, if anything.
+fn run_scenario(scenario: &Scenario) -> Result<(), String> {
+    let name = scenario.dir.file_name().unwrap().to_string_lossy().into_owned();
+    let work = tempfile::tempdir().unwrap();
+    let subject = work.path().join(scenario.subject);
+    std::fs::copy(scenario.dir.join(scenario.subject), &subject).unwrap();
+
+    let (passed, output) = python_check(scenario, &subject);
+    if passed {
+        return Err(format!("{name}: the check passes on the leaky original, so it proves nothing\n{output}"));
+    }
+
+    let extra: Vec<String> = std::fs::read_to_string(scenario.dir.join("args"))
+        .map(|args| args.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default();
+    let mut write = cancelsafe();
+    write.arg("--write").args(&extra).arg(scenario.subject);
+    let written = run(write, work.path());
+    if code(&written) != 0 {
+        return Err(format!("{name}: `cancelsafe --write {}` exited {}\n{}{}", extra.join(" "), code(&written), text(&written.stdout), text(&written.stderr)));
+    }
+    let fixed = std::fs::read_to_string(&subject).unwrap();
+
+    let (passed, output) = python_check(scenario, &subject);
+    if !passed {
+        return Err(format!("{name}: the rewritten code breaks a guarantee\n{output}\n--- rewritten:\n{fixed}"));
+    }
+
+    let mut again = cancelsafe();
+    again.arg("--write").args(&extra).arg(scenario.subject);
+    let again = run(again, work.path());
+    let after = std::fs::read_to_string(&subject).unwrap();
+    if code(&again) != 0 || after != fixed {
+        return Err(format!("{name}: a second run is not a no-op (exit {})\n{}", code(&again), text(&again.stdout)));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_fix_meets_the_runtime_guarantees() {
+    let scenarios = scenarios();
+    assert!(scenarios.len() >= 15, "expected at least fifteen runtime scenarios, found {}", scenarios.len());
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = scenarios.iter().map(|s| scope.spawn(move || run_scenario(s))).collect();
+        handles.into_iter().filter_map(|h| h.join().unwrap().err()).collect()
+    });
+    assert!(failures.is_empty(), "{} of {} scenarios failed:\n\n{}", failures.len(), scenarios.len(), failures.join("\n\n"));
+}

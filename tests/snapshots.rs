@@ -1,0 +1,105 @@
+//! Every case under `transforms/<rule>/cases/` gets a snapshot of the findings and the full
+//! diff the tool proposes (unsafe fixes included, so every fix is reviewed as a diff). The
+//! `# Error` / `# OK` comment before each function is checked too: an `# Error` function must
+//! have a finding, an `# OK` function none. A case may start with
+//! `# cancelsafe-case: --target-version pyXY`.
+
+use std::path::Path;
+
+use cancelsafe::engine::check_source;
+use cancelsafe::rules::Rule;
+use cancelsafe::settings::{parse_target_version, Settings};
+use cancelsafe::source::Locations;
+use ruff_diagnostics::Applicability;
+use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+use ruff_python_ast::Stmt;
+use ruff_text_size::{Ranged, TextRange};
+
+fn settings_for(path: &Path, text: &str) -> Settings {
+    let folder = path.parent().and_then(Path::parent).and_then(Path::file_name).unwrap().to_string_lossy();
+    let code = folder.split('-').next().unwrap();
+    let rule = Rule::from_code(code).unwrap_or_else(|| panic!("{folder}: folder does not start with a rule code"));
+    let mut settings = Settings { rules: vec![rule], unsafe_fixes: true, ..Settings::default() };
+    if let Some(args) = text.lines().next().and_then(|line| line.strip_prefix("# cancelsafe-case:")) {
+        let mut words = args.split_whitespace();
+        while let Some(word) = words.next() {
+            match word {
+                "--target-version" => settings.target_version = parse_target_version(words.next().unwrap()).unwrap(),
+                other => panic!("{}: unknown case argument {other}", path.display()),
+            }
+        }
+    }
+    settings
+}
+
+fn marked_functions(text: &str) -> Vec<(bool, String, TextRange)> {
+    struct Defs(Vec<(String, TextRange)>);
+    impl<'a> StatementVisitor<'a> for Defs {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::FunctionDef(f) = stmt {
+                self.0.push((f.name.to_string(), stmt.range()));
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let parsed = ruff_python_parser::parse_module(text).expect("case parses");
+    let mut defs = Defs(Vec::new());
+    defs.visit_body(&parsed.syntax().body);
+    let mut marked = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = match line.trim() {
+            "# Error" => Some(true),
+            "# OK" => Some(false),
+            _ => None,
+        };
+        offset += line.len();
+        if let Some(is_error) = marker {
+            let next = defs.0.iter().filter(|(_, r)| r.start().to_usize() >= offset).min_by_key(|(_, r)| r.start());
+            if let Some((name, range)) = next {
+                marked.push((is_error, name.clone(), *range));
+            }
+        }
+    }
+    marked
+}
+
+#[test]
+fn transform_cases() {
+    insta::glob!("../transforms", "*/cases/*.py", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let settings = settings_for(path, &text);
+        let checked = check_source(&text, &settings, Some(Applicability::Unsafe)).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message()));
+
+        let marked = marked_functions(&text);
+        assert!(!marked.is_empty() || !text.contains("# Error"), "{}: markers not matched to functions", path.display());
+        for (is_error, name, range) in marked {
+            let hits = checked.findings.iter().filter(|f| range.contains_range(f.range)).count();
+            if is_error {
+                assert!(hits > 0, "{}: `{name}` is marked # Error but has no finding", path.display());
+            } else {
+                assert!(hits == 0, "{}: `{name}` is marked # OK but has {hits} finding(s)", path.display());
+            }
+        }
+        assert!(ruff_python_parser::parse_module(&checked.fixed).is_ok(), "{}: fixed code does not parse", path.display());
+        let again = check_source(&checked.fixed, &settings, Some(Applicability::Unsafe)).unwrap();
+        assert_eq!(again.fixed, checked.fixed, "{}: a second run changes the fixed code", path.display());
+
+        let locations = Locations::new(&text);
+        let mut snapshot = String::from("## Findings\n");
+        for finding in &checked.findings {
+            let fix = match finding.fix.as_ref().map(|f| f.applicability()) {
+                Some(Applicability::Safe) => "safe fix",
+                Some(Applicability::Unsafe) => "unsafe fix",
+                _ => "no fix",
+            };
+            snapshot.push_str(&format!("{} {} ({fix}) {}\n", locations.position(finding.range.start()), finding.rule.code(), finding.message));
+        }
+        snapshot.push_str("\n## Diff (safe and unsafe fixes)\n");
+        let diff = similar::TextDiff::from_lines(&text, &checked.fixed);
+        snapshot.push_str(&diff.unified_diff().context_radius(3).header("original", "fixed").to_string());
+        insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(snapshot);
+        });
+    });
+}
