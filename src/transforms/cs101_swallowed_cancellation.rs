@@ -78,7 +78,10 @@ pub fn suppress_block(checker: &mut Checker, stmt: &Stmt, with: &StmtWith) {
     let fix = count_snapshot::rewrite_suppress(checker, stmt, with);
     checker.report(Finding {
         rule: Rule::SwallowedCancellation,
-        message: "`contextlib.suppress(CancelledError)` around an await swallows this task's own cancellation".to_string(),
+        message: format!(
+            "`contextlib.suppress(CancelledError)` around an await swallows this task's own cancellation{}",
+            count_snapshot::CountSnapshot::missing_note(checker)
+        ),
         range: suppressed.range(),
         fix,
     });

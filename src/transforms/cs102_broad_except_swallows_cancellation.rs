@@ -48,8 +48,9 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         checker.report(Finding {
             rule: Rule::BroadExceptSwallowsCancellation,
             message: format!(
-                "{clause} catches the task's cancellation and {} without re-raising it",
-                reraise::describe(&exits)
+                "{clause} catches the task's cancellation and {} without re-raising it{}",
+                reraise::describe(&exits),
+                if try_stmt.is_star { " (no fix: `except*` binds an exception group; split out `except* CancelledError`)" } else { "" }
             ),
             range: reraise::handler_header_range(handler),
             fix: fix.flatten(),

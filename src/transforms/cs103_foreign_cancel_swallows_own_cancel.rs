@@ -42,8 +42,9 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         checker.report(Finding {
             rule: Rule::ForeignCancelSwallowsOwnCancel,
             message: format!(
-                "handler around awaiting another task {} without checking whether this task was cancelled too",
-                reraise::describe(&exits)
+                "handler around awaiting another task {} without checking whether this task was cancelled too{}",
+                reraise::describe(&exits),
+                CountSnapshot::missing_note(checker)
             ),
             range: reraise::handler_header_range(handler),
             fix: fix.flatten(),
@@ -59,8 +60,10 @@ pub fn suppress_block(checker: &mut Checker, stmt: &Stmt, with: &StmtWith) {
     let fix = rewrite_suppress(checker, stmt, with);
     checker.report(Finding {
         rule: Rule::ForeignCancelSwallowsOwnCancel,
-        message: "`contextlib.suppress(CancelledError)` around awaiting another task also swallows this task's own cancellation"
-            .to_string(),
+        message: format!(
+            "`contextlib.suppress(CancelledError)` around awaiting another task also swallows this task's own cancellation{}",
+            CountSnapshot::missing_note(checker)
+        ),
         range: suppressed.range(),
         fix,
     });
@@ -119,6 +122,15 @@ impl CountSnapshot {
             cancelled_error,
             imports: import.into_iter().chain(import2).collect(),
         })
+    }
+
+    /// Why a finding that needs this form has no fix, for its message ("" when it can have one).
+    pub fn missing_note(checker: &Checker) -> &'static str {
+        if checker.target_at_least(PythonVersion::PY311) {
+            ""
+        } else {
+            " (no fix: `Task.cancelling()` needs --target-version py311 or later)"
+        }
     }
 
     /// `cancels_before = asyncio.current_task().cancelling()`

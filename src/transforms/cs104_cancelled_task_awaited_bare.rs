@@ -46,7 +46,8 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
     checker.report(Finding {
         rule: Rule::CancelledTaskAwaitedBare,
         message: format!(
-            "awaiting `{task_text}` right after cancelling it raises `CancelledError` here although this task was not cancelled"
+            "awaiting `{task_text}` right after cancelling it raises `CancelledError` here although this task was not cancelled{}",
+            if is_bare { CountSnapshot::missing_note(checker) } else { " (no fix: the awaited result is assigned)" }
         ),
         range: await_expr.range(),
         fix,
