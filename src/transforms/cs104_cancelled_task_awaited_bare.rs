@@ -41,7 +41,8 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
     let fix = CountSnapshot::new(checker).filter(|_| is_bare).and_then(|snapshot| {
         let mut edits = snapshot.imports().to_vec();
         edits.extend(checker.editor.wrap_in_try(suite, stmt, &snapshot.take(), &snapshot.handler()));
-        fix_from(edits, Applicability::Safe)
+        let applicability = if checker.in_test_function() { Applicability::Unsafe } else { Applicability::Safe };
+        fix_from(edits, applicability)
     });
     checker.report(Finding {
         rule: Rule::CancelledTaskAwaitedBare,

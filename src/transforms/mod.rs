@@ -147,6 +147,12 @@ impl<'a> Checker<'a> {
         false
     }
 
+    /// Inside a function named `test…`, at any depth (CPython nests `async def main()` in
+    /// `def test_…(self)`).
+    pub fn in_test_function(&self) -> bool {
+        self.parents.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str().starts_with("test")))
+    }
+
     fn in_async_function(&self) -> bool {
         self.scopes.last() == Some(&Scope::AsyncFunction)
     }

@@ -21,4 +21,7 @@ async def run_batch(jobs) -> None:
         log.append(f"batch rejected: {len(eg.exceptions)} bad job(s)")
     except* asyncio.CancelledError as exc:
         log.append("batch cancelled")
+        # Deviation from docs/fix-forms.md: a bare `raise` in `except*` re-raises
+        # a BaseExceptionGroup wrapping the CancelledError, so the task would end
+        # with that group instead of ending cancelled.  Re-raise the error itself.
         raise exc.exceptions[0]

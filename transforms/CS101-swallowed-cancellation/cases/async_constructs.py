@@ -56,7 +56,8 @@ class SessionPool:
 
 
 # `except*` around a TaskGroup. A bare `raise` here would re-raise an ExceptionGroup and
-# the task would end with an exception instead of cancelled; see the rule page.
+# the task would end with an exception instead of cancelled: the fix binds the group and
+# raises `exc.exceptions[0]`.
 # Error
 async def run_batch(jobs) -> None:
     try:
@@ -84,6 +85,18 @@ async def order_book_updates(feed):
             yield update
     finally:
         feed.unsubscribe()
+
+
+# `except*` that re-raises the CancelledError itself (not the group).
+# OK
+async def run_batch_reraising(jobs) -> None:
+    try:
+        async with asyncio.TaskGroup() as tg:
+            for job in jobs:
+                tg.create_task(job.run())
+    except* asyncio.CancelledError as eg:
+        logger.info("batch of %d cancelled", len(jobs))
+        raise eg.exceptions[0]
 
 
 # `except*` for errors other than cancellation.

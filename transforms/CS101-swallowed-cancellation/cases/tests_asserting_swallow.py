@@ -1,0 +1,25 @@
+"""Tests often swallow a cancellation on purpose: the fix is offered, but only as unsafe."""
+
+import asyncio
+import unittest
+
+
+class TimeoutTests(unittest.IsolatedAsyncioTestCase):
+    # A nested coroutine inside a test method; nothing follows the `try`, yet unsafe.
+    # Error
+    def test_cancel_is_absorbed(self):
+        async def main():
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                pass
+
+        asyncio.run(asyncio.wait_for(main(), 0.01))
+
+
+# Error
+async def test_worker_stops_quietly():
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        return
