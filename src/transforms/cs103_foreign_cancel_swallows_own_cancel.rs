@@ -4,7 +4,7 @@
 //! fix and CS104 share.
 //! The rule's page is `transforms/CS103-foreign-cancel-swallows-own-cancel/README.md`.
 
-use ruff_diagnostics::{Applicability, Edit, Fix};
+use ruff_diagnostics::{Edit, Fix};
 use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtTry, StmtWith};
 use ruff_text_size::{Ranged, TextSize};
 
@@ -92,9 +92,7 @@ pub fn rewrite_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> Opti
     edits.push(Edit::replacement("try".to_string(), with.start(), colon));
     edits.push(checker.editor.insert_after(suite, stmt, &snapshot.handler()));
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
-    let applicability =
-        if checker.code_runs_after(stmt, &ancestors) { Applicability::Unsafe } else { Applicability::Safe };
-    fix_from(edits, applicability)
+    fix_from(edits, checker.applicability(!checker.code_runs_after(stmt, &ancestors)))
 }
 
 /// The count-snapshot form: remember `current_task().cancelling()` before the `try`, and in

@@ -2,7 +2,6 @@
 //! `CancelledError`: the awaiting task raises `CancelledError` although nobody cancelled it.
 //! The rule's page is `transforms/CS104-cancelled-task-awaited-bare/README.md`.
 
-use ruff_diagnostics::Applicability;
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, Stmt};
 use ruff_text_size::Ranged;
@@ -41,8 +40,7 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
     let fix = CountSnapshot::new(checker).filter(|_| is_bare).and_then(|snapshot| {
         let mut edits = snapshot.imports().to_vec();
         edits.extend(checker.editor.wrap_in_try(suite, stmt, &snapshot.take(), &snapshot.handler()));
-        let applicability = if checker.in_test_function() { Applicability::Unsafe } else { Applicability::Safe };
-        fix_from(edits, applicability)
+        fix_from(edits, checker.applicability(true))
     });
     checker.report(Finding {
         rule: Rule::CancelledTaskAwaitedBare,

@@ -10,7 +10,7 @@ mod reraise;
 
 use std::collections::HashSet;
 
-use ruff_diagnostics::Fix;
+use ruff_diagnostics::{Applicability, Fix};
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt};
 use ruff_python_parser::Parsed;
@@ -147,9 +147,20 @@ impl<'a> Checker<'a> {
         false
     }
 
+    /// The applicability of a fix here: safe only if the rule judged it safe and the code is not
+    /// in a test. Tests often assert the swallowing on purpose, so a fix there is never applied
+    /// unasked.
+    pub fn applicability(&self, judged_safe: bool) -> Applicability {
+        if judged_safe && !self.in_test_function() {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        }
+    }
+
     /// Inside a function named `test…`, at any depth (CPython nests `async def main()` in
     /// `def test_…(self)`).
-    pub fn in_test_function(&self) -> bool {
+    fn in_test_function(&self) -> bool {
         self.parents.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str().starts_with("test")))
     }
 

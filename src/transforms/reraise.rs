@@ -24,9 +24,7 @@ impl ReRaise {
             ReRaise::When(condition) => Snippet::line(format!("if {condition}:")).then(1, "raise"),
         }
     }
-}
 
-impl ReRaise {
     /// The plain re-raise. Inside `except*` a bare `raise` would re-raise an exception *group*
     /// and the task would end failed, not cancelled: raise the caught `CancelledError` itself.
     pub fn always(group_name: Option<&str>) -> Self {
@@ -70,8 +68,7 @@ pub fn reraise_at_exits(checker: &Checker, exits: &[HandlerExit], how: &ReRaise)
 /// run after the handler; otherwise unsafe (see docs/fix-forms.md).
 pub fn safety(checker: &Checker, exits: &[HandlerExit], try_stmt: &Stmt) -> Applicability {
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
-    // Tests often assert the swallowing on purpose; a fix there is never applied unasked.
-    let unsafe_exit = checker.in_test_function() || exits.iter().any(|exit| match exit.kind {
+    let unsafe_exit = exits.iter().any(|exit| match exit.kind {
         ExitKind::Return => false,
         ExitKind::ReturnValue | ExitKind::Continue | ExitKind::RaiseOther => true,
         ExitKind::FallsOff => checker.code_runs_after(try_stmt, &ancestors),
@@ -80,11 +77,7 @@ pub fn safety(checker: &Checker, exits: &[HandlerExit], try_stmt: &Stmt) -> Appl
             None => true,
         },
     });
-    if unsafe_exit {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
-    }
+    checker.applicability(!unsafe_exit)
 }
 
 /// Words for the message: "returns", "falls through or continues the loop".
