@@ -2,7 +2,7 @@
 //! [`Settings`] before any work starts, then the run and its exit code.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -10,6 +10,7 @@ use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
 
 use crate::config;
+use crate::engine::helper_module::NewModule;
 use crate::engine::{self, fix_threshold, FileReport};
 use crate::present::diff;
 use crate::present::text::{self, Palette, Tally};
@@ -86,6 +87,11 @@ struct Args {
     #[arg(long, value_name = "SECONDS")]
     cleanup_timeout: Option<f64>,
 
+    /// Import CS201's task-tracking helper from this module (e.g. `myapp.tasks`) instead of
+    /// adding a copy to every module; `--write` creates the module if it does not exist.
+    #[arg(long, value_name = "MODULE")]
+    helper_module: Option<String>,
+
     /// How findings are printed.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -157,7 +163,7 @@ fn run() -> Result<u8> {
         bail!("--format {:?} is not available in this version; use --format text or --format concise", args.format);
     }
 
-    let settings = resolve_settings(&args)?;
+    let (settings, project_root) = resolve_settings(&args)?;
     let mode = if args.diff {
         Mode::Diff
     } else if args.check {
@@ -177,10 +183,13 @@ fn run() -> Result<u8> {
 
     let files = crate::discover::python_files(&args.paths)?;
     let reports: Vec<FileReport> = files.par_iter().map(|path| engine::process_file(path, &settings, mode)).collect();
-    present(&reports, &settings, mode, args.format, &mut stdout)
+    let new_module = needed_helper_module(&reports, &settings, &project_root);
+    present(&reports, new_module.as_ref(), &settings, mode, args.format, &mut stdout)
 }
 
-fn resolve_settings(args: &Args) -> Result<Settings> {
+/// The settings of the run, and the project root: the configuration file's folder, else the
+/// working directory.
+fn resolve_settings(args: &Args) -> Result<(Settings, PathBuf)> {
     let config = match (&args.config, args.no_config) {
         (Some(path), _) => config::read(path)?,
         (None, true) => config::Config::default(),
@@ -203,7 +212,22 @@ fn resolve_settings(args: &Args) -> Result<Settings> {
     if !(cleanup_timeout.is_finite() && cleanup_timeout > 0.0) {
         bail!("--cleanup-timeout must be a positive number of seconds, not {cleanup_timeout}");
     }
-    Ok(Settings { rules, target_version, cleanup_timeout, unsafe_fixes: args.unsafe_fixes || file.unsafe_fixes.unwrap_or(false) })
+    let helper_module = match args.helper_module.as_ref().or(file.helper_module.as_ref()) {
+        Some(module) => Some(settings::parse_helper_module(module)?),
+        None => None,
+    };
+    let settings = Settings {
+        rules,
+        target_version,
+        cleanup_timeout,
+        unsafe_fixes: args.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
+        helper_module,
+    };
+    let root = match config.path.as_deref().and_then(Path::parent) {
+        Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+        _ => std::env::current_dir().context("cannot read the working directory")?,
+    };
+    Ok((settings, root))
 }
 
 fn run_stdin(settings: &Settings, mode: Mode, format: Format, stdout: &mut impl Write) -> Result<u8> {
@@ -239,6 +263,15 @@ fn run_stdin(settings: &Settings, mode: Mode, format: Format, stdout: &mut impl 
     Ok(code)
 }
 
+/// The shared helper module that applied CS201 fixes import from, if it does not exist yet.
+fn needed_helper_module(reports: &[FileReport], settings: &Settings, root: &Path) -> Option<NewModule> {
+    let module = settings.helper_module.as_deref()?;
+    if !reports.iter().any(|report| report.applied(Rule::FireAndForgetTask)) {
+        return None;
+    }
+    engine::helper_module::missing(module, root, settings.target_version)
+}
+
 fn exit_for(findings: bool) -> u8 {
     if findings {
         EXIT_FINDINGS
@@ -252,7 +285,7 @@ fn findings_text(display: &str, text_: &str, findings: &[crate::transforms::Find
     text::finding_lines(display, text_, findings, threshold, palette)
 }
 
-fn present(reports: &[FileReport], settings: &Settings, mode: Mode, format: Format, stdout: &mut impl Write) -> Result<u8> {
+fn present(reports: &[FileReport], new_module: Option<&NewModule>, settings: &Settings, mode: Mode, format: Format, stdout: &mut impl Write) -> Result<u8> {
     let palette = Palette::new(std::io::stdout().is_terminal());
     let error_palette = Palette::new(std::io::stderr().is_terminal());
     let threshold = fix_threshold(settings);
@@ -278,6 +311,24 @@ fn present(reports: &[FileReport], settings: &Settings, mode: Mode, format: Form
                     write!(stdout, "{patch}")?;
                 }
             }
+        }
+    }
+    if let Some(module) = new_module {
+        let display = engine::display_path(&module.path);
+        match mode {
+            Mode::Write => match engine::create_new(&module.path, module.contents.as_bytes()) {
+                Ok(()) => writeln!(stdout, "Created the shared helper module {display} (CS201 fixes import from it).")?,
+                Err(error) => {
+                    writeln!(stderr, "{display}: cannot create the shared helper module: {error:#}")?;
+                    tally.errors += 1;
+                }
+            },
+            Mode::Diff | Mode::Preview => {
+                let patch = diff::new_file(&display, &module.contents, &palette);
+                diff_non_empty = true;
+                write!(stdout, "{patch}")?;
+            }
+            Mode::Check => {}
         }
     }
     let summary = match mode {

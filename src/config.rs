@@ -15,6 +15,7 @@ pub struct FileSettings {
     pub target_version: Option<String>,
     pub cleanup_timeout: Option<f64>,
     pub unsafe_fixes: Option<bool>,
+    pub helper_module: Option<String>,
 }
 
 /// A configuration found on disk: its settings and the `requires-python` next to them.
@@ -57,7 +58,7 @@ pub fn read(path: &Path) -> Result<Config> {
     };
     let settings: FileSettings = table.try_into().map_err(|error: toml::de::Error| {
         anyhow::anyhow!(
-            "{}: invalid [tool.cancelsafe] settings: {}; allowed keys: select, ignore, target-version, cleanup-timeout, unsafe-fixes",
+            "{}: invalid [tool.cancelsafe] settings: {}; allowed keys: select, ignore, target-version, cleanup-timeout, unsafe-fixes, helper-module",
             path.display(),
             error.message()
         )

@@ -36,6 +36,11 @@ impl Snippet {
         self
     }
 
+    /// The lines as (depth, text).
+    pub fn lines(&self) -> &[(usize, String)] {
+        &self.lines
+    }
+
     fn is_multiline(&self) -> bool {
         self.lines.len() > 1
     }
@@ -190,23 +195,38 @@ impl<'a> Editor<'a> {
         Edit::insertion(text.into(), at)
     }
 
-    /// The edit that adds `import {module}` to the module: after the docstring and the
-    /// `__future__` imports, before the first other statement.
+    /// The edit that adds `import {module}` to the module.
     pub fn add_import(&self, parsed: &Parsed<ModModule>, module: &str) -> Edit {
+        self.add_module_code(parsed, &Snippet::line(format!("import {module}")))
+    }
+
+    /// The edit that adds top-level code where imports go: after the docstring and the
+    /// `__future__` imports, before the first other statement.
+    pub fn add_module_code(&self, parsed: &Parsed<ModModule>, code: &Snippet) -> Edit {
         let body = &parsed.syntax().body;
         let anchor = body.iter().find(|stmt| !is_docstring_or_future(stmt, body));
-        let line = format!("import {module}");
+        let text = self.render(code, "");
         match anchor {
             Some(stmt) => {
                 let at = self.source.line_start(stmt.start());
-                Edit::insertion(format!("{line}{}", self.newline()), at)
+                Edit::insertion(format!("{text}{}", self.newline()), at)
             }
             None => {
                 let end = self.source.text_len();
                 let sep = if self.source.is_empty() || self.source.ends_with(['\n', '\r']) { "" } else { self.newline() };
-                Edit::insertion(format!("{sep}{line}{}", self.newline()), end)
+                Edit::insertion(format!("{sep}{text}{}", self.newline()), end)
             }
         }
+    }
+
+    /// The edit that adds top-level code on the lines right after `stmt`, a top-level statement.
+    pub fn add_module_code_after(&self, stmt: &Stmt, code: &Snippet) -> Edit {
+        Edit::insertion(format!("{}{}", self.newline(), self.render(code, "")), self.source.line_end(stmt.end()))
+    }
+
+    /// The file's preferred quote character for inserted string literals.
+    pub fn quote(&self) -> char {
+        self.stylist.quote().as_char()
     }
 }
 

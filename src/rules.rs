@@ -38,6 +38,8 @@ rules! {
     BroadExceptSwallowsCancellation => "CS102", "broad-except-swallows-cancellation", "CS102-broad-except-swallows-cancellation";
     ForeignCancelSwallowsOwnCancel => "CS103", "foreign-cancel-swallows-own-cancel", "CS103-foreign-cancel-swallows-own-cancel";
     CancelledTaskAwaitedBare => "CS104", "cancelled-task-awaited-bare", "CS104-cancelled-task-awaited-bare";
+    FireAndForgetTask => "CS201", "fire-and-forget-task", "CS201-fire-and-forget-task";
+    UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "CS301-unshielded-cleanup-await";
 }
 
 impl Rule {

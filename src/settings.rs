@@ -25,6 +25,9 @@ pub struct Settings {
     pub target_version: PythonVersion,
     pub cleanup_timeout: f64,
     pub unsafe_fixes: bool,
+    /// Where CS201's tracking helper is imported from (`pkg.tasks`); `None`: each module gets
+    /// its own copy.
+    pub helper_module: Option<String>,
 }
 
 impl Default for Settings {
@@ -34,6 +37,7 @@ impl Default for Settings {
             target_version: PythonVersion::PY311,
             cleanup_timeout: 5.0,
             unsafe_fixes: false,
+            helper_module: None,
         }
     }
 }
@@ -74,6 +78,19 @@ pub fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<Rule>> {
     rules.sort();
     rules.dedup();
     Ok(rules)
+}
+
+/// Checks a dotted module name such as `pkg.tasks`.
+pub fn parse_helper_module(text: &str) -> Result<String> {
+    let valid_part = |part: &str| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(|c| c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
+    };
+    if text.split('.').all(valid_part) {
+        Ok(text.to_string())
+    } else {
+        bail!("invalid helper module `{text}`: expected a dotted Python module name such as `myapp.tasks`")
+    }
 }
 
 /// Parses `py38` … `py314`.

@@ -3,6 +3,7 @@
 //! (atomic) writing. It knows nothing about any particular leak.
 
 mod apply;
+pub mod helper_module;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use ruff_diagnostics::Applicability;
 
 pub use apply::apply_fixes;
-pub use write::write_atomically;
+pub use write::{create_new, write_atomically};
 
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
@@ -29,6 +30,8 @@ pub struct Checked {
     pub fixed: String,
     /// How many fixes were applied.
     pub applied: usize,
+    /// The rules whose fixes were applied.
+    pub applied_rules: Vec<Rule>,
     /// Findings left in the fixed text.
     pub remaining: Vec<Finding>,
 }
@@ -84,11 +87,12 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
     let parsed = source::parse(text).map_err(FileError::Source)?;
     let findings = check_module(&parsed, text, settings);
     let Some(threshold) = apply else {
-        return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: 0 });
+        return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: 0, applied_rules: Vec::new() });
     };
     let mut current = text.to_string();
     let mut current_findings = findings.clone();
     let mut applied = 0;
+    let mut applied_rules = Vec::new();
     for _ in 0..MAX_PASSES {
         let outcome = apply_fixes(&current, &current_findings, threshold);
         if outcome.applied == 0 {
@@ -98,9 +102,10 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
             .map_err(|error| FileError::BrokenFix { rules: outcome.rules.clone(), error })?;
         current_findings = check_module(&parsed, &outcome.text, settings);
         applied += outcome.applied;
+        applied_rules.extend(outcome.rules.iter().copied().filter(|rule| !applied_rules.contains(rule)).collect::<Vec<_>>());
         current = outcome.text;
     }
-    Ok(Checked { findings, fixed: current, applied, remaining: current_findings })
+    Ok(Checked { findings, fixed: current, applied, applied_rules, remaining: current_findings })
 }
 
 /// The result of processing one file, kept whole so output can be printed in path order.
@@ -117,6 +122,10 @@ pub struct FileReport {
 impl FileReport {
     pub fn changed(&self) -> bool {
         matches!(&self.outcome, Ok(checked) if checked.fixed != self.original)
+    }
+
+    pub fn applied(&self, rule: Rule) -> bool {
+        matches!(&self.outcome, Ok(checked) if checked.applied_rules.contains(&rule))
     }
 }
 

@@ -23,3 +23,17 @@ pub fn write_atomically(path: &Path, contents: &[u8], original: &[u8]) -> Result
     temporary.persist(path).map_err(|error| error.error).with_context(|| format!("replacing {}", path.display()))?;
     Ok(())
 }
+
+/// Creates a file that must not exist yet (and its missing parent directories), atomically.
+pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
+    let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(directory).with_context(|| format!("creating {}", directory.display()))?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".cancelsafe-")
+        .tempfile_in(directory)
+        .with_context(|| format!("creating a temporary file in {}", directory.display()))?;
+    temporary.write_all(contents)?;
+    temporary.as_file().sync_all()?;
+    temporary.persist_noclobber(path).map_err(|error| error.error).with_context(|| format!("creating {}", path.display()))?;
+    Ok(())
+}

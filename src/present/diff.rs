@@ -5,11 +5,20 @@ use similar::TextDiff;
 use super::text::Palette;
 
 pub fn unified(path: &str, old: &str, new: &str, palette: &Palette) -> String {
+    render(&format!("a/{path}"), &format!("b/{path}"), old, new, palette)
+}
+
+/// The diff that creates a file, as `git apply` takes it.
+pub fn new_file(path: &str, contents: &str, palette: &Palette) -> String {
+    render("/dev/null", &format!("b/{path}"), "", contents, palette)
+}
+
+fn render(old_header: &str, new_header: &str, old: &str, new: &str, palette: &Palette) -> String {
     if old == new {
         return String::new();
     }
     let diff = TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
+    let text = diff.unified_diff().context_radius(3).header(old_header, new_header).to_string();
     if !palette.enabled() {
         return text;
     }

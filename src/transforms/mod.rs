@@ -6,6 +6,8 @@ pub mod cs101_swallowed_cancellation;
 pub mod cs102_broad_except_swallows_cancellation;
 pub mod cs103_foreign_cancel_swallows_own_cancel;
 pub mod cs104_cancelled_task_awaited_bare;
+pub mod cs201_fire_and_forget_task;
+pub mod cs301_unshielded_cleanup_await;
 mod reraise;
 
 use std::collections::HashSet;
@@ -164,6 +166,11 @@ impl<'a> Checker<'a> {
         self.parents.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str().starts_with("test")))
     }
 
+    /// Inside a function body (not at module or class level, not in a lambda).
+    fn in_function(&self) -> bool {
+        matches!(self.scopes.last(), Some(Scope::SyncFunction | Scope::AsyncFunction))
+    }
+
     fn in_async_function(&self) -> bool {
         self.scopes.last() == Some(&Scope::AsyncFunction)
     }
@@ -242,6 +249,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 _ => {}
             }
         }
+        if matches!(stmt, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AnnAssign(_)) && self.enabled(Rule::FireAndForgetTask) {
+            cs201_fire_and_forget_task::statement(self, stmt);
+        }
         let scope = match stmt {
             Stmt::FunctionDef(f) if f.is_async => Some(Scope::AsyncFunction),
             Stmt::FunctionDef(_) => Some(Scope::SyncFunction),
@@ -260,6 +270,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            if self.enabled(Rule::FireAndForgetTask) {
+                cs201_fire_and_forget_task::callback_registration(self, call);
+            }
+        }
         if let Expr::Lambda(_) = expr {
             self.scopes.push(Scope::Lambda);
             walk_expr(self, expr);

@@ -1,0 +1,1 @@
+//! CS301 (in progress)
