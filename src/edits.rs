@@ -167,16 +167,29 @@ impl<'a> Editor<'a> {
         Edit::insertion(text, self.source.line_end(stmt.end()))
     }
 
-    /// Wraps `stmt` in `try:` … `handler`, preceded by `before`. Continuation lines of a
-    /// multi-line statement keep their place: inside brackets indentation does not matter.
-    pub fn wrap_in_try(&self, suite: Suite, stmt: &Stmt, before: &Snippet, handler: &Snippet) -> Vec<Edit> {
+    /// Nests `stmt` in block headers, each one level deeper than the last (`try:`,
+    /// `async with …:`), preceded by `before` and followed by `after` at the suite's level (the
+    /// handler). The statement itself, its trailing comment and the continuation lines of a
+    /// multi-line statement keep their text: inside brackets indentation does not matter.
+    pub fn wrap(&self, suite: Suite, stmt: &Stmt, before: &Snippet, headers: &[String], after: &Snippet) -> Vec<Edit> {
         let indent = self.indent_of(suite);
         let nl = self.newline();
         let mut edits: Vec<Edit> = self.break_before(stmt, &indent).into_iter().collect();
-        let head = format!("{}{nl}{indent}try:{nl}{indent}{}", self.render(before, &indent), self.unit());
+        let mut head = String::new();
+        if !before.lines.is_empty() {
+            head.push_str(&format!("{}{nl}{indent}", self.render(before, &indent)));
+        }
+        for (depth, header) in headers.iter().enumerate() {
+            head.push_str(&format!("{header}{nl}{indent}{}", self.unit().repeat(depth + 1)));
+        }
         edits.push(Edit::insertion(head, stmt.start()));
-        edits.push(self.insert_after(suite, stmt, handler));
+        edits.push(self.insert_after(suite, stmt, after));
         edits
+    }
+
+    /// Wraps `stmt` in `try:` … `handler`, preceded by `before`.
+    pub fn wrap_in_try(&self, suite: Suite, stmt: &Stmt, before: &Snippet, handler: &Snippet) -> Vec<Edit> {
+        self.wrap(suite, stmt, before, &["try:".to_string()], handler)
     }
 
     /// Replaces `stmt`, a member of `suite`, with `snippet`.
@@ -237,11 +250,22 @@ fn is_docstring_or_future(stmt: &Stmt, body: &[Stmt]) -> bool {
 }
 
 /// Builds a [`Fix`] from edits gathered in any order, dropping exact duplicates (two exits that
-/// both break the same one-line suite ask for the same edit).
+/// both break the same one-line suite ask for the same edit). Insertions at the same point are
+/// joined in the order they were given (a closing `)` before the handler that follows it).
 pub fn fix_from(mut edits: Vec<Edit>, applicability: Applicability) -> Option<Fix> {
     edits.sort_by_key(|edit| (edit.start(), edit.end()));
     edits.dedup();
-    let mut edits = edits.into_iter();
+    let mut joined: Vec<Edit> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match joined.last_mut() {
+            Some(last) if last.range().is_empty() && edit.range().is_empty() && last.start() == edit.start() => {
+                let content = format!("{}{}", last.content().unwrap_or_default(), edit.content().unwrap_or_default());
+                *last = Edit::insertion(content, edit.start());
+            }
+            _ => joined.push(edit),
+        }
+    }
+    let mut edits = joined.into_iter();
     let first = edits.next()?;
     Some(Fix::applicable_edits(first, edits, applicability))
 }

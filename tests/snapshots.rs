@@ -1,8 +1,9 @@
 //! Every case under `transforms/<rule>/cases/` gets a snapshot of the findings and the full
 //! diff the tool proposes (unsafe fixes included, so every fix is reviewed as a diff). The
-//! `# Error` / `# OK` comment before each function is checked too: an `# Error` function must
-//! have a finding, an `# OK` function none. A case may start with
-//! `# cancelsafe-case: --target-version pyXY`.
+//! `# Error` / `# OK` comment before each function (or other statement: module-level code) is
+//! checked too: an `# Error` statement must have a finding, an `# OK` one none. A case may start
+//! with `# cancelsafe-case:` and flags (`--target-version pyXY`, `--cleanup-timeout N`,
+//! `--helper-module M`).
 
 use std::path::Path;
 
@@ -25,6 +26,8 @@ fn settings_for(path: &Path, text: &str) -> Settings {
         while let Some(word) = words.next() {
             match word {
                 "--target-version" => settings.target_version = parse_target_version(words.next().unwrap()).unwrap(),
+                "--cleanup-timeout" => settings.cleanup_timeout = words.next().unwrap().parse().unwrap(),
+                "--helper-module" => settings.helper_module = Some(words.next().unwrap().to_string()),
                 other => panic!("{}: unknown case argument {other}", path.display()),
             }
         }
@@ -33,18 +36,21 @@ fn settings_for(path: &Path, text: &str) -> Settings {
 }
 
 fn marked_functions(text: &str) -> Vec<(bool, String, TextRange)> {
-    struct Defs(Vec<(String, TextRange)>);
-    impl<'a> StatementVisitor<'a> for Defs {
+    struct Statements<'s>(&'s str, Vec<(String, TextRange)>);
+    impl<'a> StatementVisitor<'a> for Statements<'_> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if let Stmt::FunctionDef(f) = stmt {
-                self.0.push((f.name.to_string(), stmt.range()));
-            }
+            let name = match stmt {
+                Stmt::FunctionDef(f) => f.name.to_string(),
+                other => self.0[other.range()].lines().next().unwrap_or_default().to_string(),
+            };
+            self.1.push((name, stmt.range()));
             walk_stmt(self, stmt);
         }
     }
     let parsed = ruff_python_parser::parse_module(text).expect("case parses");
-    let mut defs = Defs(Vec::new());
+    let mut defs = Statements(text, Vec::new());
     defs.visit_body(&parsed.syntax().body);
+    let statements = defs.1;
     let mut marked = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -55,7 +61,7 @@ fn marked_functions(text: &str) -> Vec<(bool, String, TextRange)> {
         };
         offset += line.len();
         if let Some(is_error) = marker {
-            let next = defs.0.iter().filter(|(_, r)| r.start().to_usize() >= offset).min_by_key(|(_, r)| r.start());
+            let next = statements.iter().filter(|(_, r)| r.start().to_usize() >= offset).min_by_key(|(_, r)| r.start());
             if let Some((name, range)) = next {
                 marked.push((is_error, name.clone(), *range));
             }

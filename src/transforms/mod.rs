@@ -248,6 +248,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 _ => {}
             }
+            if self.enabled(Rule::UnshieldedCleanupAwait) {
+                cs301_unshielded_cleanup_await::statement(self, stmt);
+            }
         }
         if matches!(stmt, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AnnAssign(_)) && self.enabled(Rule::FireAndForgetTask) {
             cs201_fire_and_forget_task::statement(self, stmt);

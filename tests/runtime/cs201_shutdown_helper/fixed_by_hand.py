@@ -1,0 +1,51 @@
+"""Feed pumps and admin commands started as fire-and-forget tasks.
+
+CS201: `asyncio.create_task(pump(...))` and `loop.create_task(command())`
+are dropped.  Nothing refers to the pumps, so nothing can stop them on
+shutdown: they run until the loop is torn down, and their cleanup runs late
+or never.  The fix tracks them in a module-level set and adds a coroutine
+that cancels and awaits whatever is still running.
+"""
+import asyncio
+
+
+_background_tasks: set[asyncio.Task] = set()
+
+
+def _track_task(task):
+    """Keep a reference to `task` until it is done, so it cannot be garbage-collected mid-flight."""
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    return task
+
+
+async def _cancel_tracked_tasks():
+    """Cancel the tracked tasks still running and wait until they are done (call it on shutdown)."""
+    current = asyncio.current_task()
+    tasks = [task for task in _background_tasks if task is not current and not task.done()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+log: list[str] = []
+
+
+async def pump(feed: str, interval: float = 0.01) -> None:
+    log.append(f"start {feed}")
+    try:
+        while True:
+            await asyncio.sleep(interval)
+    finally:
+        log.append(f"cleanup {feed}")
+
+
+def start_pumps(feeds: list[str]) -> None:
+    for feed in feeds:
+        _track_task(asyncio.create_task(pump(feed), name=f"pump-{feed}"))
+
+
+def run_admin_command(command) -> None:
+    """Run `command()` in the background, so the admin endpoint answers at once."""
+    loop = asyncio.get_running_loop()
+    _track_task(loop.create_task(command()))

@@ -1,0 +1,40 @@
+"""Record pump that buffers records and flushes them to a sink in `finally`.
+
+CS301: `finally: await writer.flush()` -- a second cancel during the flush
+cuts it short and the buffered records are lost; a flush that hangs keeps
+the task from ever ending, even after it was cancelled.
+"""
+import asyncio
+
+
+class BufferedWriter:
+    def __init__(self, sink):
+        self.sink = sink
+        self.buffer = []
+
+    def write(self, record):
+        self.buffer.append(record)
+
+    async def flush(self):
+        if self.buffer:
+            batch, self.buffer = self.buffer, []
+            await self.sink.write_batch(batch)
+
+
+async def pump(source, sink):
+    """Copy records from `source` to `sink` until `source.get()` gives None; return the count."""
+    writer = BufferedWriter(sink)
+    count = 0
+    try:
+        while True:
+            record = await source.get()
+            if record is None:
+                return count
+            writer.write(record)
+            count += 1
+    finally:
+        try:
+            async with asyncio.timeout(0.5):
+                await asyncio.shield(writer.flush())
+        except TimeoutError:
+            pass
