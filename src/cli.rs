@@ -15,7 +15,7 @@ use crate::engine::{self, fix_threshold, FileReport};
 use crate::present::diff;
 use crate::present::text::{self, Palette, Tally};
 use crate::rules::Rule;
-use crate::settings::{self, Mode, Settings};
+use crate::settings::{self, Mode, PerFileIgnores, Settings};
 
 /// Exit codes: each means one thing.
 const EXIT_CLEAN: u8 = 0;
@@ -216,16 +216,25 @@ fn resolve_settings(args: &Args) -> Result<(Settings, PathBuf)> {
         Some(module) => Some(settings::parse_helper_module(module)?),
         None => None,
     };
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let root = match config.path.as_deref().and_then(Path::parent) {
+        Some(folder) if !folder.as_os_str().is_empty() => std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf()),
+        _ => cwd,
+    };
+    let per_file_ignores = match &file.per_file_ignores {
+        Some(patterns) => {
+            let origin = config.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+            PerFileIgnores::new(&root, patterns).with_context(|| origin)?
+        }
+        None => PerFileIgnores::default(),
+    };
     let settings = Settings {
         rules,
         target_version,
         cleanup_timeout,
         unsafe_fixes: args.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
         helper_module,
-    };
-    let root = match config.path.as_deref().and_then(Path::parent) {
-        Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
-        _ => std::env::current_dir().context("cannot read the working directory")?,
+        per_file_ignores,
     };
     Ok((settings, root))
 }

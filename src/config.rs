@@ -16,6 +16,8 @@ pub struct FileSettings {
     pub cleanup_timeout: Option<f64>,
     pub unsafe_fixes: Option<bool>,
     pub helper_module: Option<String>,
+    /// Glob (relative to the configuration file's folder) → rule codes or prefixes.
+    pub per_file_ignores: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// A configuration found on disk: its settings and the `requires-python` next to them.
@@ -58,7 +60,7 @@ pub fn read(path: &Path) -> Result<Config> {
     };
     let settings: FileSettings = table.try_into().map_err(|error: toml::de::Error| {
         anyhow::anyhow!(
-            "{}: invalid [tool.cancelsafe] settings: {}; allowed keys: select, ignore, target-version, cleanup-timeout, unsafe-fixes, helper-module",
+            "{}: invalid [tool.cancelsafe] settings: {}; allowed keys: select, ignore, target-version, cleanup-timeout, unsafe-fixes, helper-module, per-file-ignores",
             path.display(),
             error.message()
         )

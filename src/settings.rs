@@ -1,6 +1,11 @@
 //! One validated configuration, built from flags (and config files) before any work starts.
 
-use anyhow::{bail, Result};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use globset::{Glob, GlobMatcher};
 use ruff_python_ast::PythonVersion;
 
 use crate::rules::Rule;
@@ -28,6 +33,39 @@ pub struct Settings {
     /// Where CS201's tracking helper is imported from (`pkg.tasks`); `None`: each module gets
     /// its own copy.
     pub helper_module: Option<String>,
+    pub per_file_ignores: PerFileIgnores,
+}
+
+/// Rules switched off for some files (`per-file-ignores`), matched on the path relative to the
+/// project root or on the file name.
+#[derive(Clone, Debug, Default)]
+pub struct PerFileIgnores {
+    root: PathBuf,
+    entries: Vec<(GlobMatcher, Vec<Rule>)>,
+}
+
+impl PerFileIgnores {
+    pub fn new(root: &Path, patterns: &BTreeMap<String, Vec<String>>) -> Result<Self> {
+        let mut entries = Vec::new();
+        for (pattern, codes) in patterns {
+            let glob = Glob::new(pattern).with_context(|| format!("per-file-ignores: invalid glob `{pattern}`"))?;
+            let rules = select_rules(codes, &[]).with_context(|| format!("per-file-ignores: `{pattern}`"))?;
+            entries.push((glob.compile_matcher(), rules));
+        }
+        Ok(PerFileIgnores { root: root.to_path_buf(), entries })
+    }
+
+    /// The rules ignored for `path`.
+    pub fn ignored(&self, path: &Path) -> Vec<Rule> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
+        let name = path.file_name().map(Path::new);
+        self.entries
+            .iter()
+            .filter(|(glob, _)| glob.is_match(relative) || name.is_some_and(|name| glob.is_match(name)))
+            .flat_map(|(_, rules)| rules.iter().copied())
+            .collect()
+    }
 }
 
 impl Default for Settings {
@@ -38,6 +76,7 @@ impl Default for Settings {
             cleanup_timeout: 5.0,
             unsafe_fixes: false,
             helper_module: None,
+            per_file_ignores: PerFileIgnores::default(),
         }
     }
 }
@@ -45,6 +84,17 @@ impl Default for Settings {
 impl Settings {
     pub fn enabled(&self, rule: Rule) -> bool {
         self.rules.contains(&rule)
+    }
+
+    /// The settings for one file: `per-file-ignores` applied.
+    pub fn for_file(&self, path: &Path) -> Cow<'_, Settings> {
+        let ignored = self.per_file_ignores.ignored(path);
+        if ignored.iter().all(|rule| !self.rules.contains(rule)) {
+            return Cow::Borrowed(self);
+        }
+        let mut settings = self.clone();
+        settings.rules.retain(|rule| !ignored.contains(rule));
+        Cow::Owned(settings)
     }
 }
 

@@ -131,6 +131,7 @@ impl FileReport {
 
 /// Reads, checks and (in `--write` mode) rewrites one file.
 pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport {
+    let settings = &*settings.for_file(path);
     let display = display_path(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
