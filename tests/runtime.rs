@@ -94,3 +94,18 @@ fn every_fix_meets_the_runtime_guarantees() {
     });
     assert!(failures.is_empty(), "{} of {} scenarios failed:\n\n{}", failures.len(), scenarios.len(), failures.join("\n\n"));
 }
+
+/// The bounded-shield form of the seed guide catches `CancelledError` as well as the timeout.
+/// Its copy must fail guarantee (b): a cancel during a normal-path cleanup is swallowed. This
+/// keeps anyone from "simplifying" the fix back to it.
+#[test]
+fn the_seed_guides_bounded_shield_swallows_a_cancel() {
+    let scenario = Scenario {
+        dir: common::repo_path("tests/runtime/cs301_bounded_cleanup_py311"),
+        subject: "subject.py",
+        check: "check.py",
+    };
+    let (passed, output) = python_check(&scenario, &scenario.dir.join("seed_snippet.py"));
+    assert!(!passed, "the seed snippet passes the check:\n{output}");
+    assert!(output.contains("FAIL: (b)"), "the seed snippet should fail guarantee (b), not something else:\n{output}");
+}
