@@ -5,6 +5,7 @@
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ExprContext, PythonVersion, Stmt};
+use ruff_source_file::LineRanges;
 use ruff_text_size::Ranged;
 
 use super::{reraise, Checker, Finding};
@@ -215,7 +216,11 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
     let body = &checker.parsed.syntax().body;
     let edits = match last_leading_import(body) {
         Some(anchor) => {
-            let code = Snippet::line("").then(0, "").nest(0, helper);
+            // Two blank lines on both sides, counting those already after the imports.
+            let mut code = Snippet::line("").then(0, "").nest(0, helper);
+            for _ in blank_lines_after(checker.source(), anchor)..2 {
+                code = code.then(0, "");
+            }
             import.into_iter().chain([checker.editor.add_module_code_after(anchor, &code)]).collect()
         }
         // No import to follow: the helper goes where an import would, after the one it needs.
@@ -229,6 +234,12 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
         }
     };
     (names.track, edits)
+}
+
+/// How many blank lines follow `stmt`'s last line.
+fn blank_lines_after(source: &str, stmt: &Stmt) -> usize {
+    let rest = &source[source.line_end(stmt.end()).to_usize()..];
+    rest.lines().skip(1).take_while(|line| line.trim().is_empty()).count()
 }
 
 /// The last import of the module's leading block of imports (with `try: import x` /
