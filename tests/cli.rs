@@ -224,3 +224,80 @@ fn output_is_in_path_order() {
     let order: Vec<String> = text(&output.stdout).lines().filter(|l| l.contains(": CS101")).map(|l| l.split(':').next().unwrap().to_string()).collect();
     assert_eq!(order, ["a.py", "m/a.py", "m/b.py", "z.py"]);
 }
+
+const DROPS_A_TASK: &str = "import asyncio\n\n\nasync def handle(job):\n    asyncio.create_task(job())\n";
+
+#[test]
+fn shared_helper_module_is_created_by_write_and_shown_by_diff() {
+    let files: &[(&str, &[u8])] = &[("app/__init__.py", b""), ("app/svc.py", DROPS_A_TASK.as_bytes())];
+    let via_patch = project(files);
+    let via_write = project(files);
+    let args = ["--helper-module", "app.tasks"];
+
+    let diff = run(cmd(&[&["--diff", "app"][..], &args].concat()), via_patch.path());
+    assert_eq!(code(&diff), 1);
+    let patch = text(&diff.stdout);
+    assert!(patch.contains("--- /dev/null\n+++ b/app/tasks.py\n"), "the new module is part of the diff:\n{patch}");
+    std::fs::write(via_patch.path().join("fix.patch"), &diff.stdout).unwrap();
+    let git = Command::new("git").args(["apply", "fix.patch"]).current_dir(via_patch.path()).status().unwrap();
+    assert!(git.success(), "git apply rejected:\n{patch}");
+
+    let write = run(cmd(&[&["--write", "app"][..], &args].concat()), via_write.path());
+    assert_eq!(code(&write), 0, "{}", text(&write.stdout));
+    assert!(text(&write.stdout).contains("Created the shared helper module app/tasks.py"), "{}", text(&write.stdout));
+    for name in ["app/svc.py", "app/tasks.py"] {
+        assert_eq!(read(via_patch.path(), name), read(via_write.path(), name), "{name}");
+    }
+    assert!(read(via_write.path(), "app/svc.py").contains("from app.tasks import track_task\n"));
+
+    // The fixed module imports and uses the created helper: the task is held until done.
+    let script = "import asyncio, gc, app.svc, app.tasks\n\
+        async def main():\n\
+        \x20   done = asyncio.Event()\n\
+        \x20   async def job():\n\
+        \x20       await done.wait()\n\
+        \x20   await app.svc.handle(job)\n\
+        \x20   gc.collect()\n\
+        \x20   assert len(app.tasks.background_tasks) == 1, app.tasks.background_tasks\n\
+        \x20   await app.tasks.cancel_tracked_tasks()\n\
+        \x20   assert not app.tasks.background_tasks\n\
+        asyncio.run(main())\n";
+    let python = Command::new("python3").args(["-B", "-c", script]).current_dir(via_write.path()).output().unwrap();
+    assert!(python.status.success(), "{}", text(&python.stderr));
+
+    // A second run neither re-creates nor re-imports anything.
+    let again = run(cmd(&[&["--write", "app"][..], &args].concat()), via_write.path());
+    assert_eq!(code(&again), 0);
+    assert!(!text(&again.stdout).contains("Created"), "{}", text(&again.stdout));
+    assert_eq!(code(&run(cmd(&[&["--diff", "app"][..], &args].concat()), via_write.path())), 0);
+}
+
+#[test]
+fn per_file_ignores_and_helper_module_come_from_pyproject() {
+    let pyproject = "[tool.cancelsafe]\nper-file-ignores = { \"tests/**\" = [\"CS2\"] }\nhelper-module = \"app.tasks\"\n";
+    let dir = project(&[("pyproject.toml", pyproject.as_bytes()), ("app/a.py", DROPS_A_TASK.as_bytes()), ("tests/test_a.py", DROPS_A_TASK.as_bytes())]);
+    let output = Command::new(env!("CARGO_BIN_EXE_cancelsafe")).arg(".").current_dir(dir.path()).output().unwrap();
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("app/a.py:5:5: CS201"), "{stdout}");
+    assert!(!stdout.contains("tests/test_a.py:"), "tests/** ignores CS2 rules:\n{stdout}");
+    assert!(stdout.contains("+from app.tasks import track_task"), "{stdout}");
+
+    std::fs::write(dir.path().join("pyproject.toml"), "[tool.cancelsafe]\nper-file-ignores = { \"tests/**\" = [\"CS9\"] }\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_cancelsafe")).arg(".").current_dir(dir.path()).output().unwrap();
+    assert_eq!(code(&output), 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("pyproject.toml") && stderr.contains("per-file-ignores") && stderr.contains("CS9"), "{stderr}");
+}
+
+#[test]
+fn cleanup_timeout_sets_the_bound_of_the_shield_fix() {
+    let source = "import asyncio\n\n\nasync def run(conn):\n    try:\n        await conn.send()\n    finally:\n        await conn.close()\n";
+    let dir = project(&[("a.py", source.as_bytes())]);
+    let safe_only = run(cmd(&["--write", "--cleanup-timeout", "0.25", "a.py"]), dir.path());
+    assert_eq!(code(&safe_only), 1, "CS301's fix is unsafe: without --unsafe-fixes the finding remains");
+    assert_eq!(read(dir.path(), "a.py"), source);
+    let write = run(cmd(&["--write", "--unsafe-fixes", "--cleanup-timeout", "0.25", "a.py"]), dir.path());
+    assert_eq!(code(&write), 0, "{}", text(&write.stdout));
+    assert!(read(dir.path(), "a.py").contains("async with asyncio.timeout(0.25):"), "{}", read(dir.path(), "a.py"));
+    assert_eq!(code(&run(cmd(&["--cleanup-timeout", "0", "a.py"]), dir.path())), 2);
+}

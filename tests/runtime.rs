@@ -46,9 +46,17 @@ fn python_check(scenario: &Scenario, subject: &Path) -> (bool, String) {
     (output.status.success(), format!("{}{}", text(&output.stdout), text(&output.stderr)))
 }
 
-/// Runs one scenario; returns a description of what went wrong, if anything.
-fn run_scenario(scenario: &Scenario) -> Result<(), String> {
-    let name = scenario.dir.file_name().unwrap().to_string_lossy().into_owned();
+/// The flag sets to rewrite a scenario with: one per line of its `args` (one empty set if none).
+fn variants(scenario: &Scenario) -> Vec<Vec<String>> {
+    match std::fs::read_to_string(scenario.dir.join("args")) {
+        Ok(args) => args.lines().filter(|l| !l.trim().is_empty()).map(|l| l.split_whitespace().map(str::to_string).collect()).collect(),
+        Err(_) => vec![Vec::new()],
+    }
+}
+
+/// Runs one scenario with one set of flags; returns what went wrong, if anything.
+fn run_scenario(scenario: &Scenario, extra: &[String]) -> Result<(), String> {
+    let name = format!("{} [{}]", scenario.dir.file_name().unwrap().to_string_lossy(), extra.join(" "));
     let work = tempfile::tempdir().unwrap();
     let subject = work.path().join(scenario.subject);
     std::fs::copy(scenario.dir.join(scenario.subject), &subject).unwrap();
@@ -58,11 +66,8 @@ fn run_scenario(scenario: &Scenario) -> Result<(), String> {
         return Err(format!("{name}: the check passes on the leaky original, so it proves nothing\n{output}"));
     }
 
-    let extra: Vec<String> = std::fs::read_to_string(scenario.dir.join("args"))
-        .map(|args| args.split_whitespace().map(str::to_string).collect())
-        .unwrap_or_default();
     let mut write = cancelsafe();
-    write.arg("--write").args(&extra).arg(scenario.subject);
+    write.arg("--write").args(extra).arg(scenario.subject);
     let written = run(write, work.path());
     if code(&written) != 0 {
         return Err(format!("{name}: `cancelsafe --write {}` exited {}\n{}{}", extra.join(" "), code(&written), text(&written.stdout), text(&written.stderr)));
@@ -75,7 +80,7 @@ fn run_scenario(scenario: &Scenario) -> Result<(), String> {
     }
 
     let mut again = cancelsafe();
-    again.arg("--write").args(&extra).arg(scenario.subject);
+    again.arg("--write").args(extra).arg(scenario.subject);
     let again = run(again, work.path());
     let after = std::fs::read_to_string(&subject).unwrap();
     if code(&again) != 0 || after != fixed {
@@ -88,11 +93,12 @@ fn run_scenario(scenario: &Scenario) -> Result<(), String> {
 fn every_fix_meets_the_runtime_guarantees() {
     let scenarios = scenarios();
     assert!(scenarios.len() >= 15, "expected at least fifteen runtime scenarios, found {}", scenarios.len());
+    let runs: Vec<(&Scenario, Vec<String>)> = scenarios.iter().flat_map(|s| variants(s).into_iter().map(move |v| (s, v))).collect();
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = scenarios.iter().map(|s| scope.spawn(move || run_scenario(s))).collect();
+        let handles: Vec<_> = runs.iter().map(|(s, extra)| scope.spawn(move || run_scenario(s, extra))).collect();
         handles.into_iter().filter_map(|h| h.join().unwrap().err()).collect()
     });
-    assert!(failures.is_empty(), "{} of {} scenarios failed:\n\n{}", failures.len(), scenarios.len(), failures.join("\n\n"));
+    assert!(failures.is_empty(), "{} of {} runs failed:\n\n{}", failures.len(), runs.len(), failures.join("\n\n"));
 }
 
 /// The bounded-shield form of the seed guide catches `CancelledError` as well as the timeout.
@@ -101,7 +107,7 @@ fn every_fix_meets_the_runtime_guarantees() {
 #[test]
 fn the_seed_guides_bounded_shield_swallows_a_cancel() {
     let scenario = Scenario {
-        dir: common::repo_path("tests/runtime/cs301_bounded_cleanup_py311"),
+        dir: common::repo_path("tests/runtime/cs301_bounded_cleanup"),
         subject: "subject.py",
         check: "check.py",
     };

@@ -132,9 +132,11 @@ impl<'a> ExitWalk<'_, '_, 'a> {
                 self.loop_depth += 1;
                 self.suite(Suite::new(while_stmt.start(), &while_stmt.body));
                 self.loop_depth -= 1;
-                let orelse = self.suite(Suite::new(while_stmt.start(), &while_stmt.orelse));
+                // The `else` suite's exits are recorded; whether it falls through does not
+                // matter: a `while cond:` ends when its condition turns false anyway.
+                self.suite(Suite::new(while_stmt.start(), &while_stmt.orelse));
                 let forever = matches!(while_stmt.test.as_ref(), Expr::BooleanLiteral(b) if b.value);
-                if forever { contains_break(&while_stmt.body) } else { orelse || true }
+                !forever || contains_break(&while_stmt.body)
             }
             Stmt::With(with) => self.suite(Suite::new(with.start(), &with.body)),
             Stmt::Try(try_stmt) => {

@@ -220,40 +220,39 @@ fn suite_containing<'a>(parent: &'a Stmt, child: &impl Ranged) -> Option<(Suite<
 
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if self.in_async_function() {
-            match stmt {
-                Stmt::Try(try_stmt) => {
-                    if self.enabled(Rule::SwallowedCancellation) {
-                        cs101_swallowed_cancellation::try_statement(self, stmt, try_stmt);
-                    }
-                    if self.enabled(Rule::BroadExceptSwallowsCancellation) {
-                        cs102_broad_except_swallows_cancellation::try_statement(self, stmt, try_stmt);
-                    }
-                    if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
-                        cs103_foreign_cancel_swallows_own_cancel::try_statement(self, stmt, try_stmt);
-                    }
+        // One line per rule: which statements it looks at, and where.
+        let in_async = self.in_async_function();
+        let simple = matches!(stmt, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AnnAssign(_));
+        match stmt {
+            Stmt::Try(try_stmt) if in_async => {
+                if self.enabled(Rule::SwallowedCancellation) {
+                    cs101_swallowed_cancellation::try_statement(self, stmt, try_stmt);
                 }
-                Stmt::With(with) => {
-                    if self.enabled(Rule::SwallowedCancellation) {
-                        cs101_swallowed_cancellation::suppress_block(self, stmt, with);
-                    }
-                    if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
-                        cs103_foreign_cancel_swallows_own_cancel::suppress_block(self, stmt, with);
-                    }
+                if self.enabled(Rule::BroadExceptSwallowsCancellation) {
+                    cs102_broad_except_swallows_cancellation::try_statement(self, stmt, try_stmt);
                 }
-                Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AnnAssign(_) => {
-                    if self.enabled(Rule::CancelledTaskAwaitedBare) {
-                        cs104_cancelled_task_awaited_bare::statement(self, stmt);
-                    }
+                if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
+                    cs103_foreign_cancel_swallows_own_cancel::try_statement(self, stmt, try_stmt);
                 }
-                _ => {}
             }
-            if self.enabled(Rule::UnshieldedCleanupAwait) {
-                cs301_unshielded_cleanup_await::statement(self, stmt);
+            Stmt::With(with) if in_async => {
+                if self.enabled(Rule::SwallowedCancellation) {
+                    cs101_swallowed_cancellation::suppress_block(self, stmt, with);
+                }
+                if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
+                    cs103_foreign_cancel_swallows_own_cancel::suppress_block(self, stmt, with);
+                }
             }
+            _ => {}
         }
-        if matches!(stmt, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AnnAssign(_)) && self.enabled(Rule::FireAndForgetTask) {
+        if simple && in_async && self.enabled(Rule::CancelledTaskAwaitedBare) {
+            cs104_cancelled_task_awaited_bare::statement(self, stmt);
+        }
+        if simple && self.enabled(Rule::FireAndForgetTask) {
             cs201_fire_and_forget_task::statement(self, stmt);
+        }
+        if in_async && self.enabled(Rule::UnshieldedCleanupAwait) {
+            cs301_unshielded_cleanup_await::statement(self, stmt);
         }
         let scope = match stmt {
             Stmt::FunctionDef(f) if f.is_async => Some(Scope::AsyncFunction),

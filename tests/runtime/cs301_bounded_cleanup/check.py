@@ -13,8 +13,8 @@ from harness import *  # noqa: E402,F403 - fail, expect, settle, finish, ends_*,
 # ---------------------------------------------------------------- scenario ---
 # The four properties of design.md's "Bounded shielded cleanup", for
 # `finally: await writer.flush()`, fixed with `--cleanup-timeout 0.5`.
-# Shared by cs301_bounded_cleanup_py311 (asyncio.timeout form) and
-# cs301_bounded_cleanup_py38 (asyncio.wait_for form): keep them identical.
+# Run against both fix forms: `args` has one line per variant (asyncio.timeout
+# for py311, asyncio.wait_for for py38).
 # (b) runs right after (a): seed_snippet.py (the seed guide's suppress form)
 # passes (a) and must fail with a "(b)" message.
 
