@@ -161,10 +161,24 @@ impl<'a> Editor<'a> {
 
     /// Inserts `snippet` as statements right after `stmt` (and its trailing comment), at the
     /// indentation of `suite`, the suite holding `stmt`.
+    /// When `a(); b()` share a line, the snippet goes right after `a()` and `b()` moves to a
+    /// line of its own, so it stays outside whatever was wrapped around `a()`.
     pub fn insert_after(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Edit {
         let indent = self.indent_of(suite);
-        let text = format!("{}{indent}{}", self.newline(), self.render(snippet, &indent));
-        Edit::insertion(text, self.source.line_end(stmt.end()))
+        let nl = self.newline();
+        let text = format!("{nl}{indent}{}", self.render(snippet, &indent));
+        let line_end = self.source.line_end(stmt.end());
+        let rest = &self.source[TextRange::new(stmt.end(), line_end)];
+        let Some(after_semicolon) = rest.trim_start().strip_prefix(';') else {
+            return Edit::insertion(text, line_end);
+        };
+        let next = after_semicolon.trim_start();
+        let next_start = line_end - next.text_len();
+        if next.is_empty() || next.starts_with('#') {
+            Edit::range_replacement(text, TextRange::new(stmt.end(), next_start))
+        } else {
+            Edit::range_replacement(format!("{text}{nl}{indent}"), TextRange::new(stmt.end(), next_start))
+        }
     }
 
     /// Nests `stmt` in block headers, each one level deeper than the last (`try:`,
@@ -220,6 +234,12 @@ impl<'a> Editor<'a> {
         let anchor = body.iter().find(|stmt| !is_docstring_or_future(stmt, body));
         let text = self.render(code, "");
         match anchor {
+            // `from __future__ import x; import os`: the code goes between the two.
+            Some(stmt) if !self.starts_line(stmt.start()) => {
+                let before = &self.source[..stmt.start().to_usize()];
+                let gap = TextSize::try_from(before.len() - before.trim_end_matches([' ', '\t']).len()).unwrap_or_default();
+                Edit::replacement(format!("{nl}{text}{nl}", nl = self.newline()), stmt.start() - gap, stmt.start())
+            }
             Some(stmt) => {
                 let at = self.source.line_start(stmt.start());
                 Edit::insertion(format!("{text}{}", self.newline()), at)

@@ -134,7 +134,8 @@ pub fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<Rule>> {
 pub fn parse_helper_module(text: &str) -> Result<String> {
     let valid_part = |part: &str| {
         let mut chars = part.chars();
-        chars.next().is_some_and(|c| c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
+        let identifier = chars.next().is_some_and(|c| c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric());
+        identifier && !ruff_python_stdlib::keyword::is_keyword(part)
     };
     if text.split('.').all(valid_part) {
         Ok(text.to_string())

@@ -141,6 +141,15 @@ impl AsyncioNames {
     }
 }
 
+/// `TYPE_CHECKING` or `typing.TYPE_CHECKING`.
+fn is_type_checking(test: &Expr) -> bool {
+    match test {
+        Expr::Name(name) => name.id.as_str() == "TYPE_CHECKING",
+        Expr::Attribute(attribute) => attribute.attr.as_str() == "TYPE_CHECKING",
+        _ => false,
+    }
+}
+
 fn is_base_exception(expr: &Expr) -> bool {
     match expr {
         Expr::Name(name) => name.id.as_str() == "BaseException",
@@ -204,6 +213,12 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
                 self.depth += 1;
                 walk_stmt(self, stmt);
                 self.depth -= 1;
+            }
+            // Names imported only for type checkers are not bound at run time.
+            Stmt::If(if_stmt) if is_type_checking(&if_stmt.test) => {
+                for clause in &if_stmt.elif_else_clauses {
+                    self.visit_body(&clause.body);
+                }
             }
             _ => walk_stmt(self, stmt),
         }

@@ -9,7 +9,7 @@ use ruff_source_file::LineRanges;
 use ruff_text_size::Ranged;
 
 use super::{reraise, Checker, Finding};
-use crate::edits::{fix_from, Snippet};
+use crate::edits::{fix_from, import_binding, Snippet};
 use crate::rules::Rule;
 
 /// The names of the helper, local to a module or public in a shared helper module.
@@ -79,9 +79,11 @@ fn report(checker: &mut Checker, call: &ExprCall, dropped_as: &str) {
 /// How `call` spawns a task (`asyncio.create_task`, `loop.create_task`), if it does.
 fn spawn_kind(checker: &Checker, call: &ExprCall) -> Option<&'static str> {
     if let Some(member) = checker.names.asyncio_member(&call.func) {
+        // `ensure_future(fut)` of an existing future returns it: no new task is dropped.
+        let makes_a_task = || call.arguments.args.first().is_some_and(|arg| arg.is_call_expr() || arg.is_await_expr());
         return match member {
             "create_task" => Some("asyncio.create_task"),
-            "ensure_future" => Some("asyncio.ensure_future"),
+            "ensure_future" if makes_a_task() => Some("asyncio.ensure_future"),
             _ => None,
         };
     }
@@ -162,8 +164,14 @@ fn tracking_edits(checker: &Checker) -> Option<(String, Vec<Edit>)> {
 /// done callback: ours from an earlier run, or the module's own.
 fn existing_tracker(checker: &Checker) -> Option<String> {
     checker.parsed.syntax().body.iter().find_map(|stmt| {
+        // A sync function of the task alone: an `async def` would return a coroutine.
         let Stmt::FunctionDef(function) = stmt else { return None };
-        let parameter = function.parameters.iter_non_variadic_params().next()?.name().as_str();
+        let required: Vec<_> = function.parameters.iter_non_variadic_params().filter(|p| p.default.is_none()).collect();
+        let [parameter] = required.as_slice() else { return None };
+        if function.is_async {
+            return None;
+        }
+        let parameter = parameter.name().as_str();
         let calls_method = |method: &str, argument: &dyn Fn(&Expr) -> bool| {
             function.body.iter().any(|s| {
                 let Stmt::Expr(expr) = s else { return false };
@@ -214,7 +222,14 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
     let (asyncio, import) = reraise::asyncio_module(checker);
     let helper = helper_code(&names, &asyncio, checker.settings.target_version, checker.editor.quote());
     let body = &checker.parsed.syntax().body;
-    let edits = match last_leading_import(body) {
+    // After the imports, and never before the import that binds `asyncio` (the set's annotation
+    // is evaluated at import time).
+    let binds_asyncio = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, "asyncio").as_deref() == Some(asyncio.as_str())));
+    let anchor = match (last_leading_import(body), binds_asyncio) {
+        (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
+        (last, _) => last,
+    };
+    let edits = match anchor {
         Some(anchor) => {
             // Two blank lines on both sides, counting those already after the imports.
             let mut code = Snippet::line("").then(0, "").nest(0, helper);

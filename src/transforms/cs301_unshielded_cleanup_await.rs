@@ -128,12 +128,30 @@ fn is_cleanup_call(checker: &Checker, awaited: &Expr) -> bool {
     if checker.names.asyncio_member(&call.func) == Some("sleep") {
         return false;
     }
-    if awaited_tasks(awaited, &checker.names).next().is_some() {
+    if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
         return false;
     }
     let mut mentions = Mentions { checker, shielded: false };
     mentions.visit_expr(awaited);
     !mentions.shielded
+}
+
+/// `asyncio.gather(*tasks, return_exceptions=True)`, `asyncio.wait([t])`: teardown waiting for
+/// tasks that exist already (often just cancelled), not a cleanup of its own.
+fn waits_for_existing_tasks(checker: &Checker, call: &ruff_python_ast::ExprCall) -> bool {
+    fn existing(expr: &Expr) -> bool {
+        match expr {
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => true,
+            Expr::Starred(starred) => existing(&starred.value),
+            Expr::List(list) => list.elts.iter().all(existing),
+            Expr::Set(set) => set.elts.iter().all(existing),
+            Expr::Tuple(tuple) => tuple.elts.iter().all(existing),
+            _ => false,
+        }
+    }
+    matches!(checker.names.asyncio_member(&call.func), Some("gather" | "wait" | "wait_for"))
+        && !call.arguments.args.is_empty()
+        && call.arguments.args.iter().take(if checker.names.asyncio_member(&call.func) == Some("gather") { usize::MAX } else { 1 }).all(existing)
 }
 
 /// Is the statement being visited cleanup code: in a `finally:` or a handler catching the
