@@ -88,6 +88,11 @@ fn transform_cases() {
             }
         }
         assert!(ruff_python_parser::parse_module(&checked.fixed).is_ok(), "{}: fixed code does not parse", path.display());
+        // Snapshots normalise line endings, so CRLF is checked here: inserted lines follow the file.
+        if text.contains("\r\n") {
+            let bare_lf = checked.fixed.split('\n').filter(|line| !line.ends_with('\r')).count() - 1;
+            assert_eq!(bare_lf, 0, "{}: the fix inserted LF line endings into a CRLF file", path.display());
+        }
         let again = check_source(&checked.fixed, &settings, Some(Applicability::Unsafe)).unwrap();
         assert_eq!(again.fixed, checked.fixed, "{}: a second run changes the fixed code", path.display());
 
