@@ -21,25 +21,27 @@ struct HelperNames {
 
 /// An expression statement or an assignment whose value is a spawn.
 pub fn statement(checker: &mut Checker, stmt: &Stmt) {
-    let (value, dropped_as) = match stmt {
-        Stmt::Expr(expr) => (expr.value.as_ref(), "its result is dropped"),
+    let (value, target) = match stmt {
+        Stmt::Expr(expr) => (expr.value.as_ref(), None),
         Stmt::Assign(assign) => match assign.targets.as_slice() {
-            [Expr::Name(name)] if checker.in_function() && !is_read(checker, &name.id) => {
-                (assign.value.as_ref(), "it is assigned to a name that is never read")
-            }
+            [Expr::Name(name)] => (assign.value.as_ref(), Some(name)),
             _ => return,
         },
         Stmt::AnnAssign(assign) => match (assign.target.as_ref(), assign.value.as_deref()) {
-            (Expr::Name(name), Some(value)) if checker.in_function() && !is_read(checker, &name.id) => {
-                (value, "it is assigned to a name that is never read")
-            }
+            (Expr::Name(name), Some(value)) => (value, Some(name)),
             _ => return,
         },
         _ => return,
     };
-    if let Expr::Call(call) = value {
-        report(checker, call, dropped_as);
-    }
+    let Expr::Call(call) = value else { return };
+    let Some(spawn) = spawn_kind(checker, call) else { return };
+    // Only now, for a spawn, scan the function for reads of the name.
+    let dropped_as = match target {
+        None => "its result is dropped",
+        Some(name) if checker.in_function() && !is_read(checker, &name.id) => "it is assigned to a name that is never read",
+        Some(_) => return,
+    };
+    report(checker, call, spawn, dropped_as);
 }
 
 /// `loop.add_signal_handler(sig, lambda: asyncio.create_task(stop()))`: the loop drops what
@@ -53,14 +55,15 @@ pub fn callback_registration(checker: &mut Checker, call: &ExprCall) {
     for argument in &call.arguments.args {
         if let Expr::Lambda(lambda) = argument {
             if let Expr::Call(body) = lambda.body.as_ref() {
-                report(checker, body, "the loop drops what the callback returns");
+                if let Some(spawn) = spawn_kind(checker, body) {
+                    report(checker, body, spawn, "the loop drops what the callback returns");
+                }
             }
         }
     }
 }
 
-fn report(checker: &mut Checker, call: &ExprCall, dropped_as: &str) {
-    let Some(spawn) = spawn_kind(checker, call) else { return };
+fn report(checker: &mut Checker, call: &ExprCall, spawn: &str, dropped_as: &str) {
     let fix = tracking_edits(checker).map(|(track, mut edits)| {
         edits.push(Edit::insertion(format!("{track}("), call.start()));
         edits.push(Edit::insertion(")".to_string(), call.end()));
