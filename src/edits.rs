@@ -132,10 +132,13 @@ impl<'a> Editor<'a> {
         if self.starts_line(stmt.start()) {
             return None;
         }
-        let before = &self.source[..stmt.start().to_usize()];
-        let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
-        let start = stmt.start() - TextSize::try_from(gap).ok()?;
-        Some(Edit::replacement(format!("{}{indent}", self.newline()), start, stmt.start()))
+        Some(Edit::range_replacement(format!("{}{indent}", self.newline()), self.blanks_before(stmt.start())))
+    }
+
+    /// The spaces and tabs right before `offset` (`a;  b` → the two spaces before `b`).
+    fn blanks_before(&self, offset: TextSize) -> TextRange {
+        let before = &self.source[..offset.to_usize()];
+        TextRange::new(before.trim_end_matches([' ', '\t']).text_len(), offset)
     }
 
     /// Inserts `snippet` as statements right before `stmt`, a member of `suite`.
@@ -236,9 +239,7 @@ impl<'a> Editor<'a> {
         match anchor {
             // `from __future__ import x; import os`: the code goes between the two.
             Some(stmt) if !self.starts_line(stmt.start()) => {
-                let before = &self.source[..stmt.start().to_usize()];
-                let gap = TextSize::try_from(before.len() - before.trim_end_matches([' ', '\t']).len()).unwrap_or_default();
-                Edit::replacement(format!("{nl}{text}{nl}", nl = self.newline()), stmt.start() - gap, stmt.start())
+                Edit::range_replacement(format!("{nl}{text}{nl}", nl = self.newline()), self.blanks_before(stmt.start()))
             }
             Some(stmt) => {
                 let at = self.source.line_start(stmt.start());

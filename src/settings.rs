@@ -57,6 +57,9 @@ impl PerFileIgnores {
 
     /// The rules ignored for `path`.
     pub fn ignored(&self, path: &Path) -> Vec<Rule> {
+        if self.entries.is_empty() {
+            return Vec::new();
+        }
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
         let name = path.file_name().map(Path::new);

@@ -102,7 +102,11 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
             .map_err(|error| FileError::BrokenFix { rules: outcome.rules.clone(), error })?;
         current_findings = check_module(&parsed, &outcome.text, settings);
         applied += outcome.applied;
-        applied_rules.extend(outcome.rules.iter().copied().filter(|rule| !applied_rules.contains(rule)).collect::<Vec<_>>());
+        for rule in outcome.rules {
+            if !applied_rules.contains(&rule) {
+                applied_rules.push(rule);
+            }
+        }
         current = outcome.text;
     }
     Ok(Checked { findings, fixed: current, applied, applied_rules, remaining: current_findings })

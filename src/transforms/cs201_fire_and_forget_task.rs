@@ -19,6 +19,29 @@ struct HelperNames {
     cancel_all: String,
 }
 
+/// The tracking function's name in a shared helper module.
+const SHARED_TRACK: &str = "track_task";
+
+impl HelperNames {
+    /// Private names for a module's own copy, made fresh where the module uses them already.
+    fn local(checker: &Checker) -> Self {
+        HelperNames {
+            set: checker.fresh_name("_background_tasks"),
+            track: checker.fresh_name("_track_task"),
+            cancel_all: checker.fresh_name("_cancel_tracked_tasks"),
+        }
+    }
+
+    /// The public names of a shared helper module.
+    fn shared() -> Self {
+        HelperNames {
+            set: "background_tasks".to_string(),
+            track: SHARED_TRACK.to_string(),
+            cancel_all: "cancel_tracked_tasks".to_string(),
+        }
+    }
+}
+
 /// An expression statement or an assignment whose value is a spawn.
 pub fn statement(checker: &mut Checker, stmt: &Stmt) {
     let (value, target) = match stmt {
@@ -195,18 +218,18 @@ fn import_from_helper_module(checker: &Checker, module: &str) -> (String, Vec<Ed
         Stmt::ImportFrom(import) if import.level == 0 && import.module.as_deref() == Some(module) => import
             .names
             .iter()
-            .find(|alias| alias.name.as_str() == SHARED_NAMES.track)
+            .find(|alias| alias.name.as_str() == SHARED_TRACK)
             .map(|alias| alias.asname.as_ref().unwrap_or(&alias.name).to_string()),
         _ => None,
     });
     if let Some(name) = existing {
         return (name, Vec::new());
     }
-    let local = checker.fresh_name(SHARED_NAMES.track);
-    let line = if local == SHARED_NAMES.track {
+    let local = checker.fresh_name(SHARED_TRACK);
+    let line = if local == SHARED_TRACK {
         format!("from {module} import {local}")
     } else {
-        format!("from {module} import {} as {local}", SHARED_NAMES.track)
+        format!("from {module} import {} as {local}", SHARED_TRACK)
     };
     // After the module's own imports: first-party imports come last.
     let edit = match last_leading_import(&checker.parsed.syntax().body) {
@@ -217,11 +240,7 @@ fn import_from_helper_module(checker: &Checker, module: &str) -> (String, Vec<Ed
 }
 
 fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
-    let names = HelperNames {
-        set: checker.fresh_name("_background_tasks"),
-        track: checker.fresh_name("_track_task"),
-        cancel_all: checker.fresh_name("_cancel_tracked_tasks"),
-    };
+    let names = HelperNames::local(checker);
     let (asyncio, import) = reraise::asyncio_module(checker);
     let helper = helper_code(&names, &asyncio, checker.settings.target_version, checker.editor.quote());
     let body = &checker.parsed.syntax().body;
@@ -281,15 +300,6 @@ fn last_leading_import(body: &[Stmt]) -> Option<&Stmt> {
         .last()
 }
 
-/// The public names in a shared helper module.
-const SHARED_NAMES: SharedNames = SharedNames { set: "background_tasks", track: "track_task", cancel_all: "cancel_tracked_tasks" };
-
-struct SharedNames {
-    set: &'static str,
-    track: &'static str,
-    cancel_all: &'static str,
-}
-
 /// The helper's code: the set, the tracking function, the shutdown coroutine.
 fn helper_code(names: &HelperNames, asyncio: &str, target: PythonVersion, quote: char) -> Snippet {
     let HelperNames { set, track, cancel_all } = names;
@@ -320,11 +330,7 @@ fn helper_code(names: &HelperNames, asyncio: &str, target: PythonVersion, quote:
 
 /// The source of a shared helper module (`--helper-module`), created by `--write` when missing.
 pub fn helper_module_source(target: PythonVersion) -> String {
-    let names = HelperNames {
-        set: SHARED_NAMES.set.to_string(),
-        track: SHARED_NAMES.track.to_string(),
-        cancel_all: SHARED_NAMES.cancel_all.to_string(),
-    };
+    let names = HelperNames::shared();
     let mut out = String::from("\"\"\"Tracked background tasks (created by cancelsafe, rule CS201).\"\"\"\n\nimport asyncio\n\n\n");
     for (depth, text) in helper_code(&names, "asyncio", target, '"').lines() {
         if !text.is_empty() {

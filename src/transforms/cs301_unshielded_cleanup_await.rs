@@ -149,9 +149,13 @@ fn waits_for_existing_tasks(checker: &Checker, call: &ruff_python_ast::ExprCall)
             _ => false,
         }
     }
-    matches!(checker.names.asyncio_member(&call.func), Some("gather" | "wait" | "wait_for"))
-        && !call.arguments.args.is_empty()
-        && call.arguments.args.iter().take(if checker.names.asyncio_member(&call.func) == Some("gather") { usize::MAX } else { 1 }).all(existing)
+    let args = &call.arguments.args;
+    match checker.names.asyncio_member(&call.func) {
+        Some("gather") => !args.is_empty() && args.iter().all(existing),
+        // `wait(aws, timeout=…)`, `wait_for(aw, timeout)`: only the first argument is awaited.
+        Some("wait" | "wait_for") => args.first().is_some_and(existing),
+        _ => false,
+    }
 }
 
 /// Is the statement being visited cleanup code: in a `finally:` or a handler catching the
