@@ -10,8 +10,8 @@ use crate::transforms::Finding;
 
 pub struct Applied {
     pub text: String,
-    pub applied: usize,
-    pub rules: Vec<Rule>,
+    /// The rule of each applied fix.
+    pub applied: Vec<Rule>,
 }
 
 pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -> Applied {
@@ -23,8 +23,7 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
     fixes.sort_by_key(|(_, fix)| fix.min_start());
 
     let mut accepted: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
-    let mut rules = Vec::new();
+    let mut applied = Vec::new();
     for (rule, fix) in fixes {
         // An edit identical to an accepted one (the same import) is shared, not a collision.
         let new: Vec<&Edit> = fix.edits().iter().filter(|edit| !accepted.contains(edit)).collect();
@@ -32,10 +31,7 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
             continue;
         }
         accepted.extend(new);
-        applied += 1;
-        if !rules.contains(&rule) {
-            rules.push(rule);
-        }
+        applied.push(rule);
     }
     accepted.sort_by_key(|edit| (edit.start(), edit.end()));
 
@@ -47,7 +43,7 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
         cursor = edit.end();
     }
     out.push_str(&text[cursor.to_usize()..]);
-    Applied { text: out, applied, rules }
+    Applied { text: out, applied }
 }
 
 /// Two edits collide when their ranges overlap, or both insert at the same point (their order
