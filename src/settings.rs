@@ -236,13 +236,19 @@ impl Exclusions {
         Ok(Exclusions { root: root.to_path_buf(), globs: builder.build()? })
     }
 
+    /// Whether `path`, or a folder above it inside the project, is excluded (a file named on
+    /// the command line with `--force-exclude` may sit in an excluded folder).
     pub fn excludes(&self, path: &Path) -> bool {
         if self.globs.is_empty() {
             return false;
         }
+        let matches = |part: &Path| self.globs.is_match(part) || part.file_name().is_some_and(|name| self.globs.is_match(name));
         let absolute = normalize(path);
-        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
-        self.globs.is_match(relative) || path.file_name().is_some_and(|name| self.globs.is_match(name))
+        match absolute.strip_prefix(&self.root) {
+            Ok(relative) => relative.ancestors().filter(|part| !part.as_os_str().is_empty()).any(matches),
+            // Outside the project only the path itself is matched, never the folders above it.
+            Err(_) => matches(&absolute),
+        }
     }
 }
 

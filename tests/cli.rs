@@ -6,30 +6,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::io::Write;
 
-use common::{cancelsafe, code, compiles, run, text};
+use common::{cancelsafe, cmd, code, compiles, project, read, run, text};
 
 const LEAKY: &str = "import asyncio\n\n\nasync def worker(log):\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        log.append('stopped')\n        return\n";
 const CLEAN: &str = "import asyncio\n\n\nasync def worker():\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        raise\n";
-
-fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, contents) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
-    }
-    dir
-}
-
-fn cmd(args: &[&str]) -> Command {
-    let mut command = cancelsafe();
-    command.args(args);
-    command
-}
-
-fn read(dir: &Path, name: &str) -> String {
-    std::fs::read_to_string(dir.join(name)).unwrap()
-}
 
 #[test]
 fn default_mode_prints_findings_and_diff_and_writes_nothing() {
