@@ -82,9 +82,14 @@ fn line_start(source: &str, offset: TextSize) -> TextSize {
     TextSize::try_from(start).unwrap_or_default()
 }
 
-/// `# noqa` or `# noqa: CODES` anywhere in a comment (`# type: ignore  # noqa`).
+/// `# noqa` or `# noqa: CODES` anywhere in a comment (`# type: ignore  # noqa`); a
+/// `# cancelsafe: noqa` after code on the line means the same.
 fn line_directive(comment: &str) -> Option<Codes> {
-    comment.match_indices('#').find_map(|(hash, _)| directive_after(comment[hash + 1..].trim_start(), "noqa"))
+    comment.match_indices('#').find_map(|(hash, _)| {
+        let rest = comment[hash + 1..].trim_start();
+        let rest = strip_prefix_ignore_case(rest, "cancelsafe:").map_or(rest, str::trim_start);
+        directive_after(rest, "noqa")
+    })
 }
 
 /// `# cancelsafe: noqa` or `# cancelsafe: noqa: CODES`.
@@ -94,15 +99,18 @@ fn file_directive(comment: &str) -> Option<Codes> {
     directive_after(rest, "noqa")
 }
 
-/// Reads `noqa` then an optional `: CODES` list. `noqa:` with no code is not a directive (as
-/// in ruff), so a typo never suppresses everything.
+/// Reads `noqa` then an optional `: CODES` list. The colon may be missing or spaced
+/// (`noqa CS101`, `noqa : CS101`): the codes still count, so a typo never widens a directive
+/// to every rule. `noqa:` with no code is not a directive (as in ruff).
 fn directive_after(text: &str, word: &str) -> Option<Codes> {
     let rest = strip_prefix_ignore_case(text, word)?;
     if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
-    let Some(list) = rest.strip_prefix(':') else {
-        return Some(Codes::All);
+    let rest = rest.trim_start();
+    let (colon, list) = match rest.strip_prefix(':') {
+        Some(list) => (true, list),
+        None => (false, rest),
     };
     let codes: Vec<String> = list
         .split([',', ' ', '\t'])
@@ -110,7 +118,11 @@ fn directive_after(text: &str, word: &str) -> Option<Codes> {
         .filter(|part| !part.is_empty())
         .map(str::to_string)
         .collect();
-    (!codes.is_empty()).then_some(Codes::Listed(codes))
+    match (codes.is_empty(), colon) {
+        (false, _) => Some(Codes::Listed(codes)),
+        (true, true) => None,
+        (true, false) => Some(Codes::All),
+    }
 }
 
 /// A rule code: letters then digits (`CS101`, `E501`).
@@ -137,6 +149,11 @@ mod tests {
         assert_eq!(line_directive("# noqa: CS101, CS301 because reasons"), Some(Codes::Listed(vec!["CS101".into(), "CS301".into()])));
         assert_eq!(line_directive("# type: ignore  # noqa: CS201"), Some(Codes::Listed(vec!["CS201".into()])));
         assert_eq!(line_directive("# noqa:"), None);
+        assert_eq!(line_directive("# noqa CS101"), Some(Codes::Listed(vec!["CS101".into()])));
+        assert_eq!(line_directive("# noqa : CS101"), Some(Codes::Listed(vec!["CS101".into()])));
+        assert_eq!(line_directive("# noqa because"), Some(Codes::All));
+        assert_eq!(line_directive("# cancelsafe: noqa: CS201"), Some(Codes::Listed(vec!["CS201".into()])));
+        assert_eq!(file_directive("# cancelsafe: noqa CS201"), Some(Codes::Listed(vec!["CS201".into()])));
         assert_eq!(line_directive("# noqanything"), None);
         assert_eq!(line_directive("# not a noqa"), None);
         assert_eq!(file_directive("# cancelsafe: noqa"), Some(Codes::All));
