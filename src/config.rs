@@ -7,10 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-/// The keys `[tool.cancelsafe]` may hold, as the error for an unknown key lists them.
-pub const KEYS: &str =
-    "select, ignore, per-file-ignores, exclude, extend-exclude, target-version, cleanup-timeout, helper-module, unsafe-fixes";
-
 /// The keys cancelsafe reads; anything else is an error naming the key.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -48,7 +44,7 @@ impl Config {
     /// `path: [tool.cancelsafe] key` — where a bad value came from.
     pub fn origin(&self, key: &str) -> String {
         match &self.path {
-            Some(path) => format!("{}: [tool.cancelsafe] {key}", path.display()),
+            Some(path) => format!("{}: [tool.cancelsafe] {key}", crate::engine::display_path(path)),
             None => key.to_string(),
         }
     }
@@ -63,7 +59,7 @@ struct Pyproject {
 
 fn read_pyproject(path: &Path) -> Result<Pyproject> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
-    let document: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+    let document: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", crate::engine::display_path(path)))?;
     let section = document.get("tool").and_then(|tool| tool.get("cancelsafe")).cloned();
     let requires_python = document
         .get("project")
@@ -106,7 +102,11 @@ pub fn discover(directory: &Path) -> Result<Config> {
 }
 
 fn settings_of(path: &Path, table: toml::Value) -> Result<FileSettings> {
-    table.try_into().map_err(|error: toml::de::Error| {
-        anyhow::anyhow!("{}: invalid [tool.cancelsafe] settings: {}; allowed keys: {KEYS}", path.display(), error.message())
+    // serde_path_to_error names the key a bad value sits under; serde itself lists the
+    // allowed keys for an unknown one.
+    serde_path_to_error::deserialize(table).map_err(|error| {
+        let key = error.path().to_string();
+        let place = if key == "." { String::new() } else { format!(" {key}") };
+        anyhow::anyhow!("{}: [tool.cancelsafe]{place}: {}", crate::engine::display_path(path), error.inner().message())
     })
 }

@@ -91,7 +91,7 @@ fn exclusions_skip_what_discovery_finds_but_not_named_files_unless_forced() {
 #[test]
 fn every_bad_setting_names_the_file_the_key_and_what_is_allowed() {
     let cases: &[(&str, &[&str])] = &[
-        ("colour = true", &["colour", "allowed keys: select, ignore, per-file-ignores, exclude, extend-exclude"]),
+        ("colour = true", &["unknown field `colour`", "expected one of `select`, `ignore`, `per-file-ignores`, `exclude`, `extend-exclude`"]),
         ("select = [\"CS9\"]", &["[tool.cancelsafe] select", "CS9", "known rules: CS101"]),
         ("ignore = [\"XYZ\"]", &["[tool.cancelsafe] ignore", "XYZ"]),
         ("select = \"CS101\"", &["select", "invalid type", "sequence"]),
