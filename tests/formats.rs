@@ -140,6 +140,10 @@ fn concise_statistics_and_show_fixes() {
     assert_eq!((as_json[0]["count"].as_u64(), as_json[0]["fixable"].as_u64()), (Some(2), Some(2)));
     assert_eq!((as_json[1]["count"].as_u64(), as_json[1]["fixable"].as_u64()), (Some(2), Some(0)));
 
+    let as_json = run(cmd(&["--check", "--show-fixes", "--format", "json", "."]), dir.path());
+    assert_eq!(json_of(&as_json.stdout).as_array().unwrap().len(), 4, "stdout stays JSON");
+    assert!(text(&as_json.stderr).starts_with("Would fix 2 leaks:\n- a.py:\n"), "{}", text(&as_json.stderr));
+
     let shown = run(cmd(&["--write", "--show-fixes", "."]), dir.path());
     assert_eq!(code(&shown), 1, "the CS301 findings remain");
     let stdout = text(&shown.stdout);

@@ -183,7 +183,7 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
         }
     }
     if options.show_fixes && options.mode != Mode::Diff {
-        write!(stdout, "{}", summary::fix_list(reports, options.mode))?;
+        notes.push_str(&summary::fix_list(reports, options.mode));
     }
     if !options.quiet {
         notes.push_str(&match options.mode {
@@ -191,12 +191,12 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
             _ => tally.preview_summary(),
         });
         notes.push('\n');
-        // Machine-readable output and the diff stay clean on stdout.
-        if options.mode == Mode::Diff || options.format.is_machine_readable() || options.statistics {
-            write!(stderr, "{notes}")?;
-        } else {
-            write!(stdout, "{notes}")?;
-        }
+    }
+    // Machine-readable output and the diff stay clean on stdout.
+    if options.mode == Mode::Diff || options.format.is_machine_readable() || options.statistics {
+        write!(stderr, "{notes}")?;
+    } else {
+        write!(stdout, "{notes}")?;
     }
     if let Some(line) = tally.errors_line() {
         writeln!(stderr, "{line}")?;
