@@ -93,25 +93,11 @@ impl Settings {
         let ignore: Vec<String> = file_ignore.into_iter().chain(overrides.ignore.iter().cloned()).collect();
         let rules = select_rules(&select, &ignore)?;
 
-        let target_version = match (&overrides.target_version, &file.target_version) {
-            (Some(text), _) => parse_target_version(text).with_context(|| origin("target-version", true))?,
-            (None, Some(text)) => parse_target_version(text).with_context(|| origin("target-version", false))?,
-            (None, None) => config
-                .requires_python
-                .as_deref()
-                .and_then(target_from_requires_python)
-                .unwrap_or(PythonVersion::PY311),
-        };
-        let cleanup_timeout = match (overrides.cleanup_timeout, file.cleanup_timeout) {
-            (Some(seconds), _) => check_timeout(seconds).with_context(|| origin("cleanup-timeout", true))?,
-            (None, Some(seconds)) => check_timeout(seconds).with_context(|| origin("cleanup-timeout", false))?,
-            (None, None) => 5.0,
-        };
-        let helper_module = match (&overrides.helper_module, &file.helper_module) {
-            (Some(module), _) => Some(parse_helper_module(module).with_context(|| origin("helper-module", true))?),
-            (None, Some(module)) => Some(parse_helper_module(module).with_context(|| origin("helper-module", false))?),
-            (None, None) => None,
-        };
+        let target_version = layered(&overrides.target_version, &file.target_version, "target-version", config, |text| parse_target_version(&text))?
+            .or_else(|| config.requires_python.as_deref().and_then(target_from_requires_python))
+            .unwrap_or(PythonVersion::PY311);
+        let cleanup_timeout = layered(&overrides.cleanup_timeout, &file.cleanup_timeout, "cleanup-timeout", config, check_timeout)?.unwrap_or(5.0);
+        let helper_module = layered(&overrides.helper_module, &file.helper_module, "helper-module", config, |name| parse_helper_module(&name))?;
         let per_file_ignores = match &file.per_file_ignores {
             Some(patterns) => PerFileIgnores::new(&root, patterns).with_context(|| origin("per-file-ignores", false))?,
             None => PerFileIgnores::default(),
@@ -139,6 +125,30 @@ impl Settings {
             exclusions,
             root,
         })
+    }
+
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.rules.contains(&rule)
+    }
+
+    /// The settings for one file: `per-file-ignores` applied.
+    pub fn for_file(&self, path: &Path) -> Cow<'_, Settings> {
+        let ignored = self.per_file_ignores.ignored(path);
+        if ignored.iter().all(|rule| !self.rules.contains(rule)) {
+            return Cow::Borrowed(self);
+        }
+        let mut settings = self.clone();
+        settings.rules.retain(|rule| !ignored.contains(rule));
+        Cow::Owned(settings)
+    }
+}
+
+/// The flag's value, else the file's, parsed; a bad one is an error that says which it was.
+fn layered<T: Clone, U>(flag: &Option<T>, file: &Option<T>, key: &str, config: &Config, parse: impl Fn(T) -> Result<U>) -> Result<Option<U>> {
+    match (flag, file) {
+        (Some(value), _) => parse(value.clone()).with_context(|| format!("--{key}")).map(Some),
+        (None, Some(value)) => parse(value.clone()).with_context(|| config.origin(key)).map(Some),
+        (None, None) => Ok(None),
     }
 }
 
@@ -299,23 +309,6 @@ impl Default for Settings {
             exclusions: Exclusions::default(),
             root: PathBuf::new(),
         }
-    }
-}
-
-impl Settings {
-    pub fn enabled(&self, rule: Rule) -> bool {
-        self.rules.contains(&rule)
-    }
-
-    /// The settings for one file: `per-file-ignores` applied.
-    pub fn for_file(&self, path: &Path) -> Cow<'_, Settings> {
-        let ignored = self.per_file_ignores.ignored(path);
-        if ignored.iter().all(|rule| !self.rules.contains(rule)) {
-            return Cow::Borrowed(self);
-        }
-        let mut settings = self.clone();
-        settings.rules.retain(|rule| !ignored.contains(rule));
-        Cow::Owned(settings)
     }
 }
 
