@@ -36,7 +36,7 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
     if is_protected(checker, stmt) {
         return;
     }
-    let task_text = checker.editor.text(reference_of(task)).to_string();
+    let task_text = checker.message_text(reference_of(task));
     let fix = CountSnapshot::new(checker).filter(|_| is_bare).and_then(|snapshot| {
         let mut edits = snapshot.imports().to_vec();
         edits.extend(checker.editor.wrap_in_try(suite, stmt, &snapshot.take(), &snapshot.handler()));

@@ -104,6 +104,16 @@ impl<'a> Checker<'a> {
         self.editor.source()
     }
 
+    /// The source text of `node` for a message: a finding is one line, so a multi-line
+    /// expression (a parenthesised tuple of exception types) is folded onto one.
+    pub fn message_text(&self, node: impl Ranged) -> String {
+        let text = self.editor.text(node);
+        if !text.contains('\n') {
+            return text.to_string();
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")")
+    }
+
     /// A name not used anywhere in the module: `base`, else `base_1`, `base_2` …
     pub fn fresh_name(&self, base: &str) -> String {
         if !self.identifiers.contains(base) {
