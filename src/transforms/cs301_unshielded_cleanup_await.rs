@@ -146,6 +146,12 @@ fn waits_for_existing_tasks(checker: &Checker, call: &ruff_python_ast::ExprCall)
             Expr::List(list) => list.elts.iter().all(existing),
             Expr::Set(set) => set.elts.iter().all(existing),
             Expr::Tuple(tuple) => tuple.elts.iter().all(existing),
+            // `tasks.values()`, `list(tasks)`: the same tasks in another container.
+            Expr::Call(call) if call.arguments.keywords.is_empty() => match (call.func.as_ref(), call.arguments.args.as_ref()) {
+                (Expr::Attribute(method), []) => method.attr.as_str() == "values" && existing(&method.value),
+                (Expr::Name(builtin), [only]) => matches!(builtin.id.as_str(), "list" | "set" | "tuple") && existing(only),
+                _ => false,
+            },
             _ => false,
         }
     }

@@ -134,3 +134,18 @@ async def send_with_receipt(conn, payload: bytes) -> None:
     else:
         await conn.wait_receipt()
     await conn.flush()
+
+
+# Home Assistant's keyboard_remote: waiting for the repeat tasks just cancelled, through
+# the dict's `values()`: CS104 and CS103 judge that wait.
+# OK
+async def monitor(device, repeat_tasks: dict) -> None:
+    try:
+        async for event in device.events():
+            repeat_tasks[event.code] = asyncio.create_task(device.repeat(event))
+    except (OSError, asyncio.CancelledError):
+        for task in repeat_tasks.values():
+            task.cancel()
+        if repeat_tasks:
+            await asyncio.wait(repeat_tasks.values())
+        raise
