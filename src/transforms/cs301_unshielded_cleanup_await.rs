@@ -9,7 +9,7 @@ use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{reraise, Checker, Finding};
-use crate::analysis::names::Catches;
+use crate::analysis::names::{AsyncioNames, Catches};
 use crate::analysis::suspension::awaited_tasks;
 use crate::edits::{fix_from, Snippet};
 use crate::rules::Rule;
@@ -112,14 +112,14 @@ fn operand(value: &Expr) -> Option<&Expr> {
 /// A cleanup worth protecting: not already shielded, not a delay (`asyncio.sleep`), not a wait
 /// for a task cancelled just before (CS104 and CS103 judge those).
 fn is_cleanup_call(checker: &Checker, awaited: &Expr) -> bool {
-    struct Mentions<'c> {
-        checker: &'c Checker<'c>,
+    struct Mentions<'n> {
+        names: &'n AsyncioNames,
         shielded: bool,
     }
     impl<'a> Visitor<'a> for Mentions<'_> {
         fn visit_expr(&mut self, expr: &'a Expr) {
             if let Expr::Call(call) = expr {
-                self.shielded |= self.checker.names.asyncio_member(&call.func) == Some("shield");
+                self.shielded |= self.names.asyncio_member(&call.func) == Some("shield");
             }
             walk_expr(self, expr);
         }
@@ -131,7 +131,7 @@ fn is_cleanup_call(checker: &Checker, awaited: &Expr) -> bool {
     if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
         return false;
     }
-    let mut mentions = Mentions { checker, shielded: false };
+    let mut mentions = Mentions { names: &checker.names, shielded: false };
     mentions.visit_expr(awaited);
     !mentions.shielded
 }
