@@ -5,7 +5,7 @@
 
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt};
+use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtWith};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{reraise, Checker, Finding};
@@ -187,6 +187,7 @@ fn cleanup_context(checker: &Checker, stmt: &Stmt) -> Option<Cleanup> {
                     return Some(Cleanup::CancelHandler);
                 }
             }
+            Stmt::With(with) if is_shielding_scope(with) => return None,
             Stmt::With(with) if with.is_async && !is_timeout_block(checker, ancestor) => return None,
             Stmt::For(for_stmt) if for_stmt.is_async => return None,
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return None,
@@ -195,6 +196,17 @@ fn cleanup_context(checker: &Checker, stmt: &Stmt) -> Option<Cleanup> {
         child = ancestor.range();
     }
     None
+}
+
+/// `with anyio.CancelScope(shield=True):`, `with move_on_after(5, shield=True):`: the cleanup
+/// is already shielded by the framework's own cancel scope (anyio, trio).
+fn is_shielding_scope(with: &StmtWith) -> bool {
+    with.items.iter().any(|item| {
+        matches!(&item.context_expr, Expr::Call(call) if call
+            .arguments
+            .find_keyword("shield")
+            .is_some_and(|keyword| !matches!(&keyword.value, Expr::BooleanLiteral(b) if !b.value)))
+    })
 }
 
 /// Turns `await x` into the shielded, bounded form of docs/fix-forms.md. The statement keeps

@@ -149,3 +149,26 @@ async def monitor(device, repeat_tasks: dict) -> None:
         if repeat_tasks:
             await asyncio.wait(repeat_tasks.values())
         raise
+
+
+# anyio's own shield (its asyncio backend, and code written for anyio on asyncio): the
+# cleanup already runs in a shielded cancel scope.
+# OK
+async def run_and_wait(handle, future, CancelScope) -> None:
+    try:
+        await future
+    except BaseException:
+        handle.cancel()
+        with CancelScope(shield=True):
+            await handle.wait()
+        raise
+
+
+# `shield=False` shields nothing.
+# Error
+async def close_quietly(conn, CancelScope) -> None:
+    try:
+        await conn.send(b"bye")
+    finally:
+        with CancelScope(shield=False):
+            await conn.aclose()
