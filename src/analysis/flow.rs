@@ -209,11 +209,14 @@ fn contains_break(body: &[Stmt]) -> bool {
 }
 
 /// True when the handler already decides about cancellation itself: it consults
-/// `cancelling()` (aiohttp and Home Assistant write this by hand) or tests
-/// `isinstance(…, CancelledError)`.
+/// `cancelling()` (aiohttp and Home Assistant write this by hand), tests
+/// `isinstance(…, CancelledError)`, or hands the exception to a context manager's
+/// `__exit__` / `__aexit__`, whose answer decides whether it is swallowed (anyio's task group
+/// asks its cancel scope, which swallows only the cancellation it delivered itself).
 pub fn is_guarded(handler: &ExceptHandlerExceptHandler, names: &AsyncioNames) -> bool {
     struct Guard<'n> {
         names: &'n AsyncioNames,
+        exception: Option<&'n str>,
         found: bool,
     }
     impl<'a> Visitor<'a> for Guard<'_> {
@@ -225,12 +228,14 @@ pub fn is_guarded(handler: &ExceptHandlerExceptHandler, names: &AsyncioNames) ->
                         Expr::Tuple(t) => t.elts.iter().any(|e| self.names.is_cancelled_error(e)),
                         other => self.names.is_cancelled_error(other),
                     });
-                self.found |= consults_count || tests_type;
+                let delegates = matches!(call.func.as_ref(), Expr::Attribute(a) if matches!(a.attr.as_str(), "__exit__" | "__aexit__"))
+                    && call.arguments.args.iter().any(|arg| matches!(arg, Expr::Name(n) if Some(n.id.as_str()) == self.exception));
+                self.found |= consults_count || tests_type || delegates;
             }
             walk_expr(self, expr);
         }
     }
-    let mut guard = Guard { names, found: false };
+    let mut guard = Guard { names, exception: handler.name.as_ref().map(|n| n.id.as_str()), found: false };
     guard.visit_body(&handler.body);
     guard.found
 }

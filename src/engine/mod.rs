@@ -116,6 +116,7 @@ fn distinct(rules: &[Rule]) -> Vec<Rule> {
 pub struct FileReport {
     /// The path as the user should read it (relative to the working directory), or `-`.
     pub display: String,
+    /// The file's text; empty (as is `fixed`) for a file with no finding and no change.
     pub original: String,
     pub outcome: Result<Checked, FileError>,
     /// Whether the fixed text was written to disk.
@@ -149,6 +150,14 @@ pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport 
     };
     let apply = (mode != Mode::Check).then_some(threshold);
     let mut outcome = check_source(&source.text, settings, apply);
+    if let Ok(checked) = &mut outcome {
+        if checked.findings.is_empty() && checked.remaining.is_empty() && checked.fixed == source.text {
+            // Nothing to show: keep no text. Reports are held until they are printed in path
+            // order, and on a large tree most files are clean.
+            checked.fixed = String::new();
+            return FileReport { display, original: String::new(), outcome, written: false, threshold };
+        }
+    }
     let mut written = false;
     if let Ok(checked) = &outcome {
         if mode == Mode::Write && checked.fixed != source.text {

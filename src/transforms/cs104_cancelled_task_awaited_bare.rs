@@ -2,6 +2,7 @@
 //! `CancelledError`: the awaiting task raises `CancelledError` although nobody cancelled it.
 //! The rule's page is `transforms/CS104-cancelled-task-awaited-bare/README.md`.
 
+use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, Stmt};
 use ruff_text_size::Ranged;
@@ -10,7 +11,7 @@ use super::cs103_foreign_cancel_swallows_own_cancel::{suppressed_cancellation, C
 use super::{Checker, Finding};
 use crate::analysis::names::Catches;
 use crate::analysis::suspension::awaited_tasks;
-use crate::edits::fix_from;
+use crate::edits::{fix_from, Suite};
 use crate::rules::Rule;
 
 pub fn statement(checker: &mut Checker, stmt: &Stmt) {
@@ -25,18 +26,23 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
     };
     let Expr::Await(await_expr) = value else { return };
     let suite = checker.suite_of(stmt);
-    let earlier = suite.stmts.iter().take_while(|s| s.start() < stmt.start());
-    let cancelled: Vec<String> = earlier.flat_map(|s| cancelled_references(checker, s)).collect();
+    let mut cancelled: Vec<String> = Vec::new();
+    for earlier in suite.stmts.iter().take_while(|s| s.start() < stmt.start()) {
+        cancelled.extend(cancelled_references(checker, earlier));
+        // `t.cancel()` then `t = create_task(...)`: the awaited task is the new one.
+        let rebound = rebound_references(checker, earlier);
+        cancelled.retain(|c| !rebound.contains(c));
+    }
     let Some(task) = awaited_tasks(&await_expr.value, &checker.names).find(|task| {
         let text = checker.editor.text(reference_of(task));
         cancelled.iter().any(|c| c == text)
     }) else {
         return;
     };
-    if is_protected(checker, stmt) {
+    if is_protected(checker, stmt) || reraised_right_after(checker, suite, stmt) {
         return;
     }
-    let task_text = checker.editor.text(reference_of(task)).to_string();
+    let task_text = checker.editor.one_line(reference_of(task));
     let fix = CountSnapshot::new(checker).filter(|_| is_bare).and_then(|snapshot| {
         let mut edits = snapshot.imports().to_vec();
         edits.extend(checker.editor.wrap_in_try(suite, stmt, &snapshot.take(), &snapshot.handler()));
@@ -94,6 +100,43 @@ fn cancelled_references(checker: &Checker, stmt: &Stmt) -> Vec<String> {
         _ => {}
     }
     cancels.found
+}
+
+/// What a statement assigns to (`t = …`, `self._task: Task = …`), as source text.
+fn rebound_references(checker: &Checker, stmt: &Stmt) -> Vec<String> {
+    struct Assigns<'s> {
+        source: &'s str,
+        found: Vec<String>,
+    }
+    impl<'a> StatementVisitor<'a> for Assigns<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::Assign(assign) => self.found.extend(assign.targets.iter().map(|t| self.source[t.range()].to_string())),
+                Stmt::AnnAssign(assign) if assign.value.is_some() => self.found.push(self.source[assign.target.range()].to_string()),
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                _ => {}
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let mut assigns = Assigns { source: checker.source(), found: Vec::new() };
+    assigns.visit_stmt(stmt);
+    assigns.found
+}
+
+/// `except CancelledError: t.cancel(); await t; raise` — this task is being cancelled and
+/// re-raises right after, so the child's `CancelledError` ends it just as the `raise` would.
+fn reraised_right_after(checker: &Checker, suite: Suite, stmt: &Stmt) -> bool {
+    let next = suite.stmts.iter().find(|s| s.start() >= stmt.end());
+    if !matches!(next, Some(Stmt::Raise(raise)) if raise.exc.is_none()) {
+        return false;
+    }
+    checker.ancestors().any(|ancestor| match ancestor {
+        Stmt::Try(try_stmt) => try_stmt.handlers.iter().any(|ExceptHandler::ExceptHandler(h)| {
+            h.range().contains_range(stmt.range()) && checker.names.catches(h.type_.as_deref()) == Catches::OnlyCancellation
+        }),
+        _ => false,
+    })
 }
 
 /// Inside a `try` whose handlers catch cancellation, or a `suppress(CancelledError)`.

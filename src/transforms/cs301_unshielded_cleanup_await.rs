@@ -5,11 +5,11 @@
 
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt};
+use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtWith};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{reraise, Checker, Finding};
-use crate::analysis::names::Catches;
+use crate::analysis::names::{AsyncioNames, Catches};
 use crate::analysis::suspension::awaited_tasks;
 use crate::edits::{fix_from, Snippet};
 use crate::rules::Rule;
@@ -112,14 +112,14 @@ fn operand(value: &Expr) -> Option<&Expr> {
 /// A cleanup worth protecting: not already shielded, not a delay (`asyncio.sleep`), not a wait
 /// for a task cancelled just before (CS104 and CS103 judge those).
 fn is_cleanup_call(checker: &Checker, awaited: &Expr) -> bool {
-    struct Mentions<'c> {
-        checker: &'c Checker<'c>,
+    struct Mentions<'n> {
+        names: &'n AsyncioNames,
         shielded: bool,
     }
     impl<'a> Visitor<'a> for Mentions<'_> {
         fn visit_expr(&mut self, expr: &'a Expr) {
             if let Expr::Call(call) = expr {
-                self.shielded |= self.checker.names.asyncio_member(&call.func) == Some("shield");
+                self.shielded |= self.names.asyncio_member(&call.func) == Some("shield");
             }
             walk_expr(self, expr);
         }
@@ -131,7 +131,7 @@ fn is_cleanup_call(checker: &Checker, awaited: &Expr) -> bool {
     if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
         return false;
     }
-    let mut mentions = Mentions { checker, shielded: false };
+    let mut mentions = Mentions { names: &checker.names, shielded: false };
     mentions.visit_expr(awaited);
     !mentions.shielded
 }
@@ -146,6 +146,12 @@ fn waits_for_existing_tasks(checker: &Checker, call: &ruff_python_ast::ExprCall)
             Expr::List(list) => list.elts.iter().all(existing),
             Expr::Set(set) => set.elts.iter().all(existing),
             Expr::Tuple(tuple) => tuple.elts.iter().all(existing),
+            // `tasks.values()`, `list(tasks)`: the same tasks in another container.
+            Expr::Call(call) if call.arguments.keywords.is_empty() => match (call.func.as_ref(), call.arguments.args.as_ref()) {
+                (Expr::Attribute(method), []) => method.attr.as_str() == "values" && existing(&method.value),
+                (Expr::Name(builtin), [only]) => matches!(builtin.id.as_str(), "list" | "set" | "tuple") && existing(only),
+                _ => false,
+            },
             _ => false,
         }
     }
@@ -181,6 +187,7 @@ fn cleanup_context(checker: &Checker, stmt: &Stmt) -> Option<Cleanup> {
                     return Some(Cleanup::CancelHandler);
                 }
             }
+            Stmt::With(with) if is_shielding_scope(with) => return None,
             Stmt::With(with) if with.is_async && !is_timeout_block(checker, ancestor) => return None,
             Stmt::For(for_stmt) if for_stmt.is_async => return None,
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return None,
@@ -189,6 +196,17 @@ fn cleanup_context(checker: &Checker, stmt: &Stmt) -> Option<Cleanup> {
         child = ancestor.range();
     }
     None
+}
+
+/// `with anyio.CancelScope(shield=True):`, `with move_on_after(5, shield=True):`: the cleanup
+/// is already shielded by the framework's own cancel scope (anyio, trio).
+fn is_shielding_scope(with: &StmtWith) -> bool {
+    with.items.iter().any(|item| {
+        matches!(&item.context_expr, Expr::Call(call) if call
+            .arguments
+            .find_keyword("shield")
+            .is_some_and(|keyword| !matches!(&keyword.value, Expr::BooleanLiteral(b) if !b.value)))
+    })
 }
 
 /// Turns `await x` into the shielded, bounded form of docs/fix-forms.md. The statement keeps

@@ -10,6 +10,7 @@ pub mod cs201_fire_and_forget_task;
 pub mod cs301_unshielded_cleanup_await;
 mod reraise;
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use ruff_diagnostics::{Applicability, Fix};
@@ -63,7 +64,8 @@ pub struct Checker<'a> {
     pub names: AsyncioNames,
     pub editor: Editor<'a>,
     always_raising: HashSet<String>,
-    identifiers: HashSet<&'a str>,
+    /// Every identifier in the module, collected the first time a fix needs a fresh name.
+    identifiers: OnceCell<HashSet<&'a str>>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -74,15 +76,13 @@ impl<'a> Checker<'a> {
     fn new(parsed: &'a Parsed<ModModule>, source: &'a str, settings: &'a Settings, names: AsyncioNames) -> Self {
         let module = parsed.syntax();
         let always_raising = always_raising_functions(&module.body);
-        let mut identifiers = HashSet::new();
-        IdentifierCollector { source, identifiers: &mut identifiers }.visit_body(&module.body);
         Checker {
             settings,
             parsed,
             names,
             editor: Editor::new(source, parsed.tokens()),
             always_raising,
-            identifiers,
+            identifiers: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -107,10 +107,15 @@ impl<'a> Checker<'a> {
 
     /// A name not used anywhere in the module: `base`, else `base_1`, `base_2` …
     pub fn fresh_name(&self, base: &str) -> String {
-        if !self.identifiers.contains(base) {
+        let identifiers = self.identifiers.get_or_init(|| {
+            let mut identifiers = HashSet::new();
+            IdentifierCollector { source: self.source(), identifiers: &mut identifiers }.visit_body(&self.parsed.syntax().body);
+            identifiers
+        });
+        if !identifiers.contains(base) {
             return base.to_string();
         }
-        (1..).map(|n| format!("{base}_{n}")).find(|name| !self.identifiers.contains(name.as_str())).unwrap_or_default()
+        (1..).map(|n| format!("{base}_{n}")).find(|name| !identifiers.contains(name.as_str())).unwrap_or_default()
     }
 
     /// The enclosing statements of the statement being visited, innermost first, up to and

@@ -66,3 +66,24 @@ async def stop_all(tasks: list[asyncio.Task]) -> None:
     for task, result in zip(tasks, results):
         if isinstance(result, Exception):
             logger.error("%s failed: %r", task.get_name(), result)
+
+
+# anyio's task group exit: the exception is handed to the cancel scope's `__exit__`, which
+# swallows only the cancellation the scope delivered itself (and uncancels it).
+class TaskGroup:
+    def __init__(self, cancel_scope) -> None:
+        self.cancel_scope = cancel_scope
+        self._tasks: set[asyncio.Task] = set()
+
+    # OK
+    async def __aexit__(self, exc_type, exc_val, exc_tb) -> bool:
+        try:
+            while self._tasks:
+                await asyncio.wait(self._tasks)
+                for task in self._tasks:
+                    await task
+        except BaseException as exc:
+            if self.cancel_scope.__exit__(type(exc), exc, exc.__traceback__):
+                return True
+            raise
+        return False

@@ -67,3 +67,33 @@ async def wait_with_reminder(loop: asyncio.AbstractEventLoop, task: asyncio.Task
     handle = loop.call_later(60, remind)
     handle.cancel()
     await task
+
+
+class Remote:
+    def __init__(self) -> None:
+        self._channel_task: asyncio.Task | None = None
+
+    async def _send_keys(self, keys) -> None:
+        await asyncio.sleep(0)
+
+    # Home Assistant's androidtv_remote: the old task is cancelled, a new one takes its
+    # name, and the new one is awaited.
+    # OK
+    async def play_channel(self, keys) -> None:
+        if self._channel_task:
+            self._channel_task.cancel()
+        self._channel_task = asyncio.create_task(self._send_keys(keys))
+        await self._channel_task
+
+
+# distributed's connect: this task is being cancelled, it cancels the child, awaits it and
+# re-raises; the child's CancelledError ends the task just as the `raise` would.
+# OK
+async def connect(done: asyncio.Event, attempt: asyncio.Task):
+    try:
+        await done.wait()
+    except asyncio.CancelledError:
+        attempt.cancel()
+        await attempt
+        raise
+    return attempt.result()

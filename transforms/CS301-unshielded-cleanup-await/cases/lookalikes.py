@@ -134,3 +134,41 @@ async def send_with_receipt(conn, payload: bytes) -> None:
     else:
         await conn.wait_receipt()
     await conn.flush()
+
+
+# Home Assistant's keyboard_remote: waiting for the repeat tasks just cancelled, through
+# the dict's `values()`: CS104 and CS103 judge that wait.
+# OK
+async def monitor(device, repeat_tasks: dict) -> None:
+    try:
+        async for event in device.events():
+            repeat_tasks[event.code] = asyncio.create_task(device.repeat(event))
+    except (OSError, asyncio.CancelledError):
+        for task in repeat_tasks.values():
+            task.cancel()
+        if repeat_tasks:
+            await asyncio.wait(repeat_tasks.values())
+        raise
+
+
+# anyio's own shield (its asyncio backend, and code written for anyio on asyncio): the
+# cleanup already runs in a shielded cancel scope.
+# OK
+async def run_and_wait(handle, future, CancelScope) -> None:
+    try:
+        await future
+    except BaseException:
+        handle.cancel()
+        with CancelScope(shield=True):
+            await handle.wait()
+        raise
+
+
+# `shield=False` shields nothing.
+# Error
+async def close_quietly(conn, CancelScope) -> None:
+    try:
+        await conn.send(b"bye")
+    finally:
+        with CancelScope(shield=False):
+            await conn.aclose()
