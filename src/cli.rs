@@ -61,7 +61,12 @@ struct Args {
     #[arg(long, visible_alias = "fix", group = "mode")]
     write: bool,
 
-    /// Review each fix interactively (needs a terminal).
+    /// Review the fixes one at a time and apply the ones you accept (needs a terminal).
+    ///
+    /// Keys, as in `git add -p`: y apply, n skip, a apply the rest of this file, d skip the rest
+    /// of this file, A apply the rest of every file, e edit the fix in $VISUAL or $EDITOR, q quit
+    /// (the fixes accepted so far are kept), ? help. Unsafe fixes are offered too, marked UNSAFE.
+    /// A file is written when you leave it; Ctrl-C leaves the current file untouched.
     #[arg(short = 'i', long, group = "mode")]
     interactive: bool,
 
@@ -119,6 +124,7 @@ Examples:
   cancelsafe --check src/               in CI: fail when a leak is present
   cancelsafe --diff src/ > fix.patch    a patch that `git apply` takes (same as --write)
   cancelsafe --write src/               apply the safe fixes in place
+  cancelsafe -i src/                    review the fixes one at a time, apply those you accept
   cancelsafe --explain CS101            what a rule finds and how it fixes it";
 
 pub fn main() -> ExitCode {
@@ -156,14 +162,17 @@ fn run() -> Result<u8> {
         write!(stdout, "{}", rule.page())?;
         return Ok(EXIT_CLEAN);
     }
-    if args.interactive {
-        bail!("interactive review (-i) is not available in this version; review with `cancelsafe --diff` and apply with `cancelsafe --write`");
-    }
     if matches!(args.format, Format::Json | Format::Github | Format::Sarif) {
         bail!("--format {:?} is not available in this version; use --format text or --format concise", args.format);
     }
 
     let (settings, project_root) = resolve_settings(&args)?;
+    if args.interactive {
+        if args.paths.iter().any(|p| p.as_os_str() == "-") {
+            bail!("-i reviews files in place; standard input (\"-\") cannot be reviewed");
+        }
+        return crate::review::run(&args.paths, &settings, &project_root);
+    }
     let mode = if args.diff {
         Mode::Diff
     } else if args.check {

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod edits;
 pub mod engine;
 pub mod present;
+pub mod review;
 pub mod rules;
 pub mod settings;
 pub mod source;
