@@ -153,3 +153,50 @@ impl<'a> Lines<'a> {
         Some(line.strip_suffix('\r').unwrap_or(line))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::splice;
+    use crate::present::diff;
+    use crate::present::text::Palette;
+
+    fn round_trip(old: &str, new: &str) -> String {
+        let hunks = diff::hunks(old, new, &Palette::new(false));
+        let edits = edits_from(&edit_file("title", &hunks), old).expect("the unedited hunks apply");
+        splice(old, &edits)
+    }
+
+    #[test]
+    fn unedited_hunks_give_the_proposed_text() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
+        for new in ["a\nB\nc\nd\ne\nf\ng\nh\ni\nj\n", "x\na\nb\nc\nd\ne\nf\ng\nh\ni\nj\ny\n", "a\nb\nc\nd\ne\nf\ng\nh\ni\n", "b\nc\nd\ne\nf\ng\nh\ni\nJ\n"] {
+            assert_eq!(round_trip(old, new), new);
+        }
+        // CRLF, and no newline at the end of the file.
+        assert_eq!(round_trip("a\r\nb\r\nc\r\n", "a\r\nB\r\nc\r\n"), "a\r\nB\r\nc\r\n");
+        assert_eq!(round_trip("a\nb", "a\nB"), "a\nB");
+        assert_eq!(round_trip("a\nb", "a\nb\nc\n"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn a_removed_line_turned_into_context_is_kept_and_a_deleted_added_line_is_not_written() {
+        let edited = "# title\n@@ -1,3 +1,3 @@\n a\n b\n+added\n c\n";
+        let edits = edits_from(edited, "a\nb\nc\n").unwrap();
+        assert_eq!(splice("a\nb\nc\n", &edits), "a\nb\nadded\nc\n");
+        let edited = "@@ -1,3 +1,3 @@\n a\n-b\n c\n";
+        assert_eq!(splice("a\nb\nc\n", &edits_from(edited, "a\nb\nc\n").unwrap()), "a\nc\n");
+        // An editor that strips the space of an empty context line.
+        let edited = "@@ -1,3 +1,3 @@\n a\n\n-c\n+C\n";
+        assert_eq!(splice("a\n\nc\n", &edits_from(edited, "a\n\nc\n").unwrap()), "a\n\nC\n");
+    }
+
+    #[test]
+    fn hunks_that_no_longer_match_the_file_are_refused() {
+        let error = edits_from("@@ -1,2 +1,2 @@\n x\n-b\n+B\n", "a\nb\n").unwrap_err();
+        assert!(error.contains("no longer matches the file: line 1 is \"a\""), "{error}");
+        let error = edits_from("@@ -1,2 +1,2 @@\n a\n?b\n", "a\nb\n").unwrap_err();
+        assert!(error.contains("must start with ' ', '-', '+' or '#'"), "{error}");
+        assert!(edits_from("# only comments\n", "a\n").unwrap().is_empty());
+    }
+}
