@@ -398,3 +398,23 @@ fn overlapping_fixes_are_offered_one_after_the_other() {
         assert_compiles(dir.path(), &["same_line.py"]);
     }
 }
+
+#[test]
+fn e_left_unchanged_applies_the_fix_and_a_failing_editor_applies_nothing() {
+    let dir = project(&[("a.py", &consumer())]);
+    let mut session = review(dir.path(), &["a.py"], &[("EDITOR", "false"), ("VISUAL", "")], false);
+    answer(&mut session, "[1/2] a.py:19", "e");
+    session.exp_string("The editor exited with").unwrap();
+    answer(&mut session, "[1/2] a.py:19", "q");
+    let (rest, _) = finish(session);
+    assert!(rest.contains("Accepted 0, skipped 0, edited 0 in 1 file (0 files written)."), "{rest}");
+    assert_eq!(read(dir.path(), "a.py"), consumer());
+
+    let mut session = review(dir.path(), &["a.py"], &[("EDITOR", "true"), ("VISUAL", "")], false);
+    answer(&mut session, "[1/2] a.py:19", "e");
+    session.exp_string("(unchanged: the fix is applied as proposed)").unwrap();
+    answer(&mut session, "[2/2] a.py:27", "n");
+    let (rest, _) = finish(session);
+    assert!(rest.contains("Accepted 1, skipped 1, edited 0 in 1 file (1 file written)."), "{rest}");
+    assert_runtime_check_passes("cs101_return_in_handler", &dir.path().join("a.py"));
+}

@@ -13,7 +13,7 @@ mod file;
 mod hunk_edit;
 mod terminal;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -72,7 +72,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings, root: &Path) -> Result<u8> {
         palette: Palette::new(true),
         threshold: engine::fix_threshold(settings),
         apply_everywhere: false,
-        tally: Tally::default(),
+        tally: Tally { files_checked: files.len(), ..Tally::default() },
     };
     let mut end = End::Finished;
     for (index, path) in files.iter().enumerate() {
@@ -117,6 +117,7 @@ struct Review<'a> {
 
 #[derive(Debug, Default)]
 struct Tally {
+    files_checked: usize,
     accepted: usize,
     skipped: usize,
     edited: usize,
@@ -365,7 +366,7 @@ impl Review<'_> {
 
     fn error(&mut self, display: &str, error: FileError) {
         let report = FileReport { display: display.to_string(), original: String::new(), outcome: Err(error), written: false };
-        eprint!("{}", text::error_line(&report, &Palette::new(true)).unwrap_or_default());
+        eprint!("{}", text::error_line(&report, &Palette::new(std::io::stderr().is_terminal())).unwrap_or_default());
         self.tally.errors += 1;
     }
 
@@ -373,7 +374,9 @@ impl Review<'_> {
         let t = &self.tally;
         let mut out = std::io::stdout().lock();
         writeln!(out)?;
-        if t.files == 0 {
+        if t.files == 0 && t.notes == 0 && t.errors == 0 {
+            writeln!(out, "No cancellation leaks found in {}.", plural(t.files_checked, "file", "files"))?;
+        } else if t.files == 0 {
             writeln!(out, "No fixes to review.")?;
         } else {
             writeln!(
