@@ -1,46 +1,34 @@
-//! The command line: flags defined once (help text comes from them), turned into one validated
-//! [`Settings`] before any work starts, then the run and its exit code.
+//! The command line: flags defined once (help text comes from them), turned into validated
+//! settings per folder before any work starts, then the run; what is printed and the exit code
+//! come from [`crate::present`].
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::config;
 use crate::engine::helper_module::NewModule;
-use crate::engine::{self, fix_threshold, FileReport};
-use crate::present::diff;
-use crate::present::text::{self, Palette, Tally};
+use crate::engine::{self, FileReport};
+use crate::present::text::{self, Palette};
+use crate::present::{self, diff, Format, Options, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::rules::Rule;
-use crate::settings::{self, Mode, PerFileIgnores, Settings};
+use crate::settings::{ConfigSource, Mode, Overrides, Resolver, Settings};
 
-/// Exit codes: each means one thing.
-const EXIT_CLEAN: u8 = 0;
-const EXIT_FINDINGS: u8 = 1;
-const EXIT_ERROR: u8 = 2;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Findings with the proposed diff (default).
-    Text,
-    /// One `path:line:col: CODE message` line per finding.
-    Concise,
-    /// JSON array of findings (not available yet).
-    Json,
-    /// GitHub Actions workflow commands (not available yet).
-    Github,
-    /// SARIF 2.1.0 (not available yet).
-    Sarif,
-}
+/// A progress bar is worth drawing from this many files on.
+const PROGRESS_FROM_FILES: usize = 200;
 
 /// Find asyncio cancellation leaks in Python code and rewrite them.
 ///
 /// With no mode flag, cancelsafe prints each finding and the diff of the fixes it proposes, and
-/// writes nothing. Exit codes: 0 no leaks, 1 leaks found (or a non-empty --diff, or leaks left
-/// after --write), 2 usage, read or parse error (other files are still processed).
+/// writes nothing. Settings come from `[tool.cancelsafe]` in the nearest pyproject.toml above
+/// each file; flags override them. Exit codes: 0 no leaks, 1 leaks found (or a non-empty
+/// --diff, or leaks left after --write), 2 usage, configuration, read or parse error (other
+/// files are still processed).
 #[derive(Debug, Parser)]
 #[command(name = "cancelsafe", version, after_help = AFTER_HELP)]
 struct Args {
@@ -50,15 +38,15 @@ struct Args {
     paths: Vec<PathBuf>,
 
     /// Print only the unified diff of the fixes (summary on stderr); exit 1 if it is non-empty.
-    #[arg(long, group = "mode")]
+    #[arg(long, group = "mode", help_heading = "Mode")]
     diff: bool,
 
     /// Print findings only; write nothing; exit 1 if any leak is found.
-    #[arg(long, group = "mode")]
+    #[arg(long, group = "mode", help_heading = "Mode")]
     check: bool,
 
     /// Apply fixes in place; exit 1 if leaks remain that have no applied fix.
-    #[arg(long, visible_alias = "fix", group = "mode")]
+    #[arg(long, visible_alias = "fix", group = "mode", help_heading = "Mode")]
     write: bool,
 
     /// Review the fixes one at a time and apply the ones you accept (needs a terminal).
@@ -67,54 +55,88 @@ struct Args {
     /// of this file, A apply the rest of every file, e edit the fix in $VISUAL or $EDITOR, q quit
     /// (the fixes accepted so far are kept), ? help. Unsafe fixes are offered too, marked UNSAFE.
     /// A file is written when you leave it; Ctrl-C leaves the current file untouched.
-    #[arg(short = 'i', long, group = "mode")]
+    #[arg(short = 'i', long, group = "mode", help_heading = "Mode")]
     interactive: bool,
 
     /// Also apply fixes classed unsafe (they may change what runs after a cancellation).
-    #[arg(long)]
+    #[arg(long, help_heading = "Rules")]
     unsafe_fixes: bool,
 
     /// Rule codes or prefixes to enable, comma separated (e.g. CS101,CS2); default all.
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    #[arg(long, value_delimiter = ',', value_name = "CODES", help_heading = "Rules")]
     select: Vec<String>,
 
-    /// Rule codes or prefixes to disable, comma separated.
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    /// Rule codes or prefixes to disable, comma separated (added to the config's `ignore`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES", help_heading = "Rules")]
     ignore: Vec<String>,
 
     /// Oldest Python the fixed code must run on (py38 … py314); default: from
     /// `requires-python` in pyproject.toml, else py311. Below py311, fixes that need
     /// `Task.cancelling()` are reported but not applied.
-    #[arg(long, value_name = "pyXY")]
+    #[arg(long, value_name = "pyXY", help_heading = "Rules")]
     target_version: Option<String>,
 
     /// Seconds a shielded cleanup may take before it is abandoned (used by the shield fix).
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", help_heading = "Rules")]
     cleanup_timeout: Option<f64>,
 
     /// Import CS201's task-tracking helper from this module (e.g. `myapp.tasks`) instead of
     /// adding a copy to every module; `--write` creates the module if it does not exist.
-    #[arg(long, value_name = "MODULE")]
+    #[arg(long, value_name = "MODULE", help_heading = "Rules")]
     helper_module: Option<String>,
 
-    /// How findings are printed.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Globs of files and folders to skip, replacing the defaults (.git, .venv, build, dist,
+    /// node_modules, site-packages, …); comma separated.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS", help_heading = "Files")]
+    exclude: Option<Vec<String>>,
 
-    /// Settings file (a pyproject.toml with [tool.cancelsafe], or a TOML file with the same keys).
-    #[arg(long, value_name = "FILE")]
+    /// Globs to skip in addition to the defaults and the config's; comma separated.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS", help_heading = "Files")]
+    extend_exclude: Vec<String>,
+
+    /// Apply the exclusions to files named on the command line too (as pre-commit needs).
+    #[arg(long, help_heading = "Files")]
+    force_exclude: bool,
+
+    /// Settings file (a pyproject.toml with [tool.cancelsafe], or a TOML file with the same
+    /// keys) for every path, instead of the nearest pyproject.toml above each file.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
     config: Option<PathBuf>,
 
     /// Ignore configuration files.
-    #[arg(long, conflicts_with = "config")]
+    #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
     no_config: bool,
 
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
+    format: Format,
+
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long, help_heading = "Output")]
+    statistics: bool,
+
+    /// List the fixes applied (with --write) or that would be, per file and rule.
+    #[arg(long, help_heading = "Output")]
+    show_fixes: bool,
+
+    /// Print findings only: no summary and no progress bar.
+    #[arg(short, long, help_heading = "Output")]
+    quiet: bool,
+
+    /// Exit 0 even when leaks are found (errors still exit 2).
+    #[arg(long, help_heading = "Output")]
+    exit_zero: bool,
+
+    /// With --write, exit 1 when any fix was applied, even if no leak remains.
+    #[arg(long, conflicts_with = "exit_zero", help_heading = "Output")]
+    exit_non_zero_on_fix: bool,
+
     /// Print the documentation of a rule and exit.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", help_heading = "Rules")]
     explain: Option<String>,
 
     /// List the rules and exit.
-    #[arg(long)]
+    #[arg(long, help_heading = "Rules")]
     list_rules: bool,
 }
 
@@ -122,10 +144,14 @@ const AFTER_HELP: &str = "\
 Examples:
   cancelsafe src/                       show leaks and the fixes proposed for them
   cancelsafe --check src/               in CI: fail when a leak is present
+  cancelsafe --check --format github .  in GitHub Actions: annotations on the pull request
   cancelsafe --diff src/ > fix.patch    a patch that `git apply` takes (same as --write)
   cancelsafe --write src/               apply the safe fixes in place
   cancelsafe -i src/                    review the fixes one at a time, apply those you accept
-  cancelsafe --explain CS101            what a rule finds and how it fixes it";
+  cancelsafe --explain CS101            what a rule finds and how it fixes it
+
+Suppress a finding with `# noqa: CS101` on its line (the `except` line for handler rules), or
+a whole file with `# cancelsafe: noqa` on a line of its own.";
 
 pub fn main() -> ExitCode {
     match run() {
@@ -162,213 +188,125 @@ fn run() -> Result<u8> {
         write!(stdout, "{}", rule.page())?;
         return Ok(EXIT_CLEAN);
     }
-    if matches!(args.format, Format::Json | Format::Github | Format::Sarif) {
-        bail!("--format {:?} is not available in this version; use --format text or --format concise", args.format);
-    }
-
-    let (settings, project_root) = resolve_settings(&args)?;
-    if args.interactive {
-        if args.paths.iter().any(|p| p.as_os_str() == "-") {
-            bail!("-i reviews files in place; standard input (\"-\") cannot be reviewed");
-        }
-        return crate::review::run(&args.paths, &settings, &project_root);
-    }
-    let mode = if args.diff {
-        Mode::Diff
-    } else if args.check {
-        Mode::Check
-    } else if args.write {
-        Mode::Write
-    } else {
-        Mode::Preview
+    let resolver = Arc::new(Resolver::new(config_source(&args), overrides(&args))?);
+    let options = Options {
+        mode: if args.diff {
+            Mode::Diff
+        } else if args.check {
+            Mode::Check
+        } else if args.write {
+            Mode::Write
+        } else {
+            Mode::Preview
+        },
+        format: args.format,
+        statistics: args.statistics,
+        show_fixes: args.show_fixes,
+        quiet: args.quiet,
+        exit_zero: args.exit_zero,
+        exit_non_zero_on_fix: args.exit_non_zero_on_fix,
     };
 
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         if args.paths.len() > 1 {
             bail!("\"-\" (standard input) cannot be combined with other paths");
         }
-        return run_stdin(&settings, mode, args.format, &mut stdout);
-    }
-
-    let files = crate::discover::python_files(&args.paths)?;
-    let reports: Vec<FileReport> = files.par_iter().map(|path| engine::process_file(path, &settings, mode)).collect();
-    let new_module = needed_helper_module(&reports, &settings, &project_root);
-    present(&reports, new_module.as_ref(), &settings, mode, args.format, &mut stdout)
-}
-
-/// The settings of the run, and the project root: the configuration file's folder, else the
-/// working directory.
-fn resolve_settings(args: &Args) -> Result<(Settings, PathBuf)> {
-    let config = match (&args.config, args.no_config) {
-        (Some(path), _) => config::read(path)?,
-        (None, true) => config::Config::default(),
-        (None, false) => config::discover(&std::env::current_dir().context("cannot read the working directory")?)?,
-    };
-    let file = &config.settings;
-    let select = if args.select.is_empty() { file.select.clone().unwrap_or_default() } else { args.select.clone() };
-    let mut ignore = file.ignore.clone().unwrap_or_default();
-    ignore.extend(args.ignore.iter().cloned());
-    let rules = settings::select_rules(&select, &ignore)?;
-    let target_version = match (&args.target_version, &file.target_version) {
-        (Some(text), _) | (None, Some(text)) => settings::parse_target_version(text)?,
-        (None, None) => config
-            .requires_python
-            .as_deref()
-            .and_then(settings::target_from_requires_python)
-            .unwrap_or(ruff_python_ast::PythonVersion::PY311),
-    };
-    let cleanup_timeout = args.cleanup_timeout.or(file.cleanup_timeout).unwrap_or(5.0);
-    if !(cleanup_timeout.is_finite() && cleanup_timeout > 0.0) {
-        bail!("--cleanup-timeout must be a positive number of seconds, not {cleanup_timeout}");
-    }
-    let helper_module = match args.helper_module.as_ref().or(file.helper_module.as_ref()) {
-        Some(module) => Some(settings::parse_helper_module(module)?),
-        None => None,
-    };
-    let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    let root = match config.path.as_deref().and_then(Path::parent) {
-        Some(folder) if !folder.as_os_str().is_empty() => std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf()),
-        _ => cwd,
-    };
-    let per_file_ignores = match &file.per_file_ignores {
-        Some(patterns) => {
-            let origin = config.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
-            PerFileIgnores::new(&root, patterns).with_context(|| origin)?
+        if args.interactive {
+            bail!("-i reviews files in place; standard input (\"-\") cannot be reviewed");
         }
-        None => PerFileIgnores::default(),
+        return run_stdin(&*resolver.for_folder(std::path::Path::new(""))?, options, &mut stdout);
+    }
+
+    // Settings are resolved (and a bad configuration reported) before any file is touched.
+    let excluded = {
+        let resolver = resolver.clone();
+        Arc::new(move |path: &std::path::Path| Ok(resolver.for_file(path)?.exclusions.excludes(path)))
     };
-    let settings = Settings {
-        rules,
-        target_version,
-        cleanup_timeout,
-        unsafe_fixes: args.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
-        helper_module,
-        per_file_ignores,
-    };
-    Ok((settings, root))
+    let files = crate::discover::python_files(&args.paths, args.force_exclude, excluded)?;
+    let jobs: Vec<(PathBuf, Arc<Settings>)> =
+        files.into_iter().map(|path| resolver.for_file(&path).map(|settings| (path, settings))).collect::<Result<_>>()?;
+    if args.interactive {
+        return crate::review::run(&jobs);
+    }
+    let progress = progress_bar(jobs.len(), options.quiet);
+    let reports: Vec<FileReport> =
+        jobs.par_iter().progress_with(progress.clone()).map(|(path, settings)| engine::process_file(path, settings, options.mode)).collect();
+    progress.finish_and_clear();
+    let new_modules = needed_helper_modules(&reports, &jobs);
+    present::report(&reports, &new_modules, options, &mut stdout)
 }
 
-fn run_stdin(settings: &Settings, mode: Mode, format: Format, stdout: &mut impl Write) -> Result<u8> {
+fn config_source(args: &Args) -> ConfigSource {
+    match (&args.config, args.no_config) {
+        (Some(path), _) => ConfigSource::File(path.clone()),
+        (None, true) => ConfigSource::Defaults,
+        (None, false) => ConfigSource::Discover,
+    }
+}
+
+fn overrides(args: &Args) -> Overrides {
+    Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        exclude: args.exclude.clone(),
+        extend_exclude: args.extend_exclude.clone(),
+        target_version: args.target_version.clone(),
+        cleanup_timeout: args.cleanup_timeout,
+        helper_module: args.helper_module.clone(),
+        unsafe_fixes: args.unsafe_fixes,
+    }
+}
+
+/// A bar on stderr for long runs on a terminal; hidden otherwise.
+fn progress_bar(files: usize, quiet: bool) -> ProgressBar {
+    if quiet || files < PROGRESS_FROM_FILES || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}").unwrap_or_else(|_| ProgressStyle::default_bar());
+    ProgressBar::new(files as u64).with_style(style)
+}
+
+fn run_stdin(settings: &Settings, options: Options, stdout: &mut impl Write) -> Result<u8> {
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
-    let (report, source) = engine::process_stdin(&bytes, settings, mode);
+    let (report, source) = engine::process_stdin(&bytes, settings, options.mode);
     let palette = Palette::new(false);
-    let threshold = fix_threshold(settings);
     let mut stderr = std::io::stderr().lock();
-    let checked = match (&report.outcome, source) {
-        (Ok(checked), Some(source)) => (checked, source),
-        _ => {
-            write!(stderr, "{}", text::error_line(&report, &palette).unwrap_or_default())?;
-            return Ok(EXIT_ERROR);
-        }
+    let (Ok(checked), Some(source)) = (&report.outcome, source) else {
+        write!(stderr, "{}", text::error_line(&report, &palette).unwrap_or_default())?;
+        return Ok(EXIT_ERROR);
     };
-    let (checked, source) = checked;
-    match mode {
-        Mode::Check => {
-            write!(stdout, "{}", findings_text(&report.display, &report.original, &checked.findings, threshold, format, &palette))?;
-        }
+    let findings = |mode| present::findings(&report, mode, options.format);
+    match options.mode {
+        Mode::Check => write!(stdout, "{}", findings(Mode::Check)?)?,
         Mode::Diff => write!(stdout, "{}", diff::unified(&report.display, &report.original, &checked.fixed, &palette))?,
         Mode::Preview | Mode::Write => {
             stdout.write_all(&source.encode(&checked.fixed))?;
-            write!(stderr, "{}", findings_text(&report.display, &checked.fixed, &checked.remaining, threshold, format, &palette))?;
+            write!(stderr, "{}", findings(Mode::Write)?)?;
         }
     }
-    let code = match mode {
-        Mode::Check => exit_for(!checked.findings.is_empty()),
-        Mode::Diff => exit_for(checked.fixed != report.original),
-        Mode::Preview | Mode::Write => exit_for(!checked.remaining.is_empty()),
+    let failed = match options.mode {
+        Mode::Check => !checked.findings.is_empty(),
+        Mode::Diff => checked.fixed != report.original,
+        Mode::Preview | Mode::Write => !checked.remaining.is_empty(),
     };
-    Ok(code)
+    Ok(if failed && !options.exit_zero { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
-/// The shared helper module that applied CS201 fixes import from, if it does not exist yet.
-fn needed_helper_module(reports: &[FileReport], settings: &Settings, root: &Path) -> Option<NewModule> {
-    let module = settings.helper_module.as_deref()?;
-    if !reports.iter().any(|report| report.applied(Rule::FireAndForgetTask)) {
-        return None;
-    }
-    engine::helper_module::missing(module, root, settings.target_version)
-}
-
-fn exit_for(findings: bool) -> u8 {
-    if findings {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
-}
-
-fn findings_text(display: &str, text_: &str, findings: &[crate::transforms::Finding], threshold: ruff_diagnostics::Applicability, format: Format, palette: &Palette) -> String {
-    let _ = format; // text and concise share the finding line; text adds the diff elsewhere.
-    text::finding_lines(display, text_, findings, threshold, palette)
-}
-
-fn present(reports: &[FileReport], new_module: Option<&NewModule>, settings: &Settings, mode: Mode, format: Format, stdout: &mut impl Write) -> Result<u8> {
-    let palette = Palette::new(std::io::stdout().is_terminal());
-    let error_palette = Palette::new(std::io::stderr().is_terminal());
-    let threshold = fix_threshold(settings);
-    let mut stderr = std::io::stderr().lock();
-    let mut tally = Tally::default();
-    let mut diff_non_empty = false;
-    for report in reports {
-        tally.add(report, threshold);
-        if let Some(line) = text::error_line(report, &error_palette) {
-            write!(stderr, "{line}")?;
+/// The shared helper modules that applied CS201 fixes import from, where they do not exist
+/// yet: one per configuration that names one.
+fn needed_helper_modules(reports: &[FileReport], jobs: &[(PathBuf, Arc<Settings>)]) -> Vec<NewModule> {
+    let mut modules: Vec<NewModule> = Vec::new();
+    for (report, (_, settings)) in reports.iter().zip(jobs) {
+        let Some(module) = settings.helper_module.as_deref() else { continue };
+        if !report.applied(Rule::FireAndForgetTask) {
             continue;
         }
-        let Ok(checked) = &report.outcome else { continue };
-        let patch = diff::unified(&report.display, &report.original, &checked.fixed, &palette);
-        diff_non_empty |= !patch.is_empty();
-        match mode {
-            Mode::Diff => write!(stdout, "{patch}")?,
-            Mode::Check => write!(stdout, "{}", findings_text(&report.display, &report.original, &checked.findings, threshold, format, &palette))?,
-            Mode::Write => write!(stdout, "{}", findings_text(&report.display, &checked.fixed, &checked.remaining, threshold, format, &palette))?,
-            Mode::Preview => {
-                write!(stdout, "{}", findings_text(&report.display, &report.original, &checked.findings, threshold, format, &palette))?;
-                if format == Format::Text && !patch.is_empty() {
-                    write!(stdout, "{patch}")?;
-                }
+        if let Some(new) = engine::helper_module::missing(module, &settings.root, settings.target_version) {
+            if !modules.iter().any(|known| known.path == new.path) {
+                modules.push(new);
             }
         }
     }
-    if let Some(module) = new_module {
-        let display = engine::display_path(&module.path);
-        match mode {
-            Mode::Write => match engine::create_new(&module.path, module.contents.as_bytes()) {
-                Ok(()) => writeln!(stdout, "Created the shared helper module {display} (CS201 fixes import from it).")?,
-                Err(error) => {
-                    writeln!(stderr, "{display}: cannot create the shared helper module: {error:#}")?;
-                    tally.errors += 1;
-                }
-            },
-            Mode::Diff | Mode::Preview => {
-                let patch = diff::new_file(&display, &module.contents, &palette);
-                diff_non_empty = true;
-                write!(stdout, "{patch}")?;
-            }
-            Mode::Check => {}
-        }
-    }
-    let summary = match mode {
-        Mode::Write => tally.write_summary(),
-        _ => tally.preview_summary(),
-    };
-    if mode == Mode::Diff {
-        writeln!(stderr, "{summary}")?;
-    } else {
-        writeln!(stdout, "{summary}")?;
-    }
-    if let Some(line) = tally.errors_line() {
-        writeln!(stderr, "{line}")?;
-    }
-    let code = if tally.errors > 0 {
-        EXIT_ERROR
-    } else {
-        match mode {
-            Mode::Diff => exit_for(diff_non_empty),
-            Mode::Write => exit_for(tally.remaining > 0),
-            Mode::Check | Mode::Preview => exit_for(tally.leaks > 0),
-        }
-    };
-    Ok(code)
+    modules
 }

@@ -1,9 +1,10 @@
-//! `[tool.cancelsafe]` settings from a pyproject.toml (or a file given with `--config`).
-//! Command-line flags override what the file says.
+//! Configuration files: `[tool.cancelsafe]` in the nearest pyproject.toml above each file (as
+//! ruff finds its own), or one file given with `--config`. Reading a file only checks its
+//! shape; [`crate::settings`] turns it, with the command-line overrides, into settings.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Deserialize;
 
 /// The keys cancelsafe reads; anything else is an error naming the key.
@@ -12,80 +13,100 @@ use serde::Deserialize;
 pub struct FileSettings {
     pub select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
-    pub target_version: Option<String>,
-    pub cleanup_timeout: Option<f64>,
-    pub unsafe_fixes: Option<bool>,
-    pub helper_module: Option<String>,
     /// Glob (relative to the configuration file's folder) → rule codes or prefixes.
     pub per_file_ignores: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Replaces the default exclusions.
+    pub exclude: Option<Vec<String>>,
+    /// Added to the exclusions.
+    pub extend_exclude: Option<Vec<String>>,
+    pub target_version: Option<String>,
+    pub cleanup_timeout: Option<f64>,
+    pub helper_module: Option<String>,
+    pub unsafe_fixes: Option<bool>,
 }
 
-/// A configuration found on disk: its settings and the `requires-python` next to them.
+/// A configuration read from disk.
 #[derive(Debug, Default)]
 pub struct Config {
+    /// The file it came from; `None` for the built-in defaults.
     pub path: Option<PathBuf>,
     pub settings: FileSettings,
+    /// `[project] requires-python` of the same pyproject.toml, or of a nearer one.
     pub requires_python: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct Pyproject {
-    project: Option<Project>,
-    tool: Option<Tools>,
+impl Config {
+    /// The folder its relative paths (globs, the helper module) are resolved against.
+    pub fn folder(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent).filter(|folder| !folder.as_os_str().is_empty())
+    }
+
+    /// `path: [tool.cancelsafe] key` — where a bad value came from.
+    pub fn origin(&self, key: &str) -> String {
+        match &self.path {
+            Some(path) => format!("{}: [tool.cancelsafe] {key}", crate::engine::display_path(path)),
+            None => key.to_string(),
+        }
+    }
 }
 
-#[derive(Deserialize)]
-struct Project {
-    #[serde(rename = "requires-python")]
+/// What a pyproject.toml says that matters here.
+struct Pyproject {
+    document: toml::Table,
+    section: Option<toml::Value>,
     requires_python: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct Tools {
-    cancelsafe: Option<toml::Value>,
-}
-
-/// Reads a configuration file: a pyproject.toml (`[tool.cancelsafe]`) or a file whose top
-/// level holds the same keys.
-pub fn read(path: &Path) -> Result<Config> {
+fn read_pyproject(path: &Path) -> Result<Pyproject> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
-    let document: toml::Value = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
-    let pyproject: Option<Pyproject> = document.clone().try_into().ok();
-    let section = pyproject.as_ref().and_then(|p| p.tool.as_ref()).and_then(|t| t.cancelsafe.clone());
-    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
-    let table = match (section, is_pyproject) {
-        (Some(section), _) => section,
-        (None, true) => toml::Value::Table(Default::default()),
-        (None, false) => document,
-    };
-    let settings: FileSettings = table.try_into().map_err(|error: toml::de::Error| {
-        anyhow::anyhow!(
-            "{}: invalid [tool.cancelsafe] settings: {}; allowed keys: select, ignore, target-version, cleanup-timeout, unsafe-fixes, helper-module, per-file-ignores",
-            path.display(),
-            error.message()
-        )
-    })?;
-    if let Some(timeout) = settings.cleanup_timeout {
-        if !(timeout.is_finite() && timeout > 0.0) {
-            bail!("{}: cleanup-timeout must be a positive number of seconds, not {timeout}", path.display());
-        }
-    }
-    let requires_python = pyproject.and_then(|p| p.project).and_then(|p| p.requires_python);
-    Ok(Config { path: Some(path.to_path_buf()), settings, requires_python })
+    let document: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", crate::engine::display_path(path)))?;
+    let section = document.get("tool").and_then(|tool| tool.get("cancelsafe")).cloned();
+    let requires_python = document
+        .get("project")
+        .and_then(|project| project.get("requires-python"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_string);
+    Ok(Pyproject { document, section, requires_python })
 }
 
-/// The nearest pyproject.toml at or above `start` that has a `[tool.cancelsafe]` section or a
-/// `requires-python`.
-pub fn discover(start: &Path) -> Result<Config> {
-    for directory in start.ancestors() {
-        let candidate = directory.join("pyproject.toml");
-        if candidate.is_file() {
-            let config = read(&candidate)?;
-            let text = std::fs::read_to_string(&candidate).unwrap_or_default();
-            if text.contains("[tool.cancelsafe]") || config.requires_python.is_some() {
-                return Ok(config);
-            }
+/// Reads a file given with `--config`: a pyproject.toml (`[tool.cancelsafe]`) or a TOML file
+/// whose top level holds the same keys.
+pub fn read(path: &Path) -> Result<Config> {
+    let pyproject = read_pyproject(path)?;
+    let is_pyproject = path.file_name().is_some_and(|name| name == "pyproject.toml");
+    let table = match pyproject.section {
+        Some(section) => section,
+        None if is_pyproject => toml::Value::Table(Default::default()),
+        None => toml::Value::Table(pyproject.document),
+    };
+    Ok(Config { path: Some(path.to_path_buf()), settings: settings_of(path, table)?, requires_python: pyproject.requires_python })
+}
+
+/// The configuration that governs files in `directory`: the nearest pyproject.toml at or above
+/// it with a `[tool.cancelsafe]` section. `requires-python` comes from the nearest
+/// pyproject.toml that states it, up to that file.
+pub fn discover(directory: &Path) -> Result<Config> {
+    let mut requires_python = None;
+    for folder in directory.ancestors() {
+        let candidate = folder.join("pyproject.toml");
+        if !candidate.is_file() {
+            continue;
+        }
+        let pyproject = read_pyproject(&candidate)?;
+        requires_python = requires_python.or(pyproject.requires_python);
+        if let Some(section) = pyproject.section {
+            return Ok(Config { settings: settings_of(&candidate, section)?, path: Some(candidate), requires_python });
         }
     }
-    Ok(Config::default())
+    Ok(Config { requires_python, ..Config::default() })
+}
+
+fn settings_of(path: &Path, table: toml::Value) -> Result<FileSettings> {
+    // serde_path_to_error names the key a bad value sits under; serde itself lists the
+    // allowed keys for an unknown one.
+    serde_path_to_error::deserialize(table).map_err(|error| {
+        let key = error.path().to_string();
+        let place = if key == "." { String::new() } else { format!(" {key}") };
+        anyhow::anyhow!("{}: [tool.cancelsafe]{place}: {}", crate::engine::display_path(path), error.inner().message())
+    })
 }

@@ -1,33 +1,49 @@
-//! Finding the Python files to check: `.gitignore` honoured, virtualenvs and caches skipped,
-//! explicit file arguments always taken.
+//! Finding the Python files to check: `.gitignore` honoured, virtualenvs skipped, and whatever
+//! the governing configuration excludes. Files named on the command line are always taken,
+//! unless `--force-exclude` (for pre-commit, which names every changed file).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Result};
 use ignore::WalkBuilder;
 
-/// Directory names never worth descending into.
-const SKIPPED_DIRECTORIES: &[&str] =
-    &[".git", ".hg", ".svn", "__pycache__", "site-packages", "node_modules", ".venv", "venv", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache"];
+/// Says whether a path (file or folder) is left out.
+pub type Excluded = dyn Fn(&Path) -> Result<bool> + Send + Sync;
 
-/// The files under `paths`, sorted and without duplicates.
-pub fn python_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The files under `paths`, sorted and without duplicates. The first error of `excluded`
+/// stops the search.
+pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Excluded>) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
+    let first_error = Arc::new(Mutex::new(None));
+    let keep = {
+        let first_error = first_error.clone();
+        Arc::new(move |path: &Path| match excluded(path) {
+            Ok(excluded) => !excluded,
+            Err(error) => {
+                first_error.lock().unwrap().get_or_insert(error);
+                false
+            }
+        })
+    };
     for path in paths {
         if path.is_file() {
-            files.push(path.clone());
+            if !force_exclude || keep(path) {
+                files.push(path.clone());
+            }
             continue;
         }
         if !path.is_dir() {
             bail!("{}: no such file or directory", path.display());
         }
+        if force_exclude && !keep(path) {
+            continue;
+        }
+        let keep = keep.clone();
         let walker = WalkBuilder::new(path)
             .hidden(false)
             .require_git(false)
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && entry.depth() > 0 && (is_skipped_name(entry.file_name()) || is_virtualenv(entry.path())))
-            })
+            .filter_entry(move |entry| entry.depth() == 0 || (!is_virtualenv(entry) && keep(entry.path())))
             .build();
         for entry in walker {
             let entry = entry?;
@@ -37,16 +53,15 @@ pub fn python_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
         }
     }
+    if let Some(error) = first_error.lock().unwrap().take() {
+        return Err(error);
+    }
     files.sort();
     files.dedup();
     Ok(files)
 }
 
-fn is_skipped_name(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|name| SKIPPED_DIRECTORIES.contains(&name))
-}
-
 /// A virtualenv under any name is recognised by its `pyvenv.cfg`.
-fn is_virtualenv(path: &Path) -> bool {
-    path.join("pyvenv.cfg").is_file()
+fn is_virtualenv(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir()) && entry.path().join("pyvenv.cfg").is_file()
 }

@@ -79,6 +79,12 @@ impl<'a> Editor<'a> {
         &self.source[ranged.range()]
     }
 
+    /// The node's source on one line, for messages: `(A,\n    B,\n)` reads `(A, B,)`.
+    pub fn one_line(&self, ranged: impl Ranged) -> String {
+        let joined = self.text(ranged).split_whitespace().collect::<Vec<_>>().join(" ");
+        joined.replace("( ", "(").replace(" )", ")")
+    }
+
     fn newline(&self) -> &'static str {
         self.stylist.line_ending().as_str()
     }

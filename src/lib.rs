@@ -12,6 +12,7 @@ pub mod config;
 pub mod discover;
 pub mod edits;
 pub mod engine;
+pub mod noqa;
 pub mod present;
 pub mod review;
 pub mod rules;

@@ -47,14 +47,22 @@ impl Rule {
         Rule::ALL.iter().copied().find(|rule| rule.code().eq_ignore_ascii_case(code))
     }
 
-    /// The one-line summary: the first paragraph under "What it does".
-    pub fn summary(self) -> &'static str {
+    /// The one-line summary: the first sentence under "What it does".
+    pub fn summary(self) -> String {
+        let paragraph = self.section("What it does").split("\n\n").next().unwrap_or("");
+        let joined = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+        match joined.find(". ") {
+            Some(end) => joined[..=end].to_string(),
+            None => joined,
+        }
+    }
+
+    /// The text of a `## Title` section of the rule's page (`""` if it has none).
+    pub fn section(self, title: &str) -> &'static str {
         let page = self.page();
-        page.split("## What it does")
-            .nth(1)
-            .and_then(|rest| rest.trim_start().lines().next())
-            .unwrap_or("")
-            .trim()
+        let Some(start) = page.find(&format!("## {title}")) else { return "" };
+        let body = page[start..].split_once('\n').map_or("", |(_, body)| body);
+        body.find("\n## ").map_or(body, |end| &body[..end]).trim()
     }
 }
 

@@ -1,13 +1,16 @@
-//! One validated configuration, built from flags (and config files) before any work starts.
+//! One validated configuration per file: the command-line overrides laid over the
+//! `[tool.cancelsafe]` that governs the file's folder, built before any work starts.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
-use globset::{Glob, GlobMatcher};
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use ruff_python_ast::PythonVersion;
 
+use crate::config::{self, Config};
 use crate::rules::Rule;
 
 /// What the run does with the fixes it finds.
@@ -34,6 +37,229 @@ pub struct Settings {
     /// its own copy.
     pub helper_module: Option<String>,
     pub per_file_ignores: PerFileIgnores,
+    pub exclusions: Exclusions,
+    /// The configuration file's folder (else the working directory): globs and the helper
+    /// module are relative to it.
+    pub root: PathBuf,
+}
+
+/// Directory and file names skipped unless `exclude` replaces this list (ruff's defaults).
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox", ".pants.d",
+    ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode", "__pycache__",
+    "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+];
+
+/// The settings given on the command line; each one overrides the configuration file's.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub select: Vec<String>,
+    /// Added to the file's `ignore`.
+    pub ignore: Vec<String>,
+    pub exclude: Option<Vec<String>>,
+    /// Added to the file's `extend-exclude`.
+    pub extend_exclude: Vec<String>,
+    pub target_version: Option<String>,
+    pub cleanup_timeout: Option<f64>,
+    pub helper_module: Option<String>,
+    /// `--unsafe-fixes` switches them on; its absence leaves the file's choice.
+    pub unsafe_fixes: bool,
+}
+
+/// Where configuration comes from.
+#[derive(Clone, Debug)]
+pub enum ConfigSource {
+    /// The nearest pyproject.toml with `[tool.cancelsafe]` above each file.
+    Discover,
+    /// One file for every path (`--config`).
+    File(PathBuf),
+    /// Built-in defaults only (`--no-config`).
+    Defaults,
+}
+
+impl Settings {
+    /// Lays `overrides` over `config`. A bad value is an error that says where it came from
+    /// (`pyproject.toml: [tool.cancelsafe] key` or `--flag`) and what is allowed.
+    pub fn resolve(config: &Config, overrides: &Overrides, cwd: &Path) -> Result<Settings> {
+        let file = &config.settings;
+        let root = normalize(&cwd.join(config.folder().unwrap_or(Path::new(""))));
+        let origin = |key: &str, from_flag: bool| if from_flag { format!("--{key}") } else { config.origin(key) };
+
+        let select = if overrides.select.is_empty() { file.select.clone().unwrap_or_default() } else { overrides.select.clone() };
+        let file_ignore = file.ignore.clone().unwrap_or_default();
+        select_rules(&select, &[]).with_context(|| origin("select", !overrides.select.is_empty()))?;
+        select_rules(&[], &file_ignore).with_context(|| origin("ignore", false))?;
+        select_rules(&[], &overrides.ignore).with_context(|| origin("ignore", true))?;
+        let ignore: Vec<String> = file_ignore.into_iter().chain(overrides.ignore.iter().cloned()).collect();
+        let rules = select_rules(&select, &ignore)?;
+
+        let target_version = layered(&overrides.target_version, &file.target_version, "target-version", config, |text| parse_target_version(&text))?
+            .or_else(|| config.requires_python.as_deref().and_then(target_from_requires_python))
+            .unwrap_or(PythonVersion::PY311);
+        let cleanup_timeout = layered(&overrides.cleanup_timeout, &file.cleanup_timeout, "cleanup-timeout", config, check_timeout)?.unwrap_or(5.0);
+        let helper_module = layered(&overrides.helper_module, &file.helper_module, "helper-module", config, |name| parse_helper_module(&name))?;
+        let per_file_ignores = match &file.per_file_ignores {
+            Some(patterns) => PerFileIgnores::new(&root, patterns).with_context(|| origin("per-file-ignores", false))?,
+            None => PerFileIgnores::default(),
+        };
+        let default_exclude: Vec<String> = DEFAULT_EXCLUDE.iter().map(|name| name.to_string()).collect();
+        let exclusions = Exclusions::new(
+            &root,
+            &[
+                match (&overrides.exclude, &file.exclude) {
+                    (Some(patterns), _) => (patterns, origin("exclude", true)),
+                    (None, Some(patterns)) => (patterns, origin("exclude", false)),
+                    (None, None) => (&default_exclude, String::new()),
+                },
+                (file.extend_exclude.as_ref().unwrap_or(&Vec::new()), origin("extend-exclude", false)),
+                (&overrides.extend_exclude, origin("extend-exclude", true)),
+            ],
+        )?;
+        Ok(Settings {
+            rules,
+            target_version,
+            cleanup_timeout,
+            unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
+            helper_module,
+            per_file_ignores,
+            exclusions,
+            root,
+        })
+    }
+
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.rules.contains(&rule)
+    }
+
+    /// The settings for one file: `per-file-ignores` applied.
+    pub fn for_file(&self, path: &Path) -> Cow<'_, Settings> {
+        let ignored = self.per_file_ignores.ignored(path);
+        if ignored.iter().all(|rule| !self.rules.contains(rule)) {
+            return Cow::Borrowed(self);
+        }
+        let mut settings = self.clone();
+        settings.rules.retain(|rule| !ignored.contains(rule));
+        Cow::Owned(settings)
+    }
+}
+
+/// The flag's value, else the file's, parsed; a bad one is an error that says which it was.
+fn layered<T: Clone, U>(flag: &Option<T>, file: &Option<T>, key: &str, config: &Config, parse: impl Fn(T) -> Result<U>) -> Result<Option<U>> {
+    match (flag, file) {
+        (Some(value), _) => parse(value.clone()).with_context(|| format!("--{key}")).map(Some),
+        (None, Some(value)) => parse(value.clone()).with_context(|| config.origin(key)).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn check_timeout(seconds: f64) -> Result<f64> {
+    if seconds.is_finite() && seconds > 0.0 {
+        Ok(seconds)
+    } else {
+        bail!("must be a positive number of seconds, not {seconds}")
+    }
+}
+
+/// Finds the settings of each folder once: folders that share a configuration share one
+/// [`Settings`].
+pub struct Resolver {
+    source: ConfigSource,
+    overrides: Overrides,
+    cwd: PathBuf,
+    by_folder: Mutex<HashMap<PathBuf, Arc<Settings>>>,
+    by_config: Mutex<HashMap<(Option<PathBuf>, Option<String>), Arc<Settings>>>,
+}
+
+impl Resolver {
+    pub fn new(source: ConfigSource, overrides: Overrides) -> Result<Resolver> {
+        let cwd = std::env::current_dir().context("cannot read the working directory")?;
+        Ok(Resolver { source, overrides, cwd, by_folder: Mutex::default(), by_config: Mutex::default() })
+    }
+
+    /// The settings of files in `folder`.
+    pub fn for_folder(&self, folder: &Path) -> Result<Arc<Settings>> {
+        let folder = normalize(&self.cwd.join(folder));
+        if let Some(settings) = self.by_folder.lock().unwrap().get(&folder) {
+            return Ok(settings.clone());
+        }
+        let config = match &self.source {
+            ConfigSource::Discover => config::discover(&folder)?,
+            ConfigSource::File(path) => config::read(path)?,
+            ConfigSource::Defaults => Config::default(),
+        };
+        let key = (config.path.clone(), config.requires_python.clone());
+        let existing = self.by_config.lock().unwrap().get(&key).cloned();
+        let settings = match existing {
+            Some(settings) => settings,
+            None => {
+                let settings = Arc::new(Settings::resolve(&config, &self.overrides, &self.cwd)?);
+                self.by_config.lock().unwrap().insert(key, settings.clone());
+                settings
+            }
+        };
+        self.by_folder.lock().unwrap().insert(folder, settings.clone());
+        Ok(settings)
+    }
+
+    /// The settings of `file`.
+    pub fn for_file(&self, file: &Path) -> Result<Arc<Settings>> {
+        self.for_folder(file.parent().unwrap_or(Path::new("")))
+    }
+}
+
+/// The absolute form of `path` with `.` and `..` resolved by name (not through symlinks), so
+/// that folders compare and walk up as the user wrote them.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Paths left out of discovery (`exclude`, `extend-exclude`): a glob matches the path relative
+/// to the project root, or the file or folder name alone.
+#[derive(Clone, Debug, Default)]
+pub struct Exclusions {
+    root: PathBuf,
+    globs: GlobSet,
+}
+
+impl Exclusions {
+    /// Globs from several lists, each with where it came from for the error message.
+    fn new(root: &Path, lists: &[(&Vec<String>, String)]) -> Result<Exclusions> {
+        let mut builder = GlobSetBuilder::new();
+        for (patterns, origin) in lists {
+            for pattern in patterns.iter() {
+                let glob = Glob::new(pattern.trim_end_matches('/')).with_context(|| format!("{origin}: invalid glob `{pattern}`"))?;
+                builder.add(glob);
+            }
+        }
+        Ok(Exclusions { root: root.to_path_buf(), globs: builder.build()? })
+    }
+
+    /// Whether `path`, or a folder above it inside the project, is excluded (a file named on
+    /// the command line with `--force-exclude` may sit in an excluded folder).
+    pub fn excludes(&self, path: &Path) -> bool {
+        if self.globs.is_empty() {
+            return false;
+        }
+        let matches = |part: &Path| self.globs.is_match(part) || part.file_name().is_some_and(|name| self.globs.is_match(name));
+        let absolute = normalize(path);
+        match absolute.strip_prefix(&self.root) {
+            Ok(relative) => relative.ancestors().filter(|part| !part.as_os_str().is_empty()).any(matches),
+            // Outside the project only the path itself is matched, never the folders above it.
+            Err(_) => matches(&absolute),
+        }
+    }
 }
 
 /// Rules switched off for some files (`per-file-ignores`), matched on the path relative to the
@@ -60,7 +286,7 @@ impl PerFileIgnores {
         if self.entries.is_empty() {
             return Vec::new();
         }
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let absolute = normalize(path);
         let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
         let name = path.file_name().map(Path::new);
         self.entries
@@ -80,24 +306,9 @@ impl Default for Settings {
             unsafe_fixes: false,
             helper_module: None,
             per_file_ignores: PerFileIgnores::default(),
+            exclusions: Exclusions::default(),
+            root: PathBuf::new(),
         }
-    }
-}
-
-impl Settings {
-    pub fn enabled(&self, rule: Rule) -> bool {
-        self.rules.contains(&rule)
-    }
-
-    /// The settings for one file: `per-file-ignores` applied.
-    pub fn for_file(&self, path: &Path) -> Cow<'_, Settings> {
-        let ignored = self.per_file_ignores.ignored(path);
-        if ignored.iter().all(|rule| !self.rules.contains(rule)) {
-            return Cow::Borrowed(self);
-        }
-        let mut settings = self.clone();
-        settings.rules.retain(|rule| !ignored.contains(rule));
-        Cow::Owned(settings)
     }
 }
 

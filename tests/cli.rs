@@ -6,30 +6,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::io::Write;
 
-use common::{cancelsafe, code, compiles, run, text};
+use common::{cancelsafe, cmd, code, compiles, project, read, run, text};
 
 const LEAKY: &str = "import asyncio\n\n\nasync def worker(log):\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        log.append('stopped')\n        return\n";
 const CLEAN: &str = "import asyncio\n\n\nasync def worker():\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        raise\n";
-
-fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, contents) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
-    }
-    dir
-}
-
-fn cmd(args: &[&str]) -> Command {
-    let mut command = cancelsafe();
-    command.args(args);
-    command
-}
-
-fn read(dir: &Path, name: &str) -> String {
-    std::fs::read_to_string(dir.join(name)).unwrap()
-}
 
 #[test]
 fn default_mode_prints_findings_and_diff_and_writes_nothing() {
@@ -209,10 +189,27 @@ fn explain_and_list_rules_print_the_rule_pages() {
     assert!(text(&output.stdout).starts_with("# CS101 swallowed-cancellation"));
     let output = run(cmd(&["--list-rules"]), dir.path());
     let listing = text(&output.stdout);
-    for code in ["CS101", "CS102", "CS103", "CS104"] {
-        assert!(listing.contains(code), "{listing}");
+    let index = std::fs::read_to_string(common::repo_path("docs/rules.md")).unwrap();
+    for line in listing.lines() {
+        let mut parts = line.split_whitespace();
+        let (code, name) = (parts.next().unwrap(), parts.next().unwrap());
+        let summary = parts.collect::<Vec<_>>().join(" ");
+        let entry = format!("- **[{code} {name}](../transforms/{code}-{name}/README.md)**: {summary}");
+        assert!(index.lines().any(|l| l == entry), "docs/rules.md is missing or out of date for {code}; expected:\n{entry}");
     }
+    assert_eq!(listing.lines().count(), 6, "{listing}");
     assert_eq!(code(&run(cmd(&["--explain", "CS999"]), dir.path())), 2);
+}
+
+#[test]
+fn no_progress_bar_without_a_terminal() {
+    let files: Vec<(String, &[u8])> = (0..250).map(|i| (format!("pkg/m{i:03}.py"), CLEAN.as_bytes())).collect();
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(name, body)| (name.as_str(), *body)).collect();
+    let dir = project(&files);
+    let output = run(cmd(&["--check", "."]), dir.path());
+    assert_eq!(code(&output), 0);
+    assert_eq!(text(&output.stdout), "No cancellation leaks found in 250 files.\n");
+    assert!(output.stderr.is_empty(), "stderr is not a terminal: no bar\n{}", text(&output.stderr));
 }
 
 #[test]

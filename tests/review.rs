@@ -11,7 +11,7 @@ use std::process::Command;
 use rexpect::process::WaitStatus;
 use rexpect::session::{Options, PtySession};
 
-use common::{cancelsafe, code, compiles, repo_path, run, text};
+use common::{cancelsafe, code, compiles, read, repo_path, run, text};
 
 /// Generous: a loaded machine must not make a test fail.
 const TIMEOUT_MS: u64 = 60_000;
@@ -45,18 +45,10 @@ fn jobs() -> String {
     subject("cs201_gc_destroys_dropped_task") + HEARTBEAT
 }
 
+/// A temporary project with these files (text).
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, contents) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
-    }
-    dir
-}
-
-fn read(dir: &Path, name: &str) -> String {
-    std::fs::read_to_string(dir.join(name)).unwrap()
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(name, contents)| (*name, contents.as_bytes())).collect();
+    common::project(&files)
 }
 
 /// `cancelsafe -i ARGS` in a pseudo-terminal, in `dir`.

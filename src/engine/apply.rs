@@ -10,8 +10,8 @@ use crate::transforms::Finding;
 
 pub struct Applied {
     pub text: String,
-    pub applied: usize,
-    pub rules: Vec<Rule>,
+    /// The rule of each applied fix.
+    pub applied: Vec<Rule>,
     /// The edits spliced in, sorted (an edit shared by several fixes appears once).
     pub edits: Vec<Edit>,
 }
@@ -25,8 +25,7 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
     fixes.sort_by_key(|(_, fix)| fix.min_start());
 
     let mut accepted: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
-    let mut rules = Vec::new();
+    let mut applied = Vec::new();
     for (rule, fix) in fixes {
         // An edit identical to an accepted one (the same import) is shared, not a collision.
         let new: Vec<&Edit> = fix.edits().iter().filter(|edit| !accepted.contains(edit)).collect();
@@ -34,14 +33,11 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
             continue;
         }
         accepted.extend(new);
-        applied += 1;
-        if !rules.contains(&rule) {
-            rules.push(rule);
-        }
+        applied.push(rule);
     }
     let mut edits: Vec<Edit> = accepted.into_iter().cloned().collect();
     edits.sort_by_key(|edit| (edit.start(), edit.end()));
-    Applied { text: splice(text, &edits), applied, rules, edits }
+    Applied { text: splice(text, &edits), applied, edits }
 }
 
 /// `text` with `edits` (sorted, none overlapping) spliced in.

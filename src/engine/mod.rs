@@ -28,10 +28,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// The text after applying every applicable fix (the original if none applied).
     pub fixed: String,
-    /// How many fixes were applied.
-    pub applied: usize,
-    /// The rules whose fixes were applied.
-    pub applied_rules: Vec<Rule>,
+    /// The rule of each applied fix.
+    pub applied: Vec<Rule>,
     /// Findings left in the fixed text.
     pub remaining: Vec<Finding>,
 }
@@ -87,29 +85,30 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
     let parsed = source::parse(text).map_err(FileError::Source)?;
     let findings = check_module(&parsed, text, settings);
     let Some(threshold) = apply else {
-        return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: 0, applied_rules: Vec::new() });
+        return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: Vec::new() });
     };
     let mut current = text.to_string();
     let mut current_findings = findings.clone();
-    let mut applied = 0;
-    let mut applied_rules = Vec::new();
+    let mut applied = Vec::new();
     for _ in 0..MAX_PASSES {
         let outcome = apply_fixes(&current, &current_findings, threshold);
-        if outcome.applied == 0 {
+        if outcome.applied.is_empty() {
             break;
         }
         let parsed = source::parse(&outcome.text)
-            .map_err(|error| FileError::BrokenFix { rules: outcome.rules.clone(), error })?;
+            .map_err(|error| FileError::BrokenFix { rules: distinct(&outcome.applied), error })?;
         current_findings = check_module(&parsed, &outcome.text, settings);
-        applied += outcome.applied;
-        for rule in outcome.rules {
-            if !applied_rules.contains(&rule) {
-                applied_rules.push(rule);
-            }
-        }
+        applied.extend(outcome.applied);
         current = outcome.text;
     }
-    Ok(Checked { findings, fixed: current, applied, applied_rules, remaining: current_findings })
+    Ok(Checked { findings, fixed: current, applied, remaining: current_findings })
+}
+
+fn distinct(rules: &[Rule]) -> Vec<Rule> {
+    let mut rules = rules.to_vec();
+    rules.sort();
+    rules.dedup();
+    rules
 }
 
 /// A text after a reviewer's choice (`cancelsafe -i`), parsed again and checked anew.
@@ -118,10 +117,9 @@ pub struct Revision {
     pub text: String,
     /// The edits that turned the previous text into `text`, sorted.
     pub edits: Vec<Edit>,
-    /// How many chosen fixes were applied; one that collided with an earlier one was not, and
-    /// is computed again on `text`.
-    pub applied: usize,
-    pub rules: Vec<Rule>,
+    /// The rule of each chosen fix that was applied; one that collided with an earlier one was
+    /// not, and is computed again on `text`.
+    pub applied: Vec<Rule>,
     /// Findings in `text`.
     pub findings: Vec<Finding>,
 }
@@ -132,14 +130,14 @@ pub struct Revision {
 /// that does not parse is an internal error.
 pub fn apply_chosen(text: &str, chosen: &[Finding], settings: &Settings) -> Result<Revision, FileError> {
     let outcome = apply_fixes(text, chosen, Applicability::Unsafe);
-    let revision = Revision { text: outcome.text, edits: outcome.edits, applied: outcome.applied, rules: outcome.rules, findings: Vec::new() };
+    let revision = Revision { text: outcome.text, edits: outcome.edits, applied: outcome.applied, findings: Vec::new() };
     recheck(revision, settings).map_err(|(rules, error)| FileError::BrokenFix { rules, error })
 }
 
 /// `text` with `edits` spliced in (a fix the reviewer edited), parsed again and checked anew;
 /// a result that does not parse is refused with the parser's error.
 pub fn revise(text: &str, edits: Vec<Edit>, rule: Rule, settings: &Settings) -> Result<Revision, SourceError> {
-    let revision = Revision { text: splice(text, &edits), edits, applied: 1, rules: vec![rule], findings: Vec::new() };
+    let revision = Revision { text: splice(text, &edits), edits, applied: vec![rule], findings: Vec::new() };
     recheck(revision, settings).map_err(|(_, error)| error)
 }
 
@@ -149,7 +147,7 @@ fn recheck(mut revision: Revision, settings: &Settings) -> Result<Revision, (Vec
             revision.findings = check_module(&parsed, &revision.text, settings);
             Ok(revision)
         }
-        Err(error) => Err((revision.rules, error)),
+        Err(error) => Err((distinct(&revision.applied), error)),
     }
 }
 
@@ -162,6 +160,8 @@ pub struct FileReport {
     pub outcome: Result<Checked, FileError>,
     /// Whether the fixed text was written to disk.
     pub written: bool,
+    /// The fixes this file's settings apply (safe, or unsafe too).
+    pub threshold: Applicability,
 }
 
 impl FileReport {
@@ -170,23 +170,24 @@ impl FileReport {
     }
 
     pub fn applied(&self, rule: Rule) -> bool {
-        matches!(&self.outcome, Ok(checked) if checked.applied_rules.contains(&rule))
+        matches!(&self.outcome, Ok(checked) if checked.applied.contains(&rule))
     }
 }
 
 /// Reads, checks and (in `--write` mode) rewrites one file.
 pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport {
     let settings = &*settings.for_file(path);
+    let threshold = fix_threshold(settings);
     let display = display_path(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Read(error)), written: false },
+        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Read(error)), written: false, threshold },
     };
     let source = match SourceText::decode(&bytes) {
         Ok(source) => source,
-        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false },
+        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold },
     };
-    let apply = (mode != Mode::Check).then(|| fix_threshold(settings));
+    let apply = (mode != Mode::Check).then_some(threshold);
     let mut outcome = check_source(&source.text, settings, apply);
     let mut written = false;
     if let Ok(checked) = &outcome {
@@ -197,19 +198,20 @@ pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport 
             }
         }
     }
-    FileReport { display, original: source.text, outcome, written }
+    FileReport { display, original: source.text, outcome, written, threshold }
 }
 
 /// Checks text read from standard input.
 pub fn process_stdin(bytes: &[u8], settings: &Settings, mode: Mode) -> (FileReport, Option<SourceText>) {
     let display = "-".to_string();
+    let threshold = fix_threshold(settings);
     match SourceText::decode(bytes) {
         Ok(source) => {
-            let apply = (mode != Mode::Check).then(|| fix_threshold(settings));
+            let apply = (mode != Mode::Check).then_some(threshold);
             let outcome = check_source(&source.text, settings, apply);
-            (FileReport { display, original: source.text.clone(), outcome, written: false }, Some(source))
+            (FileReport { display, original: source.text.clone(), outcome, written: false, threshold }, Some(source))
         }
-        Err(error) => (FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false }, None),
+        Err(error) => (FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold }, None),
     }
 }
 

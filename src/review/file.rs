@@ -99,7 +99,7 @@ impl<'s> FileReview<'s> {
         self.decide(finding);
         match engine::apply_chosen(&self.text, std::slice::from_ref(finding), &self.settings) {
             Ok(revision) => {
-                self.accepted += revision.applied;
+                self.accepted += revision.applied.len();
                 self.adopt(revision);
                 Ok(())
             }
@@ -135,11 +135,11 @@ impl<'s> FileReview<'s> {
                 break;
             }
             let revision = engine::apply_chosen(&self.text, &chosen, &self.settings)?;
-            if revision.applied == 0 {
+            if revision.applied.is_empty() {
                 break;
             }
-            applied += revision.applied;
-            self.accepted += revision.applied;
+            applied += revision.applied.len();
+            self.accepted += revision.applied.len();
             self.adopt(revision);
         }
         Ok(applied)
@@ -161,7 +161,7 @@ impl<'s> FileReview<'s> {
             let end = carried(&revision.edits, decided.place.end());
             decided.place = TextRange::new(start.start(), end.end());
         }
-        for rule in revision.rules {
+        for rule in revision.applied {
             if !self.rules.contains(&rule) {
                 self.rules.push(rule);
             }

@@ -15,6 +15,7 @@ mod terminal;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -22,7 +23,7 @@ use ruff_diagnostics::Applicability;
 
 use crate::engine::{self, FileError, FileReport};
 use crate::present::diff;
-use crate::present::text::{self, Palette};
+use crate::present::text::Palette;
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::source::Locations;
@@ -54,30 +55,26 @@ other unsafe fixes are still asked one at a time. Accepted fixes are written whe
 file, and a file changed on disk since it was read is not overwritten.
 ";
 
-/// Reviews the fixes for `paths`. `root` is where the shared CS201 helper module is looked for.
-pub fn run(paths: &[PathBuf], settings: &Settings, root: &Path) -> Result<u8> {
+/// Reviews the fixes for `jobs`, the files found and the settings of each.
+pub fn run(jobs: &[(PathBuf, Arc<Settings>)]) -> Result<u8> {
     let terminal = Terminal::open()?;
-    let files = crate::discover::python_files(paths)?;
     // A first look at every file, in parallel, to count the fixes ahead ([3/17]); each file is
     // read and checked again when its turn comes.
-    let scans: Vec<FileReport> = files.par_iter().map(|path| engine::process_file(path, settings, Mode::Check)).collect();
+    let scans: Vec<FileReport> = jobs.par_iter().map(|(path, settings)| engine::process_file(path, settings, Mode::Check)).collect();
     let fixes: Vec<usize> = scans
         .iter()
         .map(|report| report.outcome.as_ref().map_or(0, |checked| checked.findings.iter().filter(|f| offered(f)).count()))
         .collect();
     let mut review = Review {
         terminal,
-        settings,
-        root,
         palette: Palette::new(true),
-        threshold: engine::fix_threshold(settings),
         apply_everywhere: false,
-        tally: Tally { files_checked: files.len(), ..Tally::default() },
+        tally: Tally { files_checked: jobs.len(), ..Tally::default() },
     };
     let mut end = End::Finished;
-    for (index, path) in files.iter().enumerate() {
+    for (index, (path, settings)) in jobs.iter().enumerate() {
         let later = fixes[index + 1..].iter().sum();
-        end = review.file(path, later)?;
+        end = review.file(path, settings, later)?;
         if end != End::Finished {
             review.tally.not_reviewed += later;
             break;
@@ -103,13 +100,9 @@ enum Answer {
     Stop(End),
 }
 
-struct Review<'a> {
+struct Review {
     terminal: Terminal,
-    settings: &'a Settings,
-    root: &'a Path,
     palette: Palette,
-    /// What `a` and `A` apply without asking.
-    threshold: Applicability,
     /// `A` was pressed.
     apply_everywhere: bool,
     tally: Tally,
@@ -135,10 +128,10 @@ struct Tally {
     errors: usize,
 }
 
-impl Review<'_> {
-    fn file(&mut self, path: &Path, later: usize) -> Result<End> {
+impl Review {
+    fn file(&mut self, path: &Path, settings: &Settings, later: usize) -> Result<End> {
         let mut out = std::io::stdout().lock();
-        let mut file = match FileReview::open(path, self.settings) {
+        let mut file = match FileReview::open(path, settings) {
             Ok(file) => file,
             Err(error) => {
                 self.error(&engine::display_path(path), error);
@@ -155,6 +148,8 @@ impl Review<'_> {
             return Ok(End::Finished);
         }
         self.tally.files += 1;
+        // What `a` and `A` apply without asking: what --write would.
+        let threshold = engine::fix_threshold(&file.settings);
         let mut apply_rest = self.apply_everywhere;
         drop(out);
         let end = loop {
@@ -162,7 +157,7 @@ impl Review<'_> {
                 break End::Interrupted;
             }
             if apply_rest {
-                if let Err(error) = file.accept_all(self.threshold) {
+                if let Err(error) = file.accept_all(threshold) {
                     self.error(&file.display, error);
                     apply_rest = false;
                 }
@@ -260,7 +255,7 @@ impl Review<'_> {
         } else {
             writeln!(out, "{} the kind --write applies", palette.paint(palette.added, "safe fix:"))?;
         }
-        if let Some(module) = self.new_helper_module(finding.rule) {
+        if let Some(module) = new_helper_module(&file.settings, finding.rule) {
             writeln!(out, "Accepting it also creates {}, the shared helper module CS201 fixes import from.", engine::display_path(&module))?;
         }
         write!(out, "{}", diff::hunks(&file.text, proposal, palette))?;
@@ -336,7 +331,7 @@ impl Review<'_> {
             return Ok(());
         }
         if file.rules.contains(&Rule::FireAndForgetTask) {
-            if let Some(module) = self.settings.helper_module.as_deref().and_then(|m| engine::helper_module::missing(m, self.root, self.settings.target_version)) {
+            if let Some(module) = missing_helper_module(&file.settings) {
                 let display = engine::display_path(&module.path);
                 match engine::create_new(&module.path, module.contents.as_bytes()) {
                     Ok(()) => println!("Created the shared helper module {display} (CS201 fixes import from it)."),
@@ -358,15 +353,14 @@ impl Review<'_> {
         Ok(())
     }
 
-    /// The shared helper module a CS201 fix would import from, if it does not exist yet.
-    fn new_helper_module(&self, rule: Rule) -> Option<PathBuf> {
-        let module = self.settings.helper_module.as_deref().filter(|_| rule == Rule::FireAndForgetTask)?;
-        engine::helper_module::missing(module, self.root, self.settings.target_version).map(|m| m.path)
-    }
-
+    /// `error: path:line:col: message`, as the other modes print it.
     fn error(&mut self, display: &str, error: FileError) {
-        let report = FileReport { display: display.to_string(), original: String::new(), outcome: Err(error), written: false };
-        eprint!("{}", text::error_line(&report, &Palette::new(std::io::stderr().is_terminal())).unwrap_or_default());
+        let palette = Palette::new(std::io::stderr().is_terminal());
+        let place = match error.position() {
+            Some(position) => format!("{display}:{position}"),
+            None => display.to_string(),
+        };
+        eprintln!("{}: {place}: {}", palette.paint(palette.error, "error"), error.message());
         self.tally.errors += 1;
     }
 
@@ -410,6 +404,17 @@ impl Review<'_> {
         };
         Ok(code)
     }
+}
+
+/// The shared helper module CS201 fixes import from (`helper-module`), if it does not exist yet.
+fn missing_helper_module(settings: &Settings) -> Option<engine::helper_module::NewModule> {
+    let module = settings.helper_module.as_deref()?;
+    engine::helper_module::missing(module, &settings.root, settings.target_version)
+}
+
+/// The module a fix of `rule` would create: accepting it says so.
+fn new_helper_module(settings: &Settings, rule: Rule) -> Option<PathBuf> {
+    (rule == Rule::FireAndForgetTask).then(|| missing_helper_module(settings)).flatten().map(|module| module.path)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -53,7 +53,7 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
             edits.extend(reraise::reraise_at_exits(checker, &exits, &how));
             fix_from(edits, reraise::safety(checker, &exits, stmt))
         };
-        let caught = handler.type_.as_deref().map_or("", |t| checker.editor.text(t));
+        let caught = handler.type_.as_deref().map_or(String::new(), |t| checker.editor.one_line(t));
         checker.report(Finding {
             rule: Rule::SwallowedCancellation,
             message: format!(

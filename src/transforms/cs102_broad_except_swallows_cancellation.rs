@@ -43,7 +43,7 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         });
         let clause = match handler.type_.as_deref() {
             None => "bare `except:`".to_string(),
-            Some(type_) => format!("`except {}`", checker.editor.text(type_)),
+            Some(type_) => format!("`except {}`", checker.editor.one_line(type_)),
         };
         checker.report(Finding {
             rule: Rule::BroadExceptSwallowsCancellation,

@@ -42,6 +42,7 @@ pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Setting
     let mut checker = Checker::new(parsed, source, settings, names);
     checker.visit_body(&parsed.syntax().body);
     let mut findings = checker.findings;
+    crate::noqa::retain_unsuppressed(&mut findings, parsed, source);
     findings.sort_by_key(|finding| (finding.range.start(), finding.rule));
     findings
 }

