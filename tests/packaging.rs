@@ -12,6 +12,10 @@ use common::{code, project, read, repo_path, test_python, text};
 
 const SWALLOWS: &str = "import asyncio\n\n\nasync def worker(log):\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        log.append('stopped')\n        return\n";
 
+/// The two builds share an output folder, and maturin copies the binary to a fixed place in
+/// it: they must not run at the same time.
+static ONE_BUILD_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Shares one cargo output folder between builds, and skips link-time optimisation (minutes
 /// on two cores) that the published wheels have but these checks do not need.
 fn with_build_cache(command: &mut Command) -> &mut Command {
@@ -27,6 +31,7 @@ fn output(command: &mut Command, dir: &Path) -> Output {
 
 #[test]
 fn pip_install_puts_cancelsafe_on_path() {
+    let _build = ONE_BUILD_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let venv = tempfile::tempdir().unwrap();
     let status = Command::new("python3").args(["-m", "venv"]).arg(venv.path()).status().unwrap();
     assert!(status.success());
@@ -49,6 +54,7 @@ fn pip_install_puts_cancelsafe_on_path() {
 
 #[test]
 fn pre_commit_try_repo_runs_the_check_and_fix_hooks() {
+    let _build = ONE_BUILD_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let sample = project(&[("app/worker.py", SWALLOWS.as_bytes()), ("build/generated.py", SWALLOWS.as_bytes())]);
     let git = |args: &[&str]| {
         let out = output(Command::new("git").args(args), sample.path());
