@@ -2,6 +2,7 @@
 //! typed one at a time after the prompt that asks for them, and the files on disk are checked
 //! afterwards — they must parse, and the accepted fixes must pass the runtime checks of
 //! tests/runtime/ (which fail on the leaky originals).
+#![cfg(unix)]
 
 mod common;
 

@@ -38,9 +38,12 @@ impl Terminal {
                  and apply them with `cancelsafe --write PATH`"
             );
         }
+        if cfg!(not(unix)) {
+            bail!("interactive review (-i) needs a Unix terminal in this version; review the fixes with `cancelsafe --diff PATH` and apply them with `cancelsafe --write PATH`");
+        }
         let interrupted = Arc::new(AtomicBool::new(false));
-        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-            signal_hook::flag::register(signal, Arc::clone(&interrupted)).context("cannot handle signals")?;
+        for signal in SIGNALS {
+            signal_hook::flag::register(*signal, Arc::clone(&interrupted)).context("cannot handle signals")?;
         }
         static PANIC_HOOK: Once = Once::new();
         PANIC_HOOK.call_once(|| {
@@ -125,6 +128,11 @@ impl Terminal {
     }
 }
 
+#[cfg(unix)]
+const SIGNALS: &[i32] = &[signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP];
+#[cfg(not(unix))]
+const SIGNALS: &[i32] = &[signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM];
+
 /// Raw mode for as long as it lives.
 struct RawMode;
 
@@ -148,6 +156,7 @@ enum Readable {
 }
 
 /// Waits up to `millis` for standard input, so a signal is noticed while waiting for a key.
+#[cfg(unix)]
 fn wait_readable(millis: i32) -> Readable {
     let mut poll = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
     // SAFETY: one valid pollfd, and its count.
@@ -162,4 +171,9 @@ fn wait_readable(millis: i32) -> Readable {
     } else {
         Readable::No
     }
+}
+
+#[cfg(not(unix))]
+fn wait_readable(_millis: i32) -> Readable {
+    Readable::Closed
 }
