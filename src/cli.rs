@@ -49,7 +49,12 @@ struct Args {
     #[arg(long, visible_alias = "fix", group = "mode", help_heading = "Mode")]
     write: bool,
 
-    /// Review each fix interactively (needs a terminal).
+    /// Review the fixes one at a time and apply the ones you accept (needs a terminal).
+    ///
+    /// Keys, as in `git add -p`: y apply, n skip, a apply the rest of this file, d skip the rest
+    /// of this file, A apply the rest of every file, e edit the fix in $VISUAL or $EDITOR, q quit
+    /// (the fixes accepted so far are kept), ? help. Unsafe fixes are offered too, marked UNSAFE.
+    /// A file is written when you leave it; Ctrl-C leaves the current file untouched.
     #[arg(short = 'i', long, group = "mode", help_heading = "Mode")]
     interactive: bool,
 
@@ -142,6 +147,7 @@ Examples:
   cancelsafe --check --format github .  in GitHub Actions: annotations on the pull request
   cancelsafe --diff src/ > fix.patch    a patch that `git apply` takes (same as --write)
   cancelsafe --write src/               apply the safe fixes in place
+  cancelsafe -i src/                    review the fixes one at a time, apply those you accept
   cancelsafe --explain CS101            what a rule finds and how it fixes it
 
 Suppress a finding with `# noqa: CS101` on its line (the `except` line for handler rules), or
@@ -182,10 +188,6 @@ fn run() -> Result<u8> {
         write!(stdout, "{}", rule.page())?;
         return Ok(EXIT_CLEAN);
     }
-    if args.interactive {
-        bail!("interactive review (-i) is not available in this version; review with `cancelsafe --diff` and apply with `cancelsafe --write`");
-    }
-
     let resolver = Arc::new(Resolver::new(config_source(&args), overrides(&args))?);
     let options = Options {
         mode: if args.diff {
@@ -209,6 +211,9 @@ fn run() -> Result<u8> {
         if args.paths.len() > 1 {
             bail!("\"-\" (standard input) cannot be combined with other paths");
         }
+        if args.interactive {
+            bail!("-i reviews files in place; standard input (\"-\") cannot be reviewed");
+        }
         return run_stdin(&*resolver.for_folder(std::path::Path::new(""))?, options, &mut stdout);
     }
 
@@ -220,6 +225,9 @@ fn run() -> Result<u8> {
     let files = crate::discover::python_files(&args.paths, args.force_exclude, excluded)?;
     let jobs: Vec<(PathBuf, Arc<Settings>)> =
         files.into_iter().map(|path| resolver.for_file(&path).map(|settings| (path, settings))).collect::<Result<_>>()?;
+    if args.interactive {
+        return crate::review::run(&jobs);
+    }
     let progress = progress_bar(jobs.len(), options.quiet);
     let reports: Vec<FileReport> =
         jobs.par_iter().progress_with(progress.clone()).map(|(path, settings)| engine::process_file(path, settings, options.mode)).collect();

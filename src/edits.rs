@@ -132,13 +132,30 @@ impl<'a> Editor<'a> {
         out
     }
 
-    /// If `stmt` does not start its line (`except X: stmt`, `a; stmt`), the edit that moves it
-    /// onto a line of its own at `indent`.
-    fn break_before(&self, stmt: &Stmt, indent: &str) -> Option<Edit> {
-        if self.starts_line(stmt.start()) {
-            return None;
+    /// If `stmt`, a member of `suite`, does not start its line (`except X: stmt`, `a; stmt`),
+    /// the edits that move it onto a line of its own at `indent`. In a suite written on its
+    /// header's line (`finally: a; stmt`) the first statement moves too, or `stmt` would be an
+    /// indented block after a header that already has its body; that edit is the same for
+    /// every statement of the suite, so two fixes there share it and either one parses alone.
+    fn break_before(&self, suite: Suite, stmt: &Stmt, indent: &str) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        if let Some(first) = suite.stmts.first().filter(|first| first.start() < stmt.start()) {
+            edits.extend(self.break_before(Suite { stmts: &[], ..suite }, first, indent));
         }
-        Some(Edit::range_replacement(format!("{}{indent}", self.newline()), self.blanks_before(stmt.start())))
+        if !self.starts_line(stmt.start()) {
+            edits.push(Edit::range_replacement(format!("{}{indent}", self.newline()), self.separator_before(stmt.start())));
+        }
+        edits
+    }
+
+    /// The blanks right before `offset`, and the `;` before them if there is one (`a;  b` →
+    /// `;  `), so a statement moved off the line leaves no `a;` behind.
+    fn separator_before(&self, offset: TextSize) -> TextRange {
+        let blanks = self.blanks_before(offset);
+        match self.source[..blanks.start().to_usize()].strip_suffix(';') {
+            Some(before) => TextRange::new(self.blanks_before(before.text_len()).start(), offset),
+            None => blanks,
+        }
     }
 
     /// The spaces and tabs right before `offset` (`a;  b` → the two spaces before `b`).
@@ -150,7 +167,7 @@ impl<'a> Editor<'a> {
     /// Inserts `snippet` as statements right before `stmt`, a member of `suite`.
     pub fn insert_before(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
         let indent = self.indent_of(suite);
-        let mut edits: Vec<Edit> = self.break_before(stmt, &indent).into_iter().collect();
+        let mut edits = self.break_before(suite, stmt, &indent);
         let text = format!("{}{}{indent}", self.render(snippet, &indent), self.newline());
         edits.push(Edit::insertion(text, stmt.start()));
         edits
@@ -162,7 +179,7 @@ impl<'a> Editor<'a> {
             return Vec::new();
         };
         let indent = self.indent_of(suite);
-        let mut edits: Vec<Edit> = self.break_before(first, &indent).into_iter().collect();
+        let mut edits = self.break_before(suite, first, &indent);
         let text = format!("{}{indent}{}", self.newline(), self.render(snippet, &indent));
         edits.push(Edit::insertion(text, self.source.line_end(last.end())));
         edits
@@ -197,7 +214,7 @@ impl<'a> Editor<'a> {
     pub fn wrap(&self, suite: Suite, stmt: &Stmt, before: &Snippet, headers: &[String], after: &Snippet) -> Vec<Edit> {
         let indent = self.indent_of(suite);
         let nl = self.newline();
-        let mut edits: Vec<Edit> = self.break_before(stmt, &indent).into_iter().collect();
+        let mut edits = self.break_before(suite, stmt, &indent);
         let mut head = String::new();
         if !before.lines.is_empty() {
             head.push_str(&format!("{}{nl}{indent}", self.render(before, &indent)));
@@ -220,7 +237,7 @@ impl<'a> Editor<'a> {
         let indent = self.indent_of(suite);
         let mut edits = Vec::new();
         if snippet.is_multiline() {
-            edits.extend(self.break_before(stmt, &indent));
+            edits.extend(self.break_before(suite, stmt, &indent));
         }
         edits.push(Edit::range_replacement(self.render(snippet, &indent), stmt.range()));
         edits

@@ -14,6 +14,7 @@ pub mod edits;
 pub mod engine;
 pub mod noqa;
 pub mod present;
+pub mod review;
 pub mod rules;
 pub mod settings;
 pub mod source;

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use cancelsafe::engine::check_source;
+use cancelsafe::engine::{apply_fixes, check_source};
 use cancelsafe::rules::Rule;
 use cancelsafe::settings::{parse_target_version, Settings};
 use cancelsafe::source::Locations;
@@ -88,6 +88,12 @@ fn transform_cases() {
             }
         }
         assert!(ruff_python_parser::parse_module(&checked.fixed).is_ok(), "{}: fixed code does not parse", path.display());
+        // Each fix also parses when applied alone: `cancelsafe -i` lets a reviewer take any one.
+        for finding in checked.findings.iter().filter(|f| f.fix.is_some()) {
+            let alone = apply_fixes(&text, std::slice::from_ref(finding), Applicability::Unsafe).text;
+            let position = Locations::new(&text).position(finding.range.start());
+            assert!(ruff_python_parser::parse_module(&alone).is_ok(), "{}: the {} fix at {position} does not parse when applied alone", path.display(), finding.rule.code());
+        }
         // Snapshots normalise line endings, so CRLF is checked here: inserted lines follow the file.
         if text.contains("\r\n") {
             let bare_lf = checked.fixed.split('\n').filter(|line| !line.ends_with('\r')).count() - 1;

@@ -12,6 +12,8 @@ pub struct Applied {
     pub text: String,
     /// The rule of each applied fix.
     pub applied: Vec<Rule>,
+    /// The edits spliced in, sorted (an edit shared by several fixes appears once).
+    pub edits: Vec<Edit>,
 }
 
 pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -> Applied {
@@ -33,17 +35,22 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
         accepted.extend(new);
         applied.push(rule);
     }
-    accepted.sort_by_key(|edit| (edit.start(), edit.end()));
+    let mut edits: Vec<Edit> = accepted.into_iter().cloned().collect();
+    edits.sort_by_key(|edit| (edit.start(), edit.end()));
+    Applied { text: splice(text, &edits), applied, edits }
+}
 
+/// `text` with `edits` (sorted, none overlapping) spliced in.
+pub fn splice(text: &str, edits: &[Edit]) -> String {
     let mut out = String::with_capacity(text.len() + 256);
     let mut cursor = TextSize::default();
-    for edit in accepted {
+    for edit in edits {
         out.push_str(&text[cursor.to_usize()..edit.start().to_usize()]);
         out.push_str(edit.content().unwrap_or_default());
         cursor = edit.end();
     }
     out.push_str(&text[cursor.to_usize()..]);
-    Applied { text: out, applied }
+    out
 }
 
 /// Two edits collide when their ranges overlap, or both insert at the same point (their order

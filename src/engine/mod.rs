@@ -8,9 +8,9 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use ruff_diagnostics::Applicability;
+use ruff_diagnostics::{Applicability, Edit};
 
-pub use apply::apply_fixes;
+pub use apply::{apply_fixes, splice};
 pub use write::{create_new, write_atomically};
 
 use crate::rules::Rule;
@@ -19,7 +19,7 @@ use crate::source::{self, Position, SourceError, SourceText};
 use crate::transforms::{check_module, Finding};
 
 /// Passes beyond this are a bug in a transform (a fix that keeps re-firing).
-const MAX_PASSES: usize = 8;
+pub const MAX_PASSES: usize = 8;
 
 /// The outcome for one source text.
 #[derive(Debug)]
@@ -109,6 +109,46 @@ fn distinct(rules: &[Rule]) -> Vec<Rule> {
     rules.sort();
     rules.dedup();
     rules
+}
+
+/// A text after a reviewer's choice (`cancelsafe -i`), parsed again and checked anew.
+#[derive(Debug)]
+pub struct Revision {
+    pub text: String,
+    /// The edits that turned the previous text into `text`, sorted.
+    pub edits: Vec<Edit>,
+    /// The rule of each chosen fix that was applied; one that collided with an earlier one was
+    /// not, and is computed again on `text`.
+    pub applied: Vec<Rule>,
+    /// Findings in `text`.
+    pub findings: Vec<Finding>,
+}
+
+/// Applies the fixes of the `chosen` findings, safe or unsafe (the reviewer accepted them), in
+/// one pass of [`apply_fixes`]: an edit several fixes share (an import, CS201's helper) comes
+/// with the first of them that is chosen and is applied once. As in [`check_source`], a result
+/// that does not parse is an internal error.
+pub fn apply_chosen(text: &str, chosen: &[Finding], settings: &Settings) -> Result<Revision, FileError> {
+    let outcome = apply_fixes(text, chosen, Applicability::Unsafe);
+    let revision = Revision { text: outcome.text, edits: outcome.edits, applied: outcome.applied, findings: Vec::new() };
+    recheck(revision, settings).map_err(|(rules, error)| FileError::BrokenFix { rules, error })
+}
+
+/// `text` with `edits` spliced in (a fix the reviewer edited), parsed again and checked anew;
+/// a result that does not parse is refused with the parser's error.
+pub fn revise(text: &str, edits: Vec<Edit>, rule: Rule, settings: &Settings) -> Result<Revision, SourceError> {
+    let revision = Revision { text: splice(text, &edits), edits, applied: vec![rule], findings: Vec::new() };
+    recheck(revision, settings).map_err(|(_, error)| error)
+}
+
+fn recheck(mut revision: Revision, settings: &Settings) -> Result<Revision, (Vec<Rule>, SourceError)> {
+    match source::parse(&revision.text) {
+        Ok(parsed) => {
+            revision.findings = check_module(&parsed, &revision.text, settings);
+            Ok(revision)
+        }
+        Err(error) => Err((distinct(&revision.applied), error)),
+    }
 }
 
 /// The result of processing one file, kept whole so output can be printed in path order.

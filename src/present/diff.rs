@@ -5,20 +5,30 @@ use similar::TextDiff;
 use super::text::Palette;
 
 pub fn unified(path: &str, old: &str, new: &str, palette: &Palette) -> String {
-    render(&format!("a/{path}"), &format!("b/{path}"), old, new, palette)
+    render(Some((&format!("a/{path}"), &format!("b/{path}"))), old, new, palette)
 }
 
 /// The diff that creates a file, as `git apply` takes it.
 pub fn new_file(path: &str, contents: &str, palette: &Palette) -> String {
-    render("/dev/null", &format!("b/{path}"), "", contents, palette)
+    render(Some(("/dev/null", &format!("b/{path}"))), "", contents, palette)
 }
 
-fn render(old_header: &str, new_header: &str, old: &str, new: &str, palette: &Palette) -> String {
+/// Only the `@@` hunks, without the file header (the review names the file itself).
+pub fn hunks(old: &str, new: &str, palette: &Palette) -> String {
+    render(None, old, new, palette)
+}
+
+fn render(header: Option<(&str, &str)>, old: &str, new: &str, palette: &Palette) -> String {
     if old == new {
         return String::new();
     }
     let diff = TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(3).header(old_header, new_header).to_string();
+    let mut unified = diff.unified_diff();
+    unified.context_radius(3);
+    if let Some((old_header, new_header)) = header {
+        unified.header(old_header, new_header);
+    }
+    let text = unified.to_string();
     if !palette.enabled() {
         return text;
     }
