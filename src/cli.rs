@@ -298,11 +298,10 @@ fn run_stdin(settings: &Settings, options: Options, stdout: &mut impl Write) -> 
 fn needed_helper_modules(reports: &[FileReport], jobs: &[(PathBuf, Arc<Settings>)]) -> Vec<NewModule> {
     let mut modules: Vec<NewModule> = Vec::new();
     for (report, (_, settings)) in reports.iter().zip(jobs) {
-        let Some(module) = settings.helper_module.as_deref() else { continue };
         if !report.applied(Rule::FireAndForgetTask) {
             continue;
         }
-        if let Some(new) = engine::helper_module::missing(module, &settings.root, settings.target_version) {
+        if let Some(new) = engine::helper_module::missing_for(settings) {
             if !modules.iter().any(|known| known.path == new.path) {
                 modules.push(new);
             }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ruff_python_ast::PythonVersion;
 
+use crate::settings::Settings;
 use crate::transforms::cs201_fire_and_forget_task::helper_module_source;
 
 /// A module file to create, with its contents.
@@ -14,8 +15,14 @@ pub struct NewModule {
     pub contents: String,
 }
 
+/// The module file CS201's fixes need under `settings` (its `helper-module`), or `None` if
+/// there is none to create.
+pub fn missing_for(settings: &Settings) -> Option<NewModule> {
+    missing(settings.helper_module.as_deref()?, &settings.root, settings.target_version)
+}
+
 /// The module file `--write` must create for `module` (`pkg.tasks`), or `None` if it exists.
-pub fn missing(module: &str, root: &Path, target: PythonVersion) -> Option<NewModule> {
+fn missing(module: &str, root: &Path, target: PythonVersion) -> Option<NewModule> {
     let parts: Vec<&str> = module.split('.').collect();
     let relative: PathBuf = parts.iter().collect();
     let bases = [root.to_path_buf(), root.join("src")];

@@ -161,6 +161,7 @@ pub fn fix_list(reports: &[FileReport], mode: Mode) -> String {
     format!("{verb} {}:\n{body}", plural(total, "leak", "leaks"))
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -4,7 +4,7 @@
 use anstyle::{AnsiColor, Style};
 use ruff_diagnostics::Applicability;
 
-use crate::engine::FileReport;
+use crate::engine::{FileError, FileReport};
 use crate::source::Locations;
 use crate::transforms::Finding;
 
@@ -76,9 +76,14 @@ pub fn finding_lines(display: &str, text: &str, findings: &[Finding], threshold:
 /// `error: path:line:col: message` for a file that could not be checked.
 pub fn error_line(report: &FileReport, palette: &Palette) -> Option<String> {
     let error = report.outcome.as_ref().err()?;
+    Some(error_text(&report.display, error, palette))
+}
+
+/// `error: path:line:col: message` for an error about the file shown as `display`.
+pub fn error_text(display: &str, error: &FileError, palette: &Palette) -> String {
     let place = match error.position() {
-        Some(position) => format!("{}:{position}", report.display),
-        None => report.display.clone(),
+        Some(position) => format!("{display}:{position}"),
+        None => display.to_string(),
     };
-    Some(format!("{}: {place}: {}\n", palette.paint(palette.error, "error"), error.message()))
+    format!("{}: {place}: {}\n", palette.paint(palette.error, "error"), error.message())
 }

@@ -22,8 +22,9 @@ use rayon::prelude::*;
 use ruff_diagnostics::Applicability;
 
 use crate::engine::{self, FileError, FileReport};
-use crate::present::diff;
-use crate::present::text::Palette;
+use crate::present::summary::plural;
+use crate::present::text::{self, Palette};
+use crate::present::{diff, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::source::Locations;
@@ -32,9 +33,6 @@ use crate::transforms::Finding;
 use file::{offered, FileReview};
 use terminal::{Key, Terminal};
 
-const EXIT_CLEAN: u8 = 0;
-const EXIT_FINDINGS: u8 = 1;
-const EXIT_ERROR: u8 = 2;
 /// 128 + SIGINT, as a shell reports a process ended by Ctrl-C.
 const EXIT_INTERRUPTED: u8 = 130;
 
@@ -331,7 +329,7 @@ impl Review {
             return Ok(());
         }
         if file.rules.contains(&Rule::FireAndForgetTask) {
-            if let Some(module) = missing_helper_module(&file.settings) {
+            if let Some(module) = engine::helper_module::missing_for(&file.settings) {
                 let display = engine::display_path(&module.path);
                 match engine::create_new(&module.path, module.contents.as_bytes()) {
                     Ok(()) => println!("Created the shared helper module {display} (CS201 fixes import from it)."),
@@ -355,12 +353,7 @@ impl Review {
 
     /// `error: path:line:col: message`, as the other modes print it.
     fn error(&mut self, display: &str, error: FileError) {
-        let palette = Palette::new(std::io::stderr().is_terminal());
-        let place = match error.position() {
-            Some(position) => format!("{display}:{position}"),
-            None => display.to_string(),
-        };
-        eprintln!("{}: {place}: {}", palette.paint(palette.error, "error"), error.message());
+        eprint!("{}", text::error_text(display, &error, &Palette::new(std::io::stderr().is_terminal())));
         self.tally.errors += 1;
     }
 
@@ -406,17 +399,7 @@ impl Review {
     }
 }
 
-/// The shared helper module CS201 fixes import from (`helper-module`), if it does not exist yet.
-fn missing_helper_module(settings: &Settings) -> Option<engine::helper_module::NewModule> {
-    let module = settings.helper_module.as_deref()?;
-    engine::helper_module::missing(module, &settings.root, settings.target_version)
-}
-
 /// The module a fix of `rule` would create: accepting it says so.
 fn new_helper_module(settings: &Settings, rule: Rule) -> Option<PathBuf> {
-    (rule == Rule::FireAndForgetTask).then(|| missing_helper_module(settings)).flatten().map(|module| module.path)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    (rule == Rule::FireAndForgetTask).then(|| engine::helper_module::missing_for(settings)).flatten().map(|module| module.path)
 }
