@@ -82,8 +82,7 @@ pub fn fix_threshold(settings: &Settings) -> Applicability {
 /// Checks a source text and, when `apply` is given, applies the fixes at or above that
 /// applicability, pass after pass, verifying that the result parses.
 pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability>) -> Result<Checked, FileError> {
-    let parsed = source::parse(text).map_err(FileError::Source)?;
-    let findings = check_module(&parsed, text, settings);
+    let findings = findings_in(text, settings).map_err(FileError::Source)?;
     let Some(threshold) = apply else {
         return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: Vec::new() });
     };
@@ -95,13 +94,17 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
         if outcome.applied.is_empty() {
             break;
         }
-        let parsed = source::parse(&outcome.text)
-            .map_err(|error| FileError::BrokenFix { rules: distinct(&outcome.applied), error })?;
-        current_findings = check_module(&parsed, &outcome.text, settings);
+        current_findings =
+            findings_in(&outcome.text, settings).map_err(|error| FileError::BrokenFix { rules: distinct(&outcome.applied), error })?;
         applied.extend(outcome.applied);
         current = outcome.text;
     }
     Ok(Checked { findings, fixed: current, applied, remaining: current_findings })
+}
+
+/// Parses `text` and runs the rules on it.
+fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
+    Ok(check_module(&source::parse(text)?, text, settings))
 }
 
 fn distinct(rules: &[Rule]) -> Vec<Rule> {
@@ -142,9 +145,9 @@ pub fn revise(text: &str, edits: Vec<Edit>, rule: Rule, settings: &Settings) -> 
 }
 
 fn recheck(mut revision: Revision, settings: &Settings) -> Result<Revision, (Vec<Rule>, SourceError)> {
-    match source::parse(&revision.text) {
-        Ok(parsed) => {
-            revision.findings = check_module(&parsed, &revision.text, settings);
+    match findings_in(&revision.text, settings) {
+        Ok(findings) => {
+            revision.findings = findings;
             Ok(revision)
         }
         Err(error) => Err((distinct(&revision.applied), error)),

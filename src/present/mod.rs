@@ -128,12 +128,14 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
             continue;
         }
         let Some((text_, findings)) = shown(report, options.mode) else { continue };
-        let patch = match &report.outcome {
+        // Only --diff and the text preview print the diff; nothing else pays for it.
+        let patch = || match &report.outcome {
             Ok(checked) => diff::unified(&report.display, &report.original, &checked.fixed, &palette),
             Err(_) => String::new(),
         };
-        diff_non_empty |= !patch.is_empty();
         if options.mode == Mode::Diff {
+            let patch = patch();
+            diff_non_empty |= !patch.is_empty();
             write!(stdout, "{patch}")?;
             continue;
         }
@@ -146,7 +148,7 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
             Format::Text | Format::Concise | Format::Github => {
                 write!(stdout, "{}", finding_lines(report, text_, findings, options.format, &palette))?;
                 if options.format == Format::Text && options.mode == Mode::Preview {
-                    write!(stdout, "{patch}")?;
+                    write!(stdout, "{}", patch())?;
                 }
             }
         }
