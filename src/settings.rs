@@ -163,9 +163,10 @@ fn check_timeout(seconds: f64) -> Result<f64> {
 /// Finds the settings of each folder once: folders that share a configuration share one
 /// [`Settings`].
 pub struct Resolver {
-    source: ConfigSource,
     overrides: Overrides,
     cwd: PathBuf,
+    /// The one configuration of `--config` or `--no-config`, read once.
+    fixed: Option<Arc<Settings>>,
     by_folder: Mutex<HashMap<PathBuf, Arc<Settings>>>,
     by_config: Mutex<HashMap<(Option<PathBuf>, Option<String>), Arc<Settings>>>,
 }
@@ -173,28 +174,40 @@ pub struct Resolver {
 impl Resolver {
     pub fn new(source: ConfigSource, overrides: Overrides) -> Result<Resolver> {
         let cwd = std::env::current_dir().context("cannot read the working directory")?;
-        Ok(Resolver { source, overrides, cwd, by_folder: Mutex::default(), by_config: Mutex::default() })
+        let fixed = match source {
+            ConfigSource::Discover => None,
+            ConfigSource::File(path) => Some(config::read(&path)?),
+            ConfigSource::Defaults => Some(Config::default()),
+        };
+        let fixed = fixed.map(|config| Settings::resolve(&config, &overrides, &cwd).map(Arc::new)).transpose()?;
+        Ok(Resolver { overrides, cwd, fixed, by_folder: Mutex::default(), by_config: Mutex::default() })
     }
 
     /// The settings of files in `folder`.
     pub fn for_folder(&self, folder: &Path) -> Result<Arc<Settings>> {
+        if let Some(settings) = &self.fixed {
+            return Ok(settings.clone());
+        }
         let folder = normalize(&self.cwd.join(folder));
         if let Some(settings) = self.by_folder.lock().unwrap().get(&folder) {
             return Ok(settings.clone());
         }
-        let config = match &self.source {
-            ConfigSource::Discover => config::discover(&folder)?,
-            ConfigSource::File(path) => config::read(path)?,
-            ConfigSource::Defaults => Config::default(),
-        };
-        let key = (config.path.clone(), config.requires_python.clone());
-        let existing = self.by_config.lock().unwrap().get(&key).cloned();
-        let settings = match existing {
-            Some(settings) => settings,
-            None => {
-                let settings = Arc::new(Settings::resolve(&config, &self.overrides, &self.cwd)?);
-                self.by_config.lock().unwrap().insert(key, settings.clone());
-                settings
+        let settings = match folder.parent() {
+            // A folder without a pyproject.toml has its parent's settings, so each pyproject.toml
+            // is read once per run rather than once per folder below it.
+            Some(parent) if !folder.join("pyproject.toml").is_file() => self.for_folder(parent)?,
+            _ => {
+                let config = config::discover(&folder)?;
+                let key = (config.path.clone(), config.requires_python.clone());
+                let existing = self.by_config.lock().unwrap().get(&key).cloned();
+                match existing {
+                    Some(settings) => settings,
+                    None => {
+                        let settings = Arc::new(Settings::resolve(&config, &self.overrides, &self.cwd)?);
+                        self.by_config.lock().unwrap().insert(key, settings.clone());
+                        settings
+                    }
+                }
             }
         };
         self.by_folder.lock().unwrap().insert(folder, settings.clone());
