@@ -44,7 +44,7 @@ impl Config {
     /// `path: [tool.cancelsafe] key` — where a bad value came from.
     pub fn origin(&self, key: &str) -> String {
         match &self.path {
-            Some(path) => format!("{}: [tool.cancelsafe] {key}", crate::engine::display_path(path)),
+            Some(path) => format!("{}: [tool.cancelsafe] {key}", crate::paths::display(path)),
             None => key.to_string(),
         }
     }
@@ -59,7 +59,7 @@ struct Pyproject {
 
 fn read_pyproject(path: &Path) -> Result<Pyproject> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
-    let document: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", crate::engine::display_path(path)))?;
+    let document: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", crate::paths::display(path)))?;
     let section = document.get("tool").and_then(|tool| tool.get("cancelsafe")).cloned();
     let requires_python = document
         .get("project")
@@ -107,6 +107,6 @@ fn settings_of(path: &Path, table: toml::Value) -> Result<FileSettings> {
     serde_path_to_error::deserialize(table).map_err(|error| {
         let key = error.path().to_string();
         let place = if key == "." { String::new() } else { format!(" {key}") };
-        anyhow::anyhow!("{}: [tool.cancelsafe]{place}: {}", crate::engine::display_path(path), error.inner().message())
+        anyhow::anyhow!("{}: [tool.cancelsafe]{place}: {}", crate::paths::display(path), error.inner().message())
     })
 }

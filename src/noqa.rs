@@ -8,7 +8,7 @@ use ruff_python_ast::token::TokenKind;
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextSize};
 
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 /// Which codes a directive names.
 #[derive(Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use ruff_diagnostics::{Applicability, Edit};
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::rules::Rule;
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 pub struct Applied {
     pub text: String,

@@ -6,7 +6,7 @@ mod apply;
 pub mod helper_module;
 mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ruff_diagnostics::{Applicability, Edit};
 
@@ -16,7 +16,8 @@ pub use write::{create_new, write_atomically};
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::source::{self, Position, SourceError, SourceText};
-use crate::transforms::{check_module, Finding};
+use crate::finding::Finding;
+use crate::transforms::check_module;
 
 /// Passes beyond this are a bug in a transform (a fix that keeps re-firing).
 pub const MAX_PASSES: usize = 8;
@@ -104,7 +105,10 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
 
 /// Parses `text` and runs the rules on it.
 fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
-    Ok(check_module(&source::parse(text)?, text, settings))
+    let parsed = source::parse(text)?;
+    let mut findings = check_module(&parsed, text, settings);
+    crate::noqa::retain_unsuppressed(&mut findings, &parsed, text);
+    Ok(findings)
 }
 
 fn distinct(rules: &[Rule]) -> Vec<Rule> {
@@ -182,7 +186,7 @@ impl FileReport {
 pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport {
     let settings = &*settings.for_file(path);
     let threshold = fix_threshold(settings);
-    let display = display_path(path);
+    let display = crate::paths::display(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Read(error)), written: false, threshold },
@@ -225,14 +229,4 @@ pub fn process_stdin(bytes: &[u8], settings: &Settings, mode: Mode) -> (FileRepo
         }
         Err(error) => (FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold }, None),
     }
-}
-
-/// Paths are shown relative to the working directory, so diffs apply with `git apply`.
-pub fn display_path(path: &Path) -> String {
-    let relative: PathBuf = match std::env::current_dir() {
-        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf()),
-        _ => path.to_path_buf(),
-    };
-    let text = relative.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }

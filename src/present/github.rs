@@ -2,7 +2,7 @@
 //! <https://docs.github.com/actions/reference/workflow-commands-for-github-actions>
 
 use crate::source::Locations;
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 /// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=cancelsafe (CS101)::path:line:col: CS101 message`
 pub fn annotations(path: &str, text: &str, findings: &[Finding]) -> String {

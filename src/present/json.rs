@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::engine::FileReport;
 use crate::source::{Locations, Position};
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {

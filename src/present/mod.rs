@@ -13,11 +13,12 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use clap::ValueEnum;
 
+use crate::paths;
 use crate::engine::helper_module::NewModule;
 use crate::engine::{self, FileReport};
 use crate::settings::Mode;
 use crate::source::{Locations, Position};
-use crate::transforms::Finding;
+use crate::finding::Finding;
 use summary::Tally;
 use text::Palette;
 
@@ -154,7 +155,7 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
         }
     }
     for module in new_modules {
-        let display = engine::display_path(&module.path);
+        let display = paths::display(&module.path);
         match options.mode {
             Mode::Write => match engine::create_new(&module.path, module.contents.as_bytes()) {
                 Ok(()) => notes.push_str(&format!("Created the shared helper module {display} (CS201 fixes import from it).\n")),

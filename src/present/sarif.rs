@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::engine::FileReport;
 use crate::rules::Rule;
 use crate::source::{Locations, Position};
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Relative artifact URIs resolve against this base: the working directory of the run.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::engine::FileReport;
 use crate::rules::Rule;
 use crate::settings::Mode;
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 /// Counts over all files.
 #[derive(Debug, Default)]

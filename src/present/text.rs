@@ -6,7 +6,7 @@ use ruff_diagnostics::Applicability;
 
 use crate::engine::{FileError, FileReport};
 use crate::source::Locations;
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 /// Colours, or none when the output is not a terminal.
 #[derive(Clone, Copy, Debug)]

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use ruff_diagnostics::{Applicability, Edit};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+use crate::paths;
 use crate::engine::{self, FileError, Revision};
 use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::source::{SourceError, SourceText};
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 pub struct FileReview<'s> {
     pub path: PathBuf,
@@ -56,7 +57,7 @@ impl<'s> FileReview<'s> {
         let findings = engine::check_source(&source.text, &settings, None)?.findings;
         Ok(FileReview {
             path: path.to_path_buf(),
-            display: engine::display_path(path),
+            display: paths::display(path),
             settings,
             bytes,
             text: source.text.clone(),

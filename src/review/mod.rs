@@ -21,6 +21,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use ruff_diagnostics::Applicability;
 
+use crate::paths;
 use crate::engine::{self, FileError, FileReport};
 use crate::present::summary::plural;
 use crate::present::text::{self, Palette};
@@ -28,7 +29,7 @@ use crate::present::{diff, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::source::Locations;
-use crate::transforms::Finding;
+use crate::finding::Finding;
 
 use file::{offered, FileReview};
 use terminal::{Key, Terminal};
@@ -132,7 +133,7 @@ impl Review {
         let mut file = match FileReview::open(path, settings) {
             Ok(file) => file,
             Err(error) => {
-                self.error(&engine::display_path(path), error);
+                self.error(&paths::display(path), error);
                 return Ok(End::Finished);
             }
         };
@@ -254,7 +255,7 @@ impl Review {
             writeln!(out, "{} the kind --write applies", palette.paint(palette.added, "safe fix:"))?;
         }
         if let Some(module) = new_helper_module(&file.settings, finding.rule) {
-            writeln!(out, "Accepting it also creates {}, the shared helper module CS201 fixes import from.", engine::display_path(&module))?;
+            writeln!(out, "Accepting it also creates {}, the shared helper module CS201 fixes import from.", paths::display(&module))?;
         }
         write!(out, "{}", diff::hunks(&file.text, proposal, palette))?;
         Ok(())
@@ -330,7 +331,7 @@ impl Review {
         }
         if file.rules.contains(&Rule::FireAndForgetTask) {
             if let Some(module) = engine::helper_module::missing_for(&file.settings) {
-                let display = engine::display_path(&module.path);
+                let display = paths::display(&module.path);
                 match engine::create_new(&module.path, module.contents.as_bytes()) {
                     Ok(()) => println!("Created the shared helper module {display} (CS201 fixes import from it)."),
                     Err(error) => {

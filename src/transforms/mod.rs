@@ -13,7 +13,7 @@ mod reraise;
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
-use ruff_diagnostics::{Applicability, Fix};
+use ruff_diagnostics::Applicability;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt};
 use ruff_python_parser::Parsed;
@@ -22,17 +22,9 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::AsyncioNames;
 use crate::edits::{Editor, Suite};
+pub use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::settings::Settings;
-
-/// A leak found in a module, with the fix the rule proposes (if any).
-#[derive(Clone, Debug)]
-pub struct Finding {
-    pub rule: Rule,
-    pub message: String,
-    pub range: TextRange,
-    pub fix: Option<Fix>,
-}
 
 /// Runs every enabled rule over a parsed module.
 pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Settings) -> Vec<Finding> {
@@ -43,7 +35,6 @@ pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Setting
     let mut checker = Checker::new(parsed, source, settings, names);
     checker.visit_body(&parsed.syntax().body);
     let mut findings = checker.findings;
-    crate::noqa::retain_unsuppressed(&mut findings, parsed, source);
     findings.sort_by_key(|finding| (finding.range.start(), finding.rule));
     findings
 }
