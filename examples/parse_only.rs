@@ -12,7 +12,8 @@ use rayon::prelude::*;
 
 use cancelsafe::discover::python_files;
 use cancelsafe::settings::{ConfigSource, Overrides, Resolver};
-use cancelsafe::source::{parse, SourceText};
+use cancelsafe::source::SourceText;
+use ruff_python_parser::parse_module;
 
 fn main() -> ExitCode {
     let paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
         .map(|path| {
             let Ok(bytes) = std::fs::read(path) else { return (0, 1) };
             let Ok(source) = SourceText::decode(&bytes) else { return (bytes.len(), 1) };
-            (bytes.len(), usize::from(parse(&source.text).is_err()))
+            (bytes.len(), usize::from(parse_module(&source.text).is_err()))
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     println!("{} files, {bytes} bytes parsed; {errors} not readable or not parsed", files.len());

@@ -2,16 +2,17 @@
 //! statement or at the end of a suite, replace a statement, add an import. Inserted code
 //! follows the file's own indentation and line ending; no transform builds indentation by hand.
 
+use std::cell::RefCell;
+
 use ruff_diagnostics::{Applicability, Edit, Fix};
 use ruff_python_ast::{Stmt, StmtImport};
 use ruff_python_codegen::Stylist;
-use ruff_python_ast::token::Tokens;
-use ruff_python_parser::Parsed;
+use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_trivia::leading_indentation;
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
-use ruff_python_ast::ModModule;
+use crate::source::Module;
 
 /// Code to insert, one entry per line: (nesting depth relative to the suite, text).
 #[derive(Clone, Debug, Default)]
@@ -60,15 +61,51 @@ impl<'a> Suite<'a> {
     }
 }
 
+/// Where the statements an edit inserts belong: what the engine's structural check holds the
+/// fixed module to. Every edit of the vocabulary that adds statements declares one, so a
+/// statement that lands anywhere else (a guard parsed at module level instead of inside its
+/// handler, an original statement swallowed by an inserted block) is caught before anything is
+/// written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// The edit's start in the text it applies to.
+    pub at: TextSize,
+    /// The start of a statement of the suite the new statements join; `None` for the module.
+    pub suite_member: Option<TextSize>,
+    /// The statement right before them (its start), if the edit says.
+    pub after: Option<TextSize>,
+    /// The statement right after them (its start), if the edit says.
+    pub before: Option<TextSize>,
+    /// The original code the new statements may hold inside their blocks (a wrapped statement).
+    pub wraps: Option<TextRange>,
+}
+
 /// Knows the file's style; turns snippets into edits.
 pub struct Editor<'a> {
     source: &'a str,
+    tokens: &'a Tokens,
     stylist: Stylist<'a>,
+    placements: RefCell<Vec<Placement>>,
 }
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
-        Editor { source, stylist: Stylist::from_tokens(tokens, source) }
+        Editor { source, tokens, stylist: Stylist::from_tokens(tokens, source), placements: RefCell::default() }
+    }
+
+    /// The placements of every statement-adding edit made so far.
+    pub fn take_placements(&self) -> Vec<Placement> {
+        self.placements.take()
+    }
+
+    fn place(&self, at: TextSize, suite: Option<Suite>, after: Option<&Stmt>, before: Option<&Stmt>, wraps: Option<TextRange>) {
+        self.placements.borrow_mut().push(Placement {
+            at,
+            suite_member: suite.and_then(|suite| suite.stmts.first()).map(Ranged::start),
+            after: after.map(Ranged::start),
+            before: before.map(Ranged::start),
+            wraps,
+        });
     }
 
     pub fn source(&self) -> &'a str {
@@ -169,6 +206,7 @@ impl<'a> Editor<'a> {
         let indent = self.indent_of(suite);
         let mut edits = self.break_before(suite, stmt, &indent);
         let text = format!("{}{}{indent}", self.render(snippet, &indent), self.newline());
+        self.place(stmt.start(), Some(suite), None, Some(stmt), None);
         edits.push(Edit::insertion(text, stmt.start()));
         edits
     }
@@ -181,7 +219,9 @@ impl<'a> Editor<'a> {
         let indent = self.indent_of(suite);
         let mut edits = self.break_before(suite, first, &indent);
         let text = format!("{}{indent}{}", self.newline(), self.render(snippet, &indent));
-        edits.push(Edit::insertion(text, self.source.line_end(last.end())));
+        let at = self.source.line_end(last.end());
+        self.place(at, Some(suite), Some(last), None, None);
+        edits.push(Edit::insertion(text, at));
         edits
     }
 
@@ -190,6 +230,12 @@ impl<'a> Editor<'a> {
     /// When `a(); b()` share a line, the snippet goes right after `a()` and `b()` moves to a
     /// line of its own, so it stays outside whatever was wrapped around `a()`.
     pub fn insert_after(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Edit {
+        let edit = self.insert_after_unplaced(suite, stmt, snippet);
+        self.place(edit.start(), Some(suite), Some(stmt), None, None);
+        edit
+    }
+
+    fn insert_after_unplaced(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Edit {
         let indent = self.indent_of(suite);
         let nl = self.newline();
         let text = format!("{nl}{indent}{}", self.render(snippet, &indent));
@@ -222,8 +268,10 @@ impl<'a> Editor<'a> {
         for (depth, header) in headers.iter().enumerate() {
             head.push_str(&format!("{header}{nl}{indent}{}", self.unit().repeat(depth + 1)));
         }
+        self.place(stmt.start(), Some(suite), None, None, Some(stmt.range()));
         edits.push(Edit::insertion(head, stmt.start()));
-        edits.push(self.insert_after(suite, stmt, after));
+        // What follows the statement (the handler of the inserted `try`) belongs to the block.
+        edits.push(self.insert_after_unplaced(suite, stmt, after));
         edits
     }
 
@@ -239,8 +287,48 @@ impl<'a> Editor<'a> {
         if snippet.is_multiline() {
             edits.extend(self.break_before(suite, stmt, &indent));
         }
+        let position = suite.stmts.iter().position(|s| std::ptr::eq(s, stmt));
+        let after = position.and_then(|i| i.checked_sub(1)).and_then(|i| suite.stmts.get(i));
+        let before = position.and_then(|i| suite.stmts.get(i + 1));
+        self.place(stmt.start(), Some(suite), after, before, None);
         edits.push(Edit::range_replacement(self.render(snippet, &indent), stmt.range()));
         edits
+    }
+
+    /// Replaces the header of the compound statement `stmt` (everything before its block's
+    /// colon) with `keyword` (`with suppress(X):` → `try:`); the block is kept as it is. The
+    /// header's comments move to lines of their own right above the statement.
+    pub fn replace_header(&self, suite: Suite, stmt: &Stmt, keyword: &str) -> Vec<Edit> {
+        let Some(colon) = self.block_colon(stmt) else { return Vec::new() };
+        let header = TextRange::new(stmt.start(), colon);
+        let mut edits = vec![Edit::range_replacement(keyword.to_string(), header)];
+        let comments: String = self
+            .tokens
+            .in_range(header)
+            .iter()
+            .filter(|token| token.kind() == TokenKind::Comment)
+            .map(|comment| format!("{}{}{}", self.line_indent(stmt.start()), &self.source[comment.range()], self.newline()))
+            .collect();
+        if !comments.is_empty() {
+            edits.push(Edit::insertion(comments, self.source.line_start(stmt.start())));
+        }
+        self.place(stmt.start(), Some(suite), None, None, Some(stmt.range()));
+        edits
+    }
+
+    /// The colon that opens the block of the compound statement `stmt`: the first `:` outside
+    /// brackets after its keyword (a `:` in a comment or a lambda inside the header is not it).
+    fn block_colon(&self, stmt: &Stmt) -> Option<TextSize> {
+        let mut depth = 0u32;
+        for token in self.tokens.after(stmt.start()) {
+            match token.kind() {
+                TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => depth += 1,
+                TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => depth = depth.saturating_sub(1),
+                TokenKind::Colon if depth == 0 => return Some(token.start()),
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Inserts text right after an expression or header part, on the same line.
@@ -249,15 +337,25 @@ impl<'a> Editor<'a> {
     }
 
     /// The edit that adds `import {module}` to the module.
-    pub fn add_import(&self, parsed: &Parsed<ModModule>, module: &str) -> Edit {
+    pub fn add_import(&self, parsed: &Module, module: &str) -> Edit {
         self.add_module_code(parsed, &Snippet::line(format!("import {module}")))
     }
 
     /// The edit that adds top-level code where imports go: after the docstring and the
     /// `__future__` imports, before the first other statement.
-    pub fn add_module_code(&self, parsed: &Parsed<ModModule>, code: &Snippet) -> Edit {
+    pub fn add_module_code(&self, parsed: &Module, code: &Snippet) -> Edit {
         let body = &parsed.syntax().body;
         let anchor = body.iter().find(|stmt| !is_docstring_or_future(stmt, body));
+        let edit = self.add_module_code_unplaced(anchor, code);
+        let module = Suite::new(TextSize::default(), body);
+        match anchor {
+            Some(anchor) => self.place(edit.start(), Some(module), None, Some(anchor), None),
+            None => self.place(edit.start(), Some(module), body.last(), None, None),
+        }
+        edit
+    }
+
+    fn add_module_code_unplaced(&self, anchor: Option<&Stmt>, code: &Snippet) -> Edit {
         let text = self.render(code, "");
         match anchor {
             // `from __future__ import x; import os`: the code goes between the two.
@@ -277,8 +375,10 @@ impl<'a> Editor<'a> {
     }
 
     /// The edit that adds top-level code on the lines right after `stmt`, a top-level statement.
-    pub fn add_module_code_after(&self, stmt: &Stmt, code: &Snippet) -> Edit {
-        Edit::insertion(format!("{}{}", self.newline(), self.render(code, "")), self.source.line_end(stmt.end()))
+    pub fn add_module_code_after(&self, module: &Module, stmt: &Stmt, code: &Snippet) -> Edit {
+        let at = self.source.line_end(stmt.end());
+        self.place(at, Some(Suite::new(TextSize::default(), &module.syntax().body)), Some(stmt), None, None);
+        Edit::insertion(format!("{}{}", self.newline(), self.render(code, "")), at)
     }
 
     /// The file's preferred quote character for inserted string literals.

@@ -3,9 +3,8 @@
 //! the `except` line); `# cancelsafe: noqa` (optionally `: CODES`) on a line of its own
 //! suppresses them in the whole file. A suppressed finding is neither reported nor fixed.
 
-use ruff_python_ast::ModModule;
+use crate::source::Module;
 use ruff_python_ast::token::TokenKind;
-use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::finding::Finding;
@@ -35,7 +34,7 @@ struct Suppressions {
 }
 
 /// Drops the findings a directive suppresses.
-pub fn retain_unsuppressed(findings: &mut Vec<Finding>, parsed: &Parsed<ModModule>, source: &str) {
+pub fn retain_unsuppressed(findings: &mut Vec<Finding>, parsed: &Module, source: &str) {
     if findings.is_empty() {
         return;
     }
@@ -47,7 +46,7 @@ pub fn retain_unsuppressed(findings: &mut Vec<Finding>, parsed: &Parsed<ModModul
 }
 
 impl Suppressions {
-    fn of(parsed: &Parsed<ModModule>, source: &str) -> Suppressions {
+    fn of(parsed: &Module, source: &str) -> Suppressions {
         let mut suppressions = Suppressions::default();
         for token in parsed.tokens().iter().filter(|token| token.kind() == TokenKind::Comment) {
             let comment = &source[token.range()];

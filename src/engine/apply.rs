@@ -1,17 +1,22 @@
 //! Applying fixes: accept each fix whose edits do not collide with edits already accepted,
 //! then splice all accepted edits into the text in one sweep. A fix that collides waits for
-//! the next pass, when it is computed again on the new text.
+//! the next pass, when it is computed again on the new text. Time is linear in the number of
+//! fixes (each collision test is a lookup in the accepted edits, kept sorted).
+
+use std::collections::{BTreeMap, HashSet};
 
 use ruff_diagnostics::{Applicability, Edit};
 use ruff_text_size::{Ranged, TextSize};
 
-use crate::rules::Rule;
 use crate::finding::Finding;
+use crate::rules::Rule;
 
 pub struct Applied {
     pub text: String,
     /// The rule of each applied fix.
     pub applied: Vec<Rule>,
+    /// The index (in the findings given) of each applied fix's finding.
+    pub chosen: Vec<usize>,
     /// The edits spliced in, sorted (an edit shared by several fixes appears once).
     pub edits: Vec<Edit>,
 }
@@ -19,25 +24,63 @@ pub struct Applied {
 pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -> Applied {
     let mut fixes: Vec<_> = findings
         .iter()
-        .filter_map(|finding| finding.fix.as_ref().map(|fix| (finding.rule, fix)))
-        .filter(|(_, fix)| fix.applies(threshold))
+        .enumerate()
+        .filter_map(|(index, finding)| finding.fix.as_ref().map(|fix| (index, finding.rule, fix)))
+        .filter(|(_, _, fix)| fix.applies(threshold))
         .collect();
-    fixes.sort_by_key(|(_, fix)| fix.min_start());
+    fixes.sort_by_key(|(index, _, fix)| (fix.min_start(), *index));
 
-    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut accepted = AcceptedEdits::default();
     let mut applied = Vec::new();
-    for (rule, fix) in fixes {
+    let mut chosen = Vec::new();
+    for (index, rule, fix) in fixes {
         // An edit identical to an accepted one (the same import) is shared, not a collision.
         let new: Vec<&Edit> = fix.edits().iter().filter(|edit| !accepted.contains(edit)).collect();
-        if new.iter().any(|edit| accepted.iter().any(|other| collide(edit, other))) {
+        if new.iter().any(|edit| accepted.collides(edit)) || collide_among(&new) {
             continue;
         }
-        accepted.extend(new);
+        for edit in new {
+            accepted.insert(edit);
+        }
         applied.push(rule);
+        chosen.push(index);
     }
-    let mut edits: Vec<Edit> = accepted.into_iter().cloned().collect();
-    edits.sort_by_key(|edit| (edit.start(), edit.end()));
-    Applied { text: splice(text, &edits), applied, edits }
+    let edits: Vec<Edit> = accepted.by_position.into_values().cloned().collect();
+    Applied { text: splice(text, &edits), applied, chosen, edits }
+}
+
+/// The accepted edits, sorted by position, and as a set for sharing identical ones.
+#[derive(Default)]
+struct AcceptedEdits<'a> {
+    by_position: BTreeMap<(TextSize, TextSize), &'a Edit>,
+    identical: HashSet<&'a Edit>,
+}
+
+impl<'a> AcceptedEdits<'a> {
+    fn contains(&self, edit: &Edit) -> bool {
+        self.identical.contains(edit)
+    }
+
+    fn insert(&mut self, edit: &'a Edit) {
+        self.by_position.insert((edit.start(), edit.end()), edit);
+        self.identical.insert(edit);
+    }
+
+    /// Accepted edits never overlap, so only the last one starting before `edit` and those
+    /// starting inside it can collide with it.
+    fn collides(&self, edit: &Edit) -> bool {
+        let before = self.by_position.range(..(edit.start(), TextSize::default())).next_back();
+        let last_inside = if edit.range().is_empty() { edit.start() } else { edit.end() - TextSize::new(1) };
+        let inside = self.by_position.range((edit.start(), TextSize::default())..=(last_inside, TextSize::new(u32::MAX)));
+        before.into_iter().chain(inside).any(|(_, other)| collide(edit, other))
+    }
+}
+
+/// A fix whose own edits collide (a bug in a rule) is never applied.
+fn collide_among(edits: &[&Edit]) -> bool {
+    let mut sorted = edits.to_vec();
+    sorted.sort_by_key(|edit| (edit.start(), edit.end()));
+    sorted.windows(2).any(|pair| collide(pair[0], pair[1]))
 }
 
 /// `text` with `edits` (sorted, none overlapping) spliced in.

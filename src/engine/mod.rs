@@ -1,9 +1,10 @@
-//! The rewrite engine: for one source, run the transforms, apply non-overlapping fixes, repeat
-//! until nothing changes, and verify the result parses. For one file, add reading and
+//! The rewrite engine: for one source, run the transforms, verify their fixes, apply the
+//! non-overlapping ones, repeat until nothing changes. For one file, add reading and
 //! (atomic) writing. It knows nothing about any particular leak.
 
 mod apply;
 pub mod helper_module;
+mod verify;
 mod write;
 
 use std::path::Path;
@@ -13,19 +14,34 @@ use ruff_diagnostics::{Applicability, Edit};
 pub use apply::{apply_fixes, splice};
 pub use write::{create_new, write_atomically};
 
+use crate::edits::Placement;
+use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
-use crate::source::{self, Position, SourceError, SourceText};
-use crate::finding::Finding;
+use crate::source::{self, Module, Position, SourceError, SourceText};
 use crate::transforms::check_module;
+use verify::Verifier;
 
-/// Passes beyond this are a bug in a transform (a fix that keeps re-firing).
-pub const MAX_PASSES: usize = 8;
+/// Passes beyond this are a bug in a transform (a fix that keeps re-firing). Fixes nested in
+/// one another (a handler inside a handler) take one pass per level, and CPython allows about
+/// ten levels of handlers (20 static blocks) and 99 of indentation.
+pub const MAX_PASSES: usize = 100;
+
+/// The stack the walks of one module may need: the parser refuses nesting beyond
+/// [`source::MAX_NESTING`], and each level of a walk takes well under this divided by it.
+pub const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// Runs `work` with [`STACK_SIZE`] of stack: on this thread if it has that much left (the
+/// worker threads get it), else on a stack grown for it.
+pub fn with_stack<T>(work: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(STACK_SIZE / 2, STACK_SIZE, work)
+}
 
 /// The outcome for one source text.
 #[derive(Debug)]
 pub struct Checked {
-    /// Findings in the original text.
+    /// Findings in the original text; a fix that failed verification has been taken off its
+    /// finding, which says why instead.
     pub findings: Vec<Finding>,
     /// The text after applying every applicable fix (the original if none applied).
     pub fixed: String,
@@ -40,16 +56,16 @@ pub struct Checked {
 pub enum FileError {
     Read(std::io::Error),
     Source(SourceError),
-    /// Applying fixes produced code that does not parse: a bug in a rule. Nothing is written.
-    BrokenFix { rules: Vec<Rule>, error: SourceError },
+    /// Fixes chosen together (`-i`) produced code that fails verification. Nothing is written.
+    BrokenFix { rules: Vec<Rule>, reason: String },
     Write(anyhow::Error),
 }
 
 impl FileError {
     pub fn position(&self) -> Option<Position> {
         match self {
-            FileError::Source(error) | FileError::BrokenFix { error, .. } => Some(error.position),
-            FileError::Read(_) | FileError::Write(_) => None,
+            FileError::Source(error) => Some(error.position),
+            FileError::Read(_) | FileError::BrokenFix { .. } | FileError::Write(_) => None,
         }
     }
 
@@ -57,14 +73,9 @@ impl FileError {
         match self {
             FileError::Read(error) => format!("cannot read file: {error}"),
             FileError::Source(error) => error.message.clone(),
-            FileError::BrokenFix { rules, error } => {
+            FileError::BrokenFix { rules, reason } => {
                 let codes: Vec<&str> = rules.iter().map(|r| r.code()).collect();
-                format!(
-                    "internal error: fixes for {} produced code that does not parse ({} at {} of the fixed text); the file was left untouched — please report this",
-                    codes.join(", "),
-                    error.message,
-                    error.position
-                )
+                format!("the fixes for {} were not applied: {reason}; the file was left untouched", codes.join(", "))
             }
             FileError::Write(error) => format!("cannot write file: {error:#}"),
         }
@@ -81,41 +92,142 @@ pub fn fix_threshold(settings: &Settings) -> Applicability {
 }
 
 /// Checks a source text and, when `apply` is given, applies the fixes at or above that
-/// applicability, pass after pass, verifying that the result parses.
+/// applicability, pass after pass. Every fix shown or applied has been verified (parse,
+/// CPython's compile rules, the structural check); one that failed is taken off its finding,
+/// which carries the reason.
 pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability>) -> Result<Checked, FileError> {
-    let findings = findings_in(text, settings).map_err(FileError::Source)?;
-    let Some(threshold) = apply else {
-        return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: Vec::new() });
-    };
-    let mut current = text.to_string();
-    let mut current_findings = findings.clone();
-    let mut applied = Vec::new();
-    for _ in 0..MAX_PASSES {
-        let outcome = apply_fixes(&current, &current_findings, threshold);
-        if outcome.applied.is_empty() {
-            break;
+    with_stack(|| {
+        let module = source::parse(text).map_err(FileError::Source)?;
+        let mut pass = Pass::new(text.to_string(), module, settings);
+        // Without `apply`, every fix is still verified (all of them together first: one parse).
+        let mut step = pass.combine(apply.unwrap_or(Applicability::Unsafe));
+        pass.verify_rest();
+        let findings = pass.findings.clone();
+        let Some(threshold) = apply else {
+            return Ok(Checked { remaining: findings.clone(), findings, fixed: pass.text, applied: Vec::new() });
+        };
+        let mut applied = Vec::new();
+        for _ in 1..MAX_PASSES {
+            let Some(next) = step else { break };
+            applied.extend(next.rules);
+            pass = Pass::new(next.text, next.module, settings);
+            step = pass.combine(threshold);
         }
-        current_findings =
-            findings_in(&outcome.text, settings).map_err(|error| FileError::BrokenFix { rules: distinct(&outcome.applied), error })?;
-        applied.extend(outcome.applied);
-        current = outcome.text;
+        pass.verify_rest();
+        Ok(Checked { findings, fixed: pass.text, applied, remaining: pass.findings })
+    })
+}
+
+/// One text, its findings and what their fixes declare; which fixes have passed verification.
+struct Pass {
+    text: String,
+    module: Module,
+    findings: Vec<Finding>,
+    placements: Vec<Placement>,
+    verified: Vec<bool>,
+}
+
+/// The verified result of applying a set of fixes.
+struct Step {
+    text: String,
+    module: Module,
+    rules: Vec<Rule>,
+}
+
+impl Pass {
+    fn new(text: String, module: Module, settings: &Settings) -> Pass {
+        let matches = check_module(&module, &text, settings);
+        let mut findings = matches.findings;
+        crate::noqa::retain_unsuppressed(&mut findings, &module, &text);
+        let verified = vec![false; findings.len()];
+        Pass { text, module, findings, placements: matches.placements, verified }
     }
-    Ok(Checked { findings, fixed: current, applied, remaining: current_findings })
-}
 
-/// Parses `text` and runs the rules on it.
-fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
-    let parsed = source::parse(text)?;
-    let mut findings = check_module(&parsed, text, settings);
-    crate::noqa::retain_unsuppressed(&mut findings, &parsed, text);
-    Ok(findings)
-}
+    fn verifier(&self) -> Verifier<'_> {
+        Verifier::new(&self.text, &self.module, &self.placements)
+    }
 
-fn distinct(rules: &[Rule]) -> Vec<Rule> {
-    let mut rules = rules.to_vec();
-    rules.sort();
-    rules.dedup();
-    rules
+    /// Applies the fixes at or above `threshold` that do not collide, all verified: together
+    /// if they pass together (one parse); else each one alone, and the ones that fail alone
+    /// are taken off their findings; then the rest together, or one by one as they fit.
+    fn combine(&mut self, threshold: Applicability) -> Option<Step> {
+        let together = apply_fixes(&self.text, &self.findings, threshold);
+        if together.chosen.is_empty() {
+            return None;
+        }
+        if let Ok(module) = self.verifier().verify(&together.text, &together.edits) {
+            for &index in &together.chosen {
+                self.verified[index] = true;
+            }
+            return Some(Step { text: together.text, module, rules: together.applied });
+        }
+        for &index in &together.chosen {
+            self.verify_alone(index);
+        }
+        let rest = apply_fixes(&self.text, &self.findings, threshold);
+        if rest.chosen.is_empty() {
+            return None;
+        }
+        if rest.chosen.iter().all(|&index| self.verified[index]) {
+            if let Ok(module) = self.verifier().verify(&rest.text, &rest.edits) {
+                return Some(Step { text: rest.text, module, rules: rest.applied });
+            }
+        }
+        self.one_by_one(threshold)
+    }
+
+    /// Fixes that pass alone but not together: add them one at a time, keeping each that
+    /// still verifies; the others wait for the next pass.
+    fn one_by_one(&mut self, threshold: Applicability) -> Option<Step> {
+        let candidates = apply_fixes(&self.text, &self.findings, threshold).chosen;
+        let mut kept: Vec<Finding> = Vec::new();
+        let mut best: Option<Step> = None;
+        for index in candidates {
+            if !self.verify_alone(index) {
+                continue;
+            }
+            kept.push(self.findings[index].clone());
+            let trial = apply_fixes(&self.text, &kept, Applicability::Unsafe);
+            match self.verifier().verify(&trial.text, &trial.edits) {
+                Ok(module) => best = Some(Step { text: trial.text, module, rules: trial.applied }),
+                Err(_) => {
+                    kept.pop();
+                }
+            }
+        }
+        best
+    }
+
+    /// Verifies one fix on its own; a fix that fails is taken off its finding, with the reason.
+    fn verify_alone(&mut self, index: usize) -> bool {
+        if self.verified[index] {
+            return true;
+        }
+        let Some(fix) = &self.findings[index].fix else { return false };
+        let alone = apply_fixes(&self.text, std::slice::from_ref(&self.findings[index]), fix.applicability());
+        match self.verifier().verify(&alone.text, &alone.edits) {
+            Ok(_) => {
+                self.verified[index] = true;
+                true
+            }
+            Err(refusal) => {
+                let finding = &mut self.findings[index];
+                finding.fix = None;
+                finding.reason = Some(format!("the fix was not applied: {} — please report this", refusal.message));
+                false
+            }
+        }
+    }
+
+    /// Verifies, one at a time, every fix not verified yet (those no pass applied), so that
+    /// every fix a finding carries (in JSON, SARIF, `-i`) is one that passes on its own.
+    fn verify_rest(&mut self) {
+        for index in 0..self.findings.len() {
+            if self.findings[index].fix.is_some() {
+                self.verify_alone(index);
+            }
+        }
+    }
 }
 
 /// A text after a reviewer's choice (`cancelsafe -i`), parsed again and checked anew.
@@ -127,35 +239,46 @@ pub struct Revision {
     /// The rule of each chosen fix that was applied; one that collided with an earlier one was
     /// not, and is computed again on `text`.
     pub applied: Vec<Rule>,
-    /// Findings in `text`.
+    /// Findings in `text`, their fixes verified.
     pub findings: Vec<Finding>,
 }
 
-/// Applies the fixes of the `chosen` findings, safe or unsafe (the reviewer accepted them), in
-/// one pass of [`apply_fixes`]: an edit several fixes share (an import, CS201's helper) comes
-/// with the first of them that is chosen and is applied once. As in [`check_source`], a result
-/// that does not parse is an internal error.
+/// Applies the fixes of the `chosen` findings of `text`, safe or unsafe (the reviewer accepted
+/// them), in one pass of [`apply_fixes`]: an edit several fixes share (an import, CS201's
+/// helper) comes with the first of them that is chosen and is applied once. The result is
+/// verified as `--write`'s is; one that fails is refused.
 pub fn apply_chosen(text: &str, chosen: &[Finding], settings: &Settings) -> Result<Revision, FileError> {
-    let outcome = apply_fixes(text, chosen, Applicability::Unsafe);
-    let revision = Revision { text: outcome.text, edits: outcome.edits, applied: outcome.applied, findings: Vec::new() };
-    recheck(revision, settings).map_err(|(rules, error)| FileError::BrokenFix { rules, error })
+    with_stack(|| {
+        let module = source::parse(text).map_err(FileError::Source)?;
+        let before = Pass::new(text.to_string(), module, settings);
+        let outcome = apply_fixes(text, chosen, Applicability::Unsafe);
+        let module = before
+            .verifier()
+            .verify(&outcome.text, &outcome.edits)
+            .map_err(|refusal| FileError::BrokenFix { rules: distinct(&outcome.applied), reason: refusal.message })?;
+        let mut after = Pass::new(outcome.text, module, settings);
+        after.verify_rest();
+        Ok(Revision { text: after.text, edits: outcome.edits, applied: outcome.applied, findings: after.findings })
+    })
 }
 
 /// `text` with `edits` spliced in (a fix the reviewer edited), parsed again and checked anew;
 /// a result that does not parse is refused with the parser's error.
 pub fn revise(text: &str, edits: Vec<Edit>, rule: Rule, settings: &Settings) -> Result<Revision, SourceError> {
-    let revision = Revision { text: splice(text, &edits), edits, applied: vec![rule], findings: Vec::new() };
-    recheck(revision, settings).map_err(|(_, error)| error)
+    with_stack(|| {
+        let text = splice(text, &edits);
+        let module = source::parse(&text)?;
+        let mut after = Pass::new(text, module, settings);
+        after.verify_rest();
+        Ok(Revision { text: after.text, edits, applied: vec![rule], findings: after.findings })
+    })
 }
 
-fn recheck(mut revision: Revision, settings: &Settings) -> Result<Revision, (Vec<Rule>, SourceError)> {
-    match findings_in(&revision.text, settings) {
-        Ok(findings) => {
-            revision.findings = findings;
-            Ok(revision)
-        }
-        Err(error) => Err((distinct(&revision.applied), error)),
-    }
+fn distinct(rules: &[Rule]) -> Vec<Rule> {
+    let mut rules = rules.to_vec();
+    rules.sort();
+    rules.dedup();
+    rules
 }
 
 /// The result of processing one file, kept whole so output can be printed in path order.

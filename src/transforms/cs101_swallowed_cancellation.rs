@@ -75,7 +75,7 @@ pub fn suppress_block(checker: &mut Checker, stmt: &Stmt, with: &StmtWith) {
     if !points.any() || points.awaits_existing_task(&checker.names) {
         return;
     }
-    let (fix, reason) = count_snapshot::rewrite_suppress(checker, stmt, with);
+    let (fix, reason) = count_snapshot::rewrite_suppress(checker, stmt);
     checker.report(Finding {
         rule: Rule::SwallowedCancellation,
         message: "`contextlib.suppress(CancelledError)` around an await swallows this task's own cancellation".to_string(),

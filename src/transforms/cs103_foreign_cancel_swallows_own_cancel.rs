@@ -6,7 +6,7 @@
 
 use ruff_diagnostics::{Edit, Fix};
 use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtTry, StmtWith};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::Ranged;
 
 use super::reraise::{self, ReRaise};
 use super::{Checker, Finding, Safety};
@@ -60,7 +60,7 @@ pub fn suppress_block(checker: &mut Checker, stmt: &Stmt, with: &StmtWith) {
     if !SuspensionPoints::of(&with.body).awaits_existing_task(&checker.names) {
         return;
     }
-    let (fix, reason) = rewrite_suppress(checker, stmt, with);
+    let (fix, reason) = rewrite_suppress(checker, stmt);
     checker.report(Finding {
         rule: Rule::ForeignCancelSwallowsOwnCancel,
         message: "`contextlib.suppress(CancelledError)` around awaiting another task also swallows this task's own cancellation".to_string(),
@@ -84,20 +84,18 @@ pub fn suppressed_cancellation<'w>(checker: &Checker, with: &'w StmtWith) -> Opt
 
 /// Rewrites `with suppress(CancelledError): body` into the count-snapshot `try`/`except`;
 /// the fix with the reason it is unsafe, or the reason there is none.
-pub fn rewrite_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> (Option<Fix>, Option<String>) {
+pub fn rewrite_suppress(checker: &Checker, stmt: &Stmt) -> (Option<Fix>, Option<String>) {
     let snapshot = match CountSnapshot::new(checker) {
         Ok(snapshot) => snapshot,
         Err(why) => return (None, Some(why)),
     };
-    let Some(colon) = with.items.last().and_then(|item| {
-        let offset = checker.source()[item.end().to_usize()..].find(':')?;
-        Some(item.end() + TextSize::try_from(offset).ok()?)
-    }) else {
-        return (None, Some("the `with` header could not be read".to_string()));
-    };
     let suite = checker.suite_of(stmt);
+    let header = checker.editor.replace_header(suite, stmt, "try");
+    if header.is_empty() {
+        return (None, Some("the `with` header could not be read".to_string()));
+    }
     let mut edits = snapshot.take_before(checker, stmt);
-    edits.push(Edit::replacement("try".to_string(), with.start(), colon));
+    edits.extend(header);
     edits.push(checker.editor.insert_after(suite, stmt, &snapshot.handler()));
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
     let verdict = match checker.code_after(stmt, &ancestors) {

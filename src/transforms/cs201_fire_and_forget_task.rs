@@ -237,7 +237,7 @@ fn import_from_helper_module(checker: &Checker, module: &str) -> (String, Vec<Ed
     };
     // After the module's own imports: first-party imports come last.
     let edit = match last_leading_import(&checker.parsed.syntax().body) {
-        Some(anchor) => checker.editor.add_module_code_after(anchor, &Snippet::line(line)),
+        Some(anchor) => checker.editor.add_module_code_after(checker.parsed, anchor, &Snippet::line(line)),
         None => checker.editor.add_module_code(checker.parsed, &Snippet::line(line)),
     };
     (local, vec![edit])
@@ -262,7 +262,7 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
             for _ in blank_lines_after(checker.source(), anchor)..2 {
                 code = code.then(0, "");
             }
-            import.into_iter().chain([checker.editor.add_module_code_after(anchor, &code)]).collect()
+            import.into_iter().chain([checker.editor.add_module_code_after(checker.parsed, anchor, &code)]).collect()
         }
         // No import to follow: the helper goes where an import would, after the one it needs.
         None => {

@@ -14,28 +14,36 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt};
-use ruff_python_parser::Parsed;
+use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt};
+use crate::source::Module;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::AsyncioNames;
-use crate::edits::{Editor, Suite};
+use crate::edits::{Editor, Placement, Suite};
 pub use crate::finding::{Finding, Safety};
 use crate::rules::Rule;
 use crate::settings::Settings;
 
+/// What the rules report on one module.
+#[derive(Debug, Default)]
+pub struct Matches {
+    pub findings: Vec<Finding>,
+    /// Where the statements the fixes insert belong (for the engine's structural check).
+    pub placements: Vec<Placement>,
+}
+
 /// Runs every enabled rule over a parsed module.
-pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Settings) -> Vec<Finding> {
+pub fn check_module(parsed: &Module, source: &str, settings: &Settings) -> Matches {
     let names = AsyncioNames::of(parsed.syntax());
     if !names.uses_asyncio() {
-        return Vec::new();
+        return Matches::default();
     }
     let mut checker = Checker::new(parsed, source, settings, names);
     checker.visit_body(&parsed.syntax().body);
     let mut findings = checker.findings;
     findings.sort_by_key(|finding| (finding.range.start(), finding.rule));
-    findings
+    Matches { findings, placements: checker.editor.take_placements() }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +58,7 @@ enum Scope {
 /// What a transform may ask about the module and the place it is looking at.
 pub struct Checker<'a> {
     pub settings: &'a Settings,
-    pub parsed: &'a Parsed<ModModule>,
+    pub parsed: &'a Module,
     pub names: AsyncioNames,
     pub editor: Editor<'a>,
     always_raising: HashSet<String>,
@@ -63,7 +71,7 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(parsed: &'a Parsed<ModModule>, source: &'a str, settings: &'a Settings, names: AsyncioNames) -> Self {
+    fn new(parsed: &'a Module, source: &'a str, settings: &'a Settings, names: AsyncioNames) -> Self {
         let module = parsed.syntax();
         let always_raising = always_raising_functions(&module.body);
         Checker {

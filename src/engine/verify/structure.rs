@@ -1,0 +1,442 @@
+//! The structural check, black's AST-equivalence idea applied to edits: the fixed module's
+//! tree must be the original's, except for what the fixes meant to add or replace.
+//!
+//! Both trees are flattened (every node in source order, with its parent). Each node of the
+//! fixed tree is mapped back through the edits: a node whose kind and range (only the start,
+//! for a statement with a block) match an original node *is* that node; the innermost one wins,
+//! so in `_track_task(create_task(x))` the inner call is the original and the outer one new.
+//! Then:
+//!
+//! 1. every original node is still there, unless it starts inside text an edit replaced;
+//! 2. every kept node has the same parent and the same order as before, and the same leaf data
+//!    (name, operator, literal);
+//! 3. a new statement comes from an edit of the vocabulary, and sits where that edit declared
+//!    it goes ([`Placement`]: its suite, and the statements right before or after it);
+//! 4. a new block holds original statements only if its edit declared it wraps them.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use ruff_diagnostics::Edit;
+use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, TraversalSignal};
+use ruff_python_ast::{AnyNodeRef, NodeKind};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::edits::Placement;
+use crate::source::Module;
+
+/// One node of a flattened tree.
+struct Node {
+    kind: NodeKind,
+    range: TextRange,
+    /// Index of the parent; the module root (index 0) is its own parent.
+    parent: usize,
+    /// Name, operator or literal text: what tells two nodes of one kind apart besides children.
+    leaf: u64,
+    /// The node can own a block of statements: matched by its start alone, since appending to
+    /// its block moves its end.
+    has_block: bool,
+}
+
+/// A tree in source order (the root first).
+pub struct Flat {
+    nodes: Vec<Node>,
+    /// Each statement's index by its start.
+    statements: HashMap<TextSize, usize>,
+}
+
+impl Flat {
+    pub fn of(module: &Module, source: &str) -> Flat {
+        let root = Node {
+            kind: NodeKind::ModModule,
+            range: module.syntax().range,
+            parent: 0,
+            leaf: 0,
+            has_block: true,
+        };
+        let mut flattener = Flattener { source, nodes: vec![root], open: vec![0] };
+        flattener.visit_body(&module.syntax().body);
+        let statements = flattener
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| is_statement(node.kind))
+            .map(|(index, node)| (node.range.start(), index))
+            .collect();
+        Flat { nodes: flattener.nodes, statements }
+    }
+}
+
+struct Flattener<'s> {
+    source: &'s str,
+    nodes: Vec<Node>,
+    /// The chain of open nodes (indices), innermost last.
+    open: Vec<usize>,
+}
+
+impl<'a> SourceOrderVisitor<'a> for Flattener<'_> {
+    fn enter_node(&mut self, node: AnyNodeRef<'a>) -> TraversalSignal {
+        let parent = *self.open.last().unwrap_or(&0);
+        self.nodes.push(Node {
+            kind: node.kind(),
+            range: node.range(),
+            parent,
+            leaf: leaf_of(node, self.source),
+            has_block: has_block(node.kind()),
+        });
+        self.open.push(self.nodes.len() - 1);
+        TraversalSignal::Traverse
+    }
+
+    fn leave_node(&mut self, _node: AnyNodeRef<'a>) {
+        self.open.pop();
+    }
+}
+
+fn has_block(kind: NodeKind) -> bool {
+    matches!(
+        kind,
+        NodeKind::ModModule
+            | NodeKind::StmtFunctionDef
+            | NodeKind::StmtClassDef
+            | NodeKind::StmtFor
+            | NodeKind::StmtWhile
+            | NodeKind::StmtIf
+            | NodeKind::StmtWith
+            | NodeKind::StmtMatch
+            | NodeKind::StmtTry
+            | NodeKind::ExceptHandlerExceptHandler
+            | NodeKind::ElifElseClause
+            | NodeKind::MatchCase
+    )
+}
+
+/// `NodeKind` has no `is_statement`; the statement kinds are the `Stmt…` ones.
+fn is_statement(kind: NodeKind) -> bool {
+    matches!(
+            kind,
+            NodeKind::StmtFunctionDef
+                | NodeKind::StmtClassDef
+                | NodeKind::StmtReturn
+                | NodeKind::StmtDelete
+                | NodeKind::StmtTypeAlias
+                | NodeKind::StmtAssign
+                | NodeKind::StmtAugAssign
+                | NodeKind::StmtAnnAssign
+                | NodeKind::StmtFor
+                | NodeKind::StmtWhile
+                | NodeKind::StmtIf
+                | NodeKind::StmtWith
+                | NodeKind::StmtMatch
+                | NodeKind::StmtRaise
+                | NodeKind::StmtTry
+                | NodeKind::StmtAssert
+                | NodeKind::StmtImport
+                | NodeKind::StmtImportFrom
+                | NodeKind::StmtGlobal
+                | NodeKind::StmtNonlocal
+                | NodeKind::StmtExpr
+                | NodeKind::StmtPass
+                | NodeKind::StmtBreak
+                | NodeKind::StmtContinue
+                | NodeKind::StmtIpyEscapeCommand
+    )
+}
+
+/// What distinguishes a node from another of its kind with the same children.
+fn leaf_of(node: AnyNodeRef, source: &str) -> u64 {
+    let mut hasher = Fnv::default();
+    match node {
+        AnyNodeRef::ExprName(name) => name.id.as_str().hash(&mut hasher),
+        AnyNodeRef::Identifier(identifier) => identifier.as_str().hash(&mut hasher),
+        AnyNodeRef::ExprBoolOp(op) => op.op.hash(&mut hasher),
+        AnyNodeRef::ExprBinOp(op) => op.op.hash(&mut hasher),
+        AnyNodeRef::ExprUnaryOp(op) => op.op.hash(&mut hasher),
+        AnyNodeRef::ExprCompare(compare) => compare.ops.hash(&mut hasher),
+        AnyNodeRef::StmtAugAssign(assign) => assign.op.hash(&mut hasher),
+        AnyNodeRef::ExprBooleanLiteral(literal) => literal.value.hash(&mut hasher),
+        AnyNodeRef::ExprNumberLiteral(_)
+        | AnyNodeRef::StringLiteral(_)
+        | AnyNodeRef::BytesLiteral(_)
+        | AnyNodeRef::InterpolatedStringLiteralElement(_) => source[node.range()].hash(&mut hasher),
+        AnyNodeRef::StmtFunctionDef(function) => function.is_async.hash(&mut hasher),
+        AnyNodeRef::StmtFor(for_stmt) => for_stmt.is_async.hash(&mut hasher),
+        AnyNodeRef::StmtWith(with) => with.is_async.hash(&mut hasher),
+        AnyNodeRef::StmtTry(try_stmt) => try_stmt.is_star.hash(&mut hasher),
+        AnyNodeRef::Comprehension(comprehension) => comprehension.is_async.hash(&mut hasher),
+        AnyNodeRef::StmtImportFrom(import) => import.level.hash(&mut hasher),
+        _ => {}
+    }
+    hasher.finish()
+}
+
+/// FNV-1a: small and fast; nothing here needs protection from chosen collisions.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Maps offsets of the fixed text back to the text the edits were applied to.
+struct OffsetMap<'e> {
+    /// (edit, where its new text starts and ends in the fixed text), sorted.
+    edits: Vec<(&'e Edit, TextSize, TextSize)>,
+}
+
+/// Where a fixed offset comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Unchanged text at this original offset.
+    Kept(TextSize),
+    /// Inside the new text of the edit with this index.
+    Inserted(usize),
+}
+
+impl<'e> OffsetMap<'e> {
+    fn new(edits: &'e [Edit]) -> Self {
+        let mut shift: i64 = 0;
+        let mut mapped = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let new_start = TextSize::try_from((i64::from(u32::from(edit.start())) + shift).max(0) as u32).unwrap_or_default();
+            let new_len = edit.content().map_or(0, str::len) as u32;
+            let new_end = new_start + TextSize::new(new_len);
+            mapped.push((edit, new_start, new_end));
+            shift += i64::from(new_len) - i64::from(u32::from(edit.range().len()));
+        }
+        OffsetMap { edits: mapped }
+    }
+
+    /// The last edit whose new text starts at or before `offset` (`inclusive`) or before it.
+    fn edit_before(&self, offset: TextSize, inclusive: bool) -> Option<usize> {
+        let count = self.edits.partition_point(|(_, start, _)| if inclusive { *start <= offset } else { *start < offset });
+        count.checked_sub(1)
+    }
+
+    /// Where the byte at `offset` (a node's first byte) comes from.
+    fn first_byte(&self, offset: TextSize) -> Origin {
+        match self.edit_before(offset, true) {
+            None => Origin::Kept(offset),
+            Some(index) => {
+                let (edit, start, end) = self.edits[index];
+                if offset >= start && offset < end {
+                    Origin::Inserted(index)
+                } else {
+                    Origin::Kept(edit.end() + (offset - end))
+                }
+            }
+        }
+    }
+
+    /// The original offset a node starting at `offset` maps to: inside inserted text, the
+    /// edit's start.
+    fn start(&self, offset: TextSize) -> TextSize {
+        match self.first_byte(offset) {
+            Origin::Kept(original) => original,
+            Origin::Inserted(index) => self.edits[index].0.start(),
+        }
+    }
+
+    /// The original offset a node ending at `offset` maps to: after inserted text, the edit's end.
+    fn end(&self, offset: TextSize) -> TextSize {
+        match self.edit_before(offset, false) {
+            None => offset,
+            Some(index) => {
+                let (edit, _, end) = self.edits[index];
+                if offset <= end {
+                    edit.end()
+                } else {
+                    edit.end() + (offset - end)
+                }
+            }
+        }
+    }
+
+    fn edit(&self, index: usize) -> &Edit {
+        self.edits[index].0
+    }
+}
+
+/// Why the fixed tree is not the original one plus what the fixes meant.
+pub struct Mismatch {
+    /// An offset in the fixed text (or in the original, with `in_original`).
+    pub offset: TextSize,
+    pub in_original: bool,
+    pub what: &'static str,
+}
+
+/// Checks `fixed` (the tree of the text `edits` produce) against `original`.
+pub fn check(original: &Flat, fixed: &Flat, edits: &[Edit], placements: &[Placement]) -> Result<(), Mismatch> {
+    let map = OffsetMap::new(edits);
+    let replaced = |offset: TextSize| {
+        let index = edits.partition_point(|edit| edit.start() <= offset);
+        index > 0 && edits[index - 1].range().contains(offset)
+    };
+
+    // Original nodes by what identifies them.
+    let mut by_key: HashMap<(NodeKind, TextSize, TextSize), Vec<usize>> = HashMap::with_capacity(original.nodes.len());
+    for (index, node) in original.nodes.iter().enumerate().skip(1) {
+        by_key.entry(key(node.kind, node.range.start(), node.range.end(), node.has_block)).or_default().push(index);
+    }
+
+    // Claim in post-order, so that the innermost of several fixed nodes mapping to one
+    // original node is the one that claims it.
+    let mut claimed: Vec<Option<usize>> = vec![None; fixed.nodes.len()];
+    claimed[0] = Some(0);
+    let mut owner: Vec<Option<usize>> = vec![None; original.nodes.len()];
+    owner[0] = Some(0);
+    for index in post_order(fixed) {
+        let node = &fixed.nodes[index];
+        let wanted = key(node.kind, map.start(node.range.start()), map.end(node.range.end()), node.has_block);
+        if let Some(candidates) = by_key.get(&wanted) {
+            if let Some(&original_index) = candidates.iter().find(|&&o| owner[o].is_none()) {
+                owner[original_index] = Some(index);
+                claimed[index] = Some(original_index);
+            }
+        }
+    }
+
+    // 1. Nothing original is lost except what an edit replaced.
+    for (index, node) in original.nodes.iter().enumerate() {
+        if owner[index].is_none() && !replaced(node.range.start()) {
+            return Err(Mismatch { offset: node.range.start(), in_original: true, what: "original code is missing from the fixed tree" });
+        }
+    }
+
+    // The nearest kept ancestor of every original node (itself excluded).
+    let mut kept_parent = vec![0usize; original.nodes.len()];
+    for index in 1..original.nodes.len() {
+        let parent = original.nodes[index].parent;
+        kept_parent[index] = if owner[parent].is_some() { parent } else { kept_parent[parent] };
+    }
+    // The nearest claimed ancestor of every fixed node (itself excluded).
+    let mut claimed_parent = vec![0usize; fixed.nodes.len()];
+    for index in 1..fixed.nodes.len() {
+        let parent = fixed.nodes[index].parent;
+        claimed_parent[index] = if claimed[parent].is_some() { parent } else { claimed_parent[parent] };
+    }
+
+    // 2. Kept nodes keep their parent, order and leaf data.
+    let mut last_original = 0usize;
+    for (index, node) in fixed.nodes.iter().enumerate().skip(1) {
+        let Some(original_index) = claimed[index] else { continue };
+        let before = &original.nodes[original_index];
+        if original_index < last_original {
+            return Err(Mismatch { offset: node.range.start(), in_original: false, what: "original code moved" });
+        }
+        last_original = original_index;
+        if claimed[claimed_parent[index]] != Some(kept_parent[original_index]) {
+            return Err(Mismatch { offset: node.range.start(), in_original: false, what: "original code ended up in another block" });
+        }
+        if before.leaf != node.leaf {
+            return Err(Mismatch { offset: node.range.start(), in_original: false, what: "original code changed" });
+        }
+    }
+
+    // 3 and 4. New nodes come from edits, new statements sit where their edit said.
+    let children = statement_children(fixed);
+    for (index, node) in fixed.nodes.iter().enumerate().skip(1) {
+        let parent = node.parent;
+        match claimed[index] {
+            Some(original_index) => {
+                // An original statement directly inside a new node: that node must be a
+                // declared wrapper of it.
+                if claimed[parent].is_none() && is_statement(node.kind) {
+                    let top = topmost_new(fixed, &claimed, index);
+                    let wrapped = match map.first_byte(fixed.nodes[top].range.start()) {
+                        Origin::Inserted(edit) => placements_at(placements, map.edit(edit).start()).any(|p| {
+                            p.wraps.is_some_and(|range| range.contains_range(original.nodes[original_index].range))
+                        }),
+                        Origin::Kept(_) => false,
+                    };
+                    if !wrapped {
+                        return Err(Mismatch { offset: node.range.start(), in_original: false, what: "original code ended up inside an inserted block" });
+                    }
+                }
+            }
+            None => {
+                let Origin::Inserted(edit) = map.first_byte(node.range.start()) else {
+                    return Err(Mismatch { offset: node.range.start(), in_original: false, what: "original code changed" });
+                };
+                if claimed[parent].is_none() || !is_statement(node.kind) {
+                    continue;
+                }
+                let at = map.edit(edit).start();
+                let siblings = &children[&parent];
+                let position = siblings.iter().position(|&s| s == index).unwrap_or(0);
+                let kept = |s: &&usize| claimed[**s].is_some();
+                let previous = siblings[..position].iter().rev().find(kept).and_then(|&s| claimed[s]);
+                let next = siblings[position + 1..].iter().find(kept).and_then(|&s| claimed[s]);
+                let start_of = |o: Option<usize>| o.map(|o| original.nodes[o].range.start());
+                let fits = |placement: &Placement| {
+                    let suite_owner = match placement.suite_member {
+                        None => 0,
+                        Some(member) => match original.statements.get(&member) {
+                            Some(&statement) => original.nodes[statement].parent,
+                            None => return false,
+                        },
+                    };
+                    claimed[parent] == Some(suite_owner)
+                        && placement.after.is_none_or(|after| start_of(previous) == Some(after))
+                        && placement.before.is_none_or(|before| start_of(next) == Some(before))
+                };
+                let mut declared = placements_at(placements, at).peekable();
+                if declared.peek().is_none() {
+                    return Err(Mismatch { offset: node.range.start(), in_original: false, what: "a statement was inserted by an edit that declares no place for it" });
+                }
+                if !declared.any(|p| fits(p)) {
+                    return Err(Mismatch { offset: node.range.start(), in_original: false, what: "an inserted statement landed outside the block it was meant for" });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn key(kind: NodeKind, start: TextSize, end: TextSize, has_block: bool) -> (NodeKind, TextSize, TextSize) {
+    (kind, start, if has_block { TextSize::new(u32::MAX) } else { end })
+}
+
+fn placements_at(placements: &[Placement], at: TextSize) -> impl Iterator<Item = &Placement> {
+    placements.iter().filter(move |p| p.at == at)
+}
+
+/// The outermost of the new nodes enclosing `index` (up to the nearest original one).
+fn topmost_new(flat: &Flat, claimed: &[Option<usize>], index: usize) -> usize {
+    let mut top = flat.nodes[index].parent;
+    while claimed[flat.nodes[top].parent].is_none() {
+        top = flat.nodes[top].parent;
+    }
+    top
+}
+
+/// The statement children of each node that has any, in order.
+fn statement_children(flat: &Flat) -> HashMap<usize, Vec<usize>> {
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (index, node) in flat.nodes.iter().enumerate().skip(1) {
+        if is_statement(node.kind) {
+            children.entry(node.parent).or_default().push(index);
+        }
+    }
+    children
+}
+
+/// Node indices children first (pre-order indices, each node's subtree right after it).
+fn post_order(flat: &Flat) -> Vec<usize> {
+    // A node's subtree is contiguous in pre-order; visiting indices in reverse pre-order puts
+    // every child (later in pre-order) before its parent.
+    (1..flat.nodes.len()).rev().collect()
+}
