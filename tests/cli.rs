@@ -2,8 +2,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-use std::io::Write;
+use std::process::Command;
 
 use common::{cancelsafe, cmd, code, compiles, project, read, run, text};
 
@@ -46,7 +45,7 @@ fn diff_applied_with_git_apply_equals_write() {
     assert_eq!(code(&diff), 1);
     assert!(text(&diff.stderr).contains("Found 1 leak"), "summary goes to stderr: {}", text(&diff.stderr));
     std::fs::write(via_patch.path().join("fix.patch"), &diff.stdout).unwrap();
-    let git = Command::new("git").args(["apply", "fix.patch"]).current_dir(via_patch.path()).status().unwrap();
+    let git = common::status(Command::new("git").args(["apply", "fix.patch"]).current_dir(via_patch.path()));
     assert!(git.success(), "git apply rejected:\n{}", text(&diff.stdout));
 
     let write = run(cmd(&["--write", "pkg"]), via_write.path());
@@ -115,7 +114,7 @@ fn crlf_and_tabs_are_kept() {
     // The CRLF patch applies too.
     let fresh = project(&[("crlf.py", crlf.as_bytes()), ("tabs.py", tabs.as_bytes())]);
     std::fs::copy(dir.path().join("fix.patch"), fresh.path().join("fix.patch")).unwrap();
-    let git = Command::new("git").args(["apply", "fix.patch"]).current_dir(fresh.path()).status().unwrap();
+    let git = common::status(Command::new("git").args(["apply", "fix.patch"]).current_dir(fresh.path()));
     assert!(git.success());
     assert_eq!(read(fresh.path(), "crlf.py"), read(dir.path(), "crlf.py"));
 }
@@ -157,9 +156,7 @@ fn non_utf8_file_is_named_and_untouched() {
 
 #[test]
 fn stdin_mode_prints_the_fixed_source() {
-    let mut child = cancelsafe().arg("-").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(LEAKY.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::output_with_input(cancelsafe().arg("-"), Some(LEAKY.as_bytes()));
     assert_eq!(code(&output), 0, "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), LEAKY.replace("        return\n", "        raise\n"));
 }
@@ -184,7 +181,7 @@ fn gitignored_and_virtualenv_files_are_skipped_but_explicit_files_are_not() {
 
 #[test]
 fn explain_and_list_rules_print_the_rule_pages() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let output = run(cmd(&["--explain", "CS101"]), dir.path());
     assert_eq!(code(&output), 0);
     assert!(text(&output.stdout).starts_with("# CS101 swallowed-cancellation"));
@@ -237,7 +234,7 @@ fn shared_helper_module_is_created_by_write_and_shown_by_diff() {
     let patch = text(&diff.stdout);
     assert!(patch.contains("--- /dev/null\n+++ b/app/tasks.py\n"), "the new module is part of the diff:\n{patch}");
     std::fs::write(via_patch.path().join("fix.patch"), &diff.stdout).unwrap();
-    let git = Command::new("git").args(["apply", "fix.patch"]).current_dir(via_patch.path()).status().unwrap();
+    let git = common::status(Command::new("git").args(["apply", "fix.patch"]).current_dir(via_patch.path()));
     assert!(git.success(), "git apply rejected:\n{patch}");
 
     let write = run(cmd(&[&["--write", "app"][..], &args].concat()), via_write.path());
@@ -260,7 +257,7 @@ fn shared_helper_module_is_created_by_write_and_shown_by_diff() {
         \x20   await app.tasks.cancel_tracked_tasks()\n\
         \x20   assert not app.tasks.background_tasks\n\
         asyncio.run(main())\n";
-    let python = Command::new("python3").args(["-B", "-c", script]).current_dir(via_write.path()).output().unwrap();
+    let python = common::output(Command::new("python3").args(["-B", "-c", script]).current_dir(via_write.path()));
     assert!(python.status.success(), "{}", text(&python.stderr));
 
     // A second run neither re-creates nor re-imports anything.
@@ -274,14 +271,14 @@ fn shared_helper_module_is_created_by_write_and_shown_by_diff() {
 fn per_file_ignores_and_helper_module_come_from_pyproject() {
     let pyproject = "[tool.cancelsafe]\nper-file-ignores = { \"tests/**\" = [\"CS2\"] }\nhelper-module = \"app.tasks\"\n";
     let dir = project(&[("pyproject.toml", pyproject.as_bytes()), ("app/a.py", DROPS_A_TASK.as_bytes()), ("tests/test_a.py", DROPS_A_TASK.as_bytes())]);
-    let output = Command::new(env!("CARGO_BIN_EXE_cancelsafe")).arg(".").current_dir(dir.path()).output().unwrap();
+    let output = run(common::configured(&["."]), dir.path());
     let stdout = text(&output.stdout);
     assert!(stdout.contains("app/a.py:5:5: CS201"), "{stdout}");
     assert!(!stdout.contains("tests/test_a.py:"), "tests/** ignores CS2 rules:\n{stdout}");
     assert!(stdout.contains("+from app.tasks import track_task"), "{stdout}");
 
     std::fs::write(dir.path().join("pyproject.toml"), "[tool.cancelsafe]\nper-file-ignores = { \"tests/**\" = [\"CS9\"] }\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_cancelsafe")).arg(".").current_dir(dir.path()).output().unwrap();
+    let output = run(common::configured(&["."]), dir.path());
     assert_eq!(code(&output), 2);
     let stderr = text(&output.stderr);
     assert!(stderr.contains("pyproject.toml") && stderr.contains("per-file-ignores") && stderr.contains("CS9"), "{stderr}");

@@ -23,13 +23,12 @@ use common::{cancelsafe, code, repo_path, run, text};
 
 type Files = BTreeMap<PathBuf, Vec<u8>>;
 
+/// A download of the corpus, or a run over half a million lines in a debug build.
+const SLOW: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// Downloads (or finds in the cache) the slice; one folder per package.
 fn fetch(slice: &str) -> Vec<PathBuf> {
-    let output = Command::new("python3")
-        .arg(repo_path("scripts/corpus.py"))
-        .args(["fetch", slice])
-        .output()
-        .expect("python3 not found");
+    let output = common::output_within(Command::new("python3").arg(repo_path("scripts/corpus.py")).args(["fetch", slice]), None, SLOW);
     assert!(output.status.success(), "fetching the corpus failed:\n{}", text(&output.stderr));
     let folders: Vec<PathBuf> = text(&output.stdout).lines().map(PathBuf::from).collect();
     assert!(!folders.is_empty(), "the `{slice}` slice is empty");
@@ -68,13 +67,11 @@ fn python_files(root: &Path) -> Files {
 
 /// The files under `root` that python3 does not compile (one python3 process for all).
 fn compile_errors(root: &Path, packages: &[String]) -> BTreeSet<PathBuf> {
-    let output = Command::new("python3")
-        .arg(repo_path("scripts/corpus.py"))
-        .arg("compile-errors")
-        .args(packages)
-        .current_dir(root)
-        .output()
-        .expect("python3 not found");
+    let output = common::output_within(
+        Command::new("python3").arg(repo_path("scripts/corpus.py")).arg("compile-errors").args(packages).current_dir(root),
+        None,
+        SLOW,
+    );
     assert!(output.status.success(), "compile check failed to run:\n{}", text(&output.stderr));
     text(&output.stdout).lines().map(|line| PathBuf::from(line.split(": ").next().unwrap())).collect()
 }
@@ -128,7 +125,7 @@ fn changed(before: &Files, after: &Files) -> Vec<PathBuf> {
 fn corpus_rewrite_breaks_nothing() {
     let slice = std::env::var("CANCELSAFE_CORPUS_SLICE").unwrap_or_else(|_| "safety".to_string());
     let folders = fetch(&slice);
-    let work = tempfile::tempdir().unwrap();
+    let work = common::tempdir();
     let via_write = work.path().join("write");
     let via_patch = work.path().join("patch");
     let mut packages = Vec::new();
@@ -160,7 +157,7 @@ fn corpus_rewrite_breaks_nothing() {
     let diff = cancelsafe_in(&via_patch, &["--diff", "--unsafe-fixes"], &packages);
     assert_no_crash("--diff", &diff, &broken_before);
     std::fs::write(work.path().join("fix.patch"), &diff.stdout).unwrap();
-    let apply = Command::new("git").args(["apply", "../fix.patch"]).current_dir(&via_patch).output().unwrap();
+    let apply = common::output(Command::new("git").args(["apply", "../fix.patch"]).current_dir(&via_patch));
     assert!(apply.status.success(), "git apply rejected the --diff output:\n{}", text(&apply.stderr));
     let patched = python_files(&via_patch);
     let differs: Vec<_> = changed(&written, &patched);

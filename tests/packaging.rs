@@ -25,15 +25,18 @@ fn with_build_cache(command: &mut Command) -> &mut Command {
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
 }
 
+/// A release build from scratch on two loaded cores can take many minutes.
+const BUILD: std::time::Duration = std::time::Duration::from_secs(40 * 60);
+
 fn output(command: &mut Command, dir: &Path) -> Output {
-    command.current_dir(dir).output().expect("failed to start process")
+    common::output_within(command.current_dir(dir), None, BUILD)
 }
 
 #[test]
 fn pip_install_puts_cancelsafe_on_path() {
     let _build = ONE_BUILD_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let venv = tempfile::tempdir().unwrap();
-    let status = Command::new("python3").args(["-m", "venv"]).arg(venv.path()).status().unwrap();
+    let venv = common::tempdir();
+    let status = common::status(Command::new("python3").args(["-m", "venv"]).arg(venv.path()));
     assert!(status.success());
     let install = output(with_build_cache(Command::new(venv.path().join("bin/pip")).args(["install", "--quiet"]).arg(repo_path(""))), venv.path());
     assert!(install.status.success(), "pip install . failed:\n{}\n{}", text(&install.stdout), text(&install.stderr));
@@ -63,7 +66,7 @@ fn pre_commit_try_repo_runs_the_check_and_fix_hooks() {
     git(&["init", "-q"]);
     git(&["add", "."]);
     git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "sample"]);
-    let pre_commit_home = tempfile::tempdir().unwrap();
+    let pre_commit_home = common::tempdir();
     let try_repo = |hook: &str| {
         let mut command = Command::new(test_python());
         command.args(["-m", "pre_commit", "try-repo"]).arg(repo_path("")).args([hook, "--all-files", "--color", "never"]);

@@ -84,12 +84,7 @@ fn finish(mut session: PtySession) -> (String, i32) {
 
 /// Runs a runtime check of tests/runtime/ on `file`; returns whether it passed, and its output.
 fn runtime_check(scenario: &str, file: &Path) -> (bool, String) {
-    let output = Command::new("python3")
-        .arg("-B")
-        .arg(repo_path(&format!("tests/runtime/{scenario}/check.py")))
-        .arg(file)
-        .output()
-        .expect("python3 not found");
+    let output = common::output(Command::new("python3").arg("-B").arg(repo_path(&format!("tests/runtime/{scenario}/check.py"))).arg(file));
     (output.status.success(), format!("{}{}", text(&output.stdout), text(&output.stderr)))
 }
 
@@ -284,7 +279,7 @@ fn editor(dir: &Path, edits: &str) -> String {
 #[test]
 fn e_applies_the_edited_fix() {
     let dir = project(&[("a.py", &consumer())]);
-    let tools = tempfile::tempdir().unwrap();
+    let tools = common::tempdir();
     let editor = editor(tools.path(), "hunk = hunk.replace('+        raise\\n', '+        raise  # reviewed\\n')");
     let mut session = review(dir.path(), &["a.py"], &[("EDITOR", &editor), ("VISUAL", "")], false);
     answer(&mut session, "[1/2] a.py:19", "e");
@@ -306,7 +301,7 @@ fn e_applies_the_edited_fix() {
 #[test]
 fn e_refuses_an_edited_fix_that_does_not_parse_or_apply_and_offers_it_again() {
     let dir = project(&[("a.py", &consumer())]);
-    let tools = tempfile::tempdir().unwrap();
+    let tools = common::tempdir();
     // First edit: a syntax error. Second: a context line changed, so the hunk no longer
     // matches the file.
     let editor = editor(
@@ -339,16 +334,16 @@ fn cs201_with_a_helper_module_creates_it_when_a_fix_is_accepted() {
     assert!(rest.contains("Created the shared helper module pkg/tasks.py"), "{rest}");
     assert!(read(dir.path(), "pkg/jobs.py").contains("from pkg.tasks import track_task\n"));
     assert_compiles(dir.path(), &["pkg/jobs.py", "pkg/tasks.py"]);
-    let import = Command::new("python3").args(["-B", "-c", "import pkg.jobs"]).current_dir(dir.path()).status().unwrap();
+    let import = common::status(Command::new("python3").args(["-B", "-c", "import pkg.jobs"]).current_dir(dir.path()));
     assert!(import.success());
     // The runtime check loads the file by path: give it the package on sys.path.
-    let check = Command::new("python3")
-        .arg("-B")
-        .arg(repo_path("tests/runtime/cs201_gc_destroys_dropped_task/check.py"))
-        .arg(dir.path().join("pkg/jobs.py"))
-        .env("PYTHONPATH", dir.path())
-        .output()
-        .unwrap();
+    let check = common::output(
+        Command::new("python3")
+            .arg("-B")
+            .arg(repo_path("tests/runtime/cs201_gc_destroys_dropped_task/check.py"))
+            .arg(dir.path().join("pkg/jobs.py"))
+            .env("PYTHONPATH", dir.path()),
+    );
     assert!(check.status.success(), "{}{}", text(&check.stdout), text(&check.stderr));
 }
 

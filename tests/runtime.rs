@@ -37,12 +37,7 @@ fn scenarios() -> Vec<Scenario> {
 }
 
 fn python_check(scenario: &Scenario, subject: &Path) -> (bool, String) {
-    let output = Command::new("python3")
-        .arg("-B")
-        .arg(scenario.dir.join(scenario.check))
-        .arg(subject)
-        .output()
-        .expect("python3 not found");
+    let output = common::output(Command::new("python3").arg("-B").arg(scenario.dir.join(scenario.check)).arg(subject));
     (output.status.success(), format!("{}{}", text(&output.stdout), text(&output.stderr)))
 }
 
@@ -57,7 +52,7 @@ fn variants(scenario: &Scenario) -> Vec<Vec<String>> {
 /// Runs one scenario with one set of flags; returns what went wrong, if anything.
 fn run_scenario(scenario: &Scenario, extra: &[String]) -> Result<(), String> {
     let name = format!("{} [{}]", scenario.dir.file_name().unwrap().to_string_lossy(), extra.join(" "));
-    let work = tempfile::tempdir().unwrap();
+    let work = common::tempdir();
     let subject = work.path().join(scenario.subject);
     std::fs::copy(scenario.dir.join(scenario.subject), &subject).unwrap();
 

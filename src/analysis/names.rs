@@ -133,7 +133,8 @@ impl AsyncioNames {
 
     /// How inserted code spells `CancelledError`, and whether `import asyncio` must be added.
     pub fn cancelled_error_spelling(&self) -> (String, bool) {
-        if let Some(name) = &self.module_level_cancelled {
+        // A module's own `class CancelledError` hides the imported one: test asyncio's.
+        if let Some(name) = self.module_level_cancelled.as_ref().filter(|name| !self.shadowed.contains(name)) {
             return (name.clone(), false);
         }
         let (module, needs_import) = self.asyncio_spelling();

@@ -20,6 +20,9 @@ use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::source::{self, Module, Position, SourceError, SourceText};
 use crate::transforms::check_module;
+use apply::Applied;
+use ruff_text_size::TextSize;
+use verify::offsets::OffsetMap;
 use verify::Verifier;
 
 /// Passes beyond this are a bug in a transform (a fix that keeps re-firing). Fixes nested in
@@ -109,8 +112,9 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
         let mut applied = Vec::new();
         for _ in 1..MAX_PASSES {
             let Some(next) = step else { break };
-            applied.extend(next.rules);
             pass = Pass::new(next.text, next.module, settings);
+            pass.refuse_refiring(&next.edits, &next.fixed);
+            applied.extend(next.rules);
             step = pass.combine(threshold);
         }
         pass.verify_rest();
@@ -132,6 +136,16 @@ struct Step {
     text: String,
     module: Module,
     rules: Vec<Rule>,
+    edits: Vec<Edit>,
+    /// The rule and place of each finding whose fix was applied.
+    fixed: Vec<(Rule, TextSize)>,
+}
+
+impl Step {
+    fn new(pass: &Pass, applied: Applied, module: Module) -> Step {
+        let fixed = applied.chosen.iter().map(|&index| (pass.findings[index].rule, pass.findings[index].range.start())).collect();
+        Step { text: applied.text, module, rules: applied.applied, edits: applied.edits, fixed }
+    }
 }
 
 impl Pass {
@@ -159,7 +173,7 @@ impl Pass {
             for &index in &together.chosen {
                 self.verified[index] = true;
             }
-            return Some(Step { text: together.text, module, rules: together.applied });
+            return Some(Step::new(self, together, module));
         }
         for &index in &together.chosen {
             self.verify_alone(index);
@@ -170,7 +184,7 @@ impl Pass {
         }
         if rest.chosen.iter().all(|&index| self.verified[index]) {
             if let Ok(module) = self.verifier().verify(&rest.text, &rest.edits) {
-                return Some(Step { text: rest.text, module, rules: rest.applied });
+                return Some(Step::new(self, rest, module));
             }
         }
         self.one_by_one(threshold)
@@ -180,22 +194,38 @@ impl Pass {
     /// still verifies; the others wait for the next pass.
     fn one_by_one(&mut self, threshold: Applicability) -> Option<Step> {
         let candidates = apply_fixes(&self.text, &self.findings, threshold).chosen;
-        let mut kept: Vec<Finding> = Vec::new();
+        let mut kept: Vec<usize> = Vec::new();
         let mut best: Option<Step> = None;
         for index in candidates {
             if !self.verify_alone(index) {
                 continue;
             }
-            kept.push(self.findings[index].clone());
-            let trial = apply_fixes(&self.text, &kept, Applicability::Unsafe);
+            kept.push(index);
+            let findings: Vec<Finding> = kept.iter().map(|&k| self.findings[k].clone()).collect();
+            let trial = apply_fixes(&self.text, &findings, Applicability::Unsafe);
             match self.verifier().verify(&trial.text, &trial.edits) {
-                Ok(module) => best = Some(Step { text: trial.text, module, rules: trial.applied }),
+                Ok(module) => {
+                    let chosen = trial.chosen.iter().map(|&k| kept[k]).collect();
+                    best = Some(Step::new(self, Applied { chosen, ..trial }, module));
+                }
                 Err(_) => {
                     kept.pop();
                 }
             }
         }
         best
+    }
+
+    /// A finding the previous pass fixed, back in the same place: its fix does not remove it,
+    /// and would be applied again on every pass. It is taken off (a bug in a rule).
+    fn refuse_refiring(&mut self, edits: &[Edit], fixed: &[(Rule, TextSize)]) {
+        let map = OffsetMap::new(edits);
+        for finding in &mut self.findings {
+            if finding.fix.is_some() && fixed.contains(&(finding.rule, map.start(finding.range.start()))) {
+                finding.fix = None;
+                finding.reason = Some("the fix was not applied again: applying it did not remove the finding — please report this".to_string());
+            }
+        }
     }
 
     /// Verifies one fix on its own; a fix that fails is taken off its finding, with the reason.

@@ -1,8 +1,16 @@
 //! Shared by the integration tests: run the real `cancelsafe` binary and real `python3`.
+//! Every child process gets a deadline ([`CHILD_TIMEOUT`]), and temporary projects live under
+//! a folder whose empty `[tool.cancelsafe]` section stops configuration discovery, so no test
+//! sees a pyproject.toml of the machine it runs on.
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// No child process of a test runs longer than this (a hang fails the test, naming it).
+pub const CHILD_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub fn cancelsafe() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cancelsafe"));
@@ -11,7 +19,62 @@ pub fn cancelsafe() -> Command {
 }
 
 pub fn run(mut command: Command, dir: &Path) -> Output {
-    command.current_dir(dir).stdin(Stdio::null()).output().expect("failed to start process")
+    command.current_dir(dir).stdin(Stdio::null());
+    output(&mut command)
+}
+
+/// Runs `command` to completion (stdin closed unless set), killing it after [`CHILD_TIMEOUT`].
+pub fn output(command: &mut Command) -> Output {
+    output_with_input(command, None)
+}
+
+/// As [`output`], writing `input` to the child's standard input first.
+pub fn output_with_input(command: &mut Command, input: Option<&[u8]>) -> Output {
+    output_within(command, input, CHILD_TIMEOUT)
+}
+
+/// As [`output_with_input`], with a deadline of its own (a release build, a corpus run).
+pub fn output_within(command: &mut Command, input: Option<&[u8]>, timeout: Duration) -> Output {
+    if input.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|error| panic!("cannot start {command:?}: {error}"));
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(input).unwrap();
+    }
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().unwrap()));
+    let stderr = reader(Box::new(child.stderr.take().unwrap()));
+    let status = wait_for(&mut child, &format!("{command:?}"), timeout);
+    Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
+}
+
+/// The exit status of `command` (output inherited), killing it after [`CHILD_TIMEOUT`].
+pub fn status(command: &mut Command) -> ExitStatus {
+    let mut child = command.spawn().unwrap_or_else(|error| panic!("cannot start {command:?}: {error}"));
+    wait_for(&mut child, &format!("{command:?}"), CHILD_TIMEOUT)
+}
+
+/// Waits for `child`, killing it (and failing the test) once `timeout` has passed.
+pub fn wait_for(child: &mut Child, what: &str, timeout: Duration) -> ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} ran longer than {timeout:?} and was killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 pub fn code(output: &Output) -> i32 {
@@ -26,19 +89,38 @@ pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
-/// Does python3 accept the file? (`py_compile`, the way a user's CI would.)
+/// Does CPython compile the file? `compile()`, not `ast.parse`: it also refuses what only the
+/// compiler checks (`return` with a value in an async generator, `await` outside `async def`,
+/// `global` after a use, too many nested blocks).
 pub fn compiles(path: &Path) -> bool {
-    Command::new("python3")
-        .args(["-B", "-c", "import sys, ast; ast.parse(open(sys.argv[1], 'rb').read())"])
-        .arg(path)
-        .status()
-        .expect("python3 not found")
-        .success()
+    let output = output(
+        Command::new("python3")
+            .args(["-B", "-c", "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec', dont_inherit=True)"])
+            .arg(path),
+    );
+    if !output.status.success() {
+        eprintln!("{} does not compile:\n{}", path.display(), text(&output.stderr));
+    }
+    output.status.success()
+}
+
+/// A temporary folder for a test, below the fence (see the module's documentation).
+pub fn tempdir() -> tempfile::TempDir {
+    let fence = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fenced");
+    std::fs::create_dir_all(&fence).unwrap();
+    let pyproject = fence.join("pyproject.toml");
+    if !pyproject.is_file() {
+        // Written whole under another name, then moved: concurrent tests never read half of it.
+        let scratch = tempfile::NamedTempFile::new_in(&fence).unwrap();
+        std::fs::write(scratch.path(), "# Stops configuration discovery for the tests' projects below.\n[tool.cancelsafe]\n").unwrap();
+        let _ = scratch.persist(&pyproject);
+    }
+    tempfile::tempdir_in(&fence).unwrap()
 }
 
 /// A temporary project with these files.
 pub fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     for (name, contents) in files {
         let path = dir.path().join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -80,14 +162,10 @@ pub fn test_python() -> PathBuf {
         return python;
     }
     let scratch = tempfile::Builder::new().prefix("test-venv-").tempdir_in(repo_path("target")).unwrap();
-    let status = Command::new("python3").args(["-m", "venv"]).arg(scratch.path()).status().expect("python3 not found");
-    assert!(status.success(), "python3 -m venv failed");
-    let status = Command::new(scratch.path().join("bin/python"))
-        .args(["-m", "pip", "install", "--quiet", "-r"])
-        .arg(&requirements)
-        .status()
-        .unwrap();
-    assert!(status.success(), "pip install -r tests/requirements.txt failed (the package index must be reachable)");
+    let made = status(Command::new("python3").args(["-m", "venv"]).arg(scratch.path()));
+    assert!(made.success(), "python3 -m venv failed");
+    let installed = status(Command::new(scratch.path().join("bin/python")).args(["-m", "pip", "install", "--quiet", "-r"]).arg(&requirements));
+    assert!(installed.success(), "pip install -r tests/requirements.txt failed (the package index must be reachable)");
     // A venv's scripts name its folder, so it is made in place under a scratch name and moved
     // only when complete; python itself resolves its prefix from where it runs.
     let scratch = scratch.keep();

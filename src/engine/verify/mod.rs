@@ -4,6 +4,7 @@
 //! Only texts that changed pay for this.
 
 mod cpython;
+pub mod offsets;
 mod structure;
 
 use std::cell::OnceCell;

@@ -22,6 +22,7 @@ use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, TraversalSignal
 use ruff_python_ast::{AnyNodeRef, NodeKind};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+use super::offsets::{OffsetMap, Origin};
 use crate::edits::Placement;
 use crate::source::Module;
 
@@ -188,85 +189,6 @@ impl Hasher for Fnv {
         for byte in bytes {
             self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
         }
-    }
-}
-
-/// Maps offsets of the fixed text back to the text the edits were applied to.
-struct OffsetMap<'e> {
-    /// (edit, where its new text starts and ends in the fixed text), sorted.
-    edits: Vec<(&'e Edit, TextSize, TextSize)>,
-}
-
-/// Where a fixed offset comes from.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Origin {
-    /// Unchanged text at this original offset.
-    Kept(TextSize),
-    /// Inside the new text of the edit with this index.
-    Inserted(usize),
-}
-
-impl<'e> OffsetMap<'e> {
-    fn new(edits: &'e [Edit]) -> Self {
-        let mut shift: i64 = 0;
-        let mut mapped = Vec::with_capacity(edits.len());
-        for edit in edits {
-            let new_start = TextSize::try_from((i64::from(u32::from(edit.start())) + shift).max(0) as u32).unwrap_or_default();
-            let new_len = edit.content().map_or(0, str::len) as u32;
-            let new_end = new_start + TextSize::new(new_len);
-            mapped.push((edit, new_start, new_end));
-            shift += i64::from(new_len) - i64::from(u32::from(edit.range().len()));
-        }
-        OffsetMap { edits: mapped }
-    }
-
-    /// The last edit whose new text starts at or before `offset` (`inclusive`) or before it.
-    fn edit_before(&self, offset: TextSize, inclusive: bool) -> Option<usize> {
-        let count = self.edits.partition_point(|(_, start, _)| if inclusive { *start <= offset } else { *start < offset });
-        count.checked_sub(1)
-    }
-
-    /// Where the byte at `offset` (a node's first byte) comes from.
-    fn first_byte(&self, offset: TextSize) -> Origin {
-        match self.edit_before(offset, true) {
-            None => Origin::Kept(offset),
-            Some(index) => {
-                let (edit, start, end) = self.edits[index];
-                if offset >= start && offset < end {
-                    Origin::Inserted(index)
-                } else {
-                    Origin::Kept(edit.end() + (offset - end))
-                }
-            }
-        }
-    }
-
-    /// The original offset a node starting at `offset` maps to: inside inserted text, the
-    /// edit's start.
-    fn start(&self, offset: TextSize) -> TextSize {
-        match self.first_byte(offset) {
-            Origin::Kept(original) => original,
-            Origin::Inserted(index) => self.edits[index].0.start(),
-        }
-    }
-
-    /// The original offset a node ending at `offset` maps to: after inserted text, the edit's end.
-    fn end(&self, offset: TextSize) -> TextSize {
-        match self.edit_before(offset, false) {
-            None => offset,
-            Some(index) => {
-                let (edit, _, end) = self.edits[index];
-                if offset <= end {
-                    edit.end()
-                } else {
-                    edit.end() + (offset - end)
-                }
-            }
-        }
-    }
-
-    fn edit(&self, index: usize) -> &Edit {
-        self.edits[index].0
     }
 }
 
