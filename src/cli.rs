@@ -279,7 +279,7 @@ fn run_stdin(settings: &Settings, options: Options, stdout: &mut impl Write) -> 
     let findings = |mode| present::findings(&report, mode, options.format);
     match options.mode {
         Mode::Check => write!(stdout, "{}", findings(Mode::Check)?)?,
-        Mode::Diff => write!(stdout, "{}", diff::unified(&report.display, &report.original, &checked.fixed, &palette))?,
+        Mode::Diff => write!(stdout, "{}", diff::unified(&report.display, &report.original, &checked.fixed, report.has_bom, &palette))?,
         Mode::Preview | Mode::Write => {
             stdout.write_all(&source.encode(&checked.fixed))?;
             write!(stderr, "{}", findings(Mode::Write)?)?;

@@ -116,6 +116,29 @@ impl<'a> Editor<'a> {
         &self.source[ranged.range()]
     }
 
+    /// The range of `expr` with the parentheses that group it (`return (a +\n b)` →
+    /// `(a +\n b)`, `except (BaseException):` → `(BaseException)`): what a copy of it on a line
+    /// of its own, or code inserted right after it, needs.
+    pub fn grouped_range(&self, expr: impl Ranged) -> TextRange {
+        let mut range = expr.range();
+        while let (Some(open), Some(close)) = (self.code_before(range.start()), self.code_after(range.end())) {
+            if open.kind() != TokenKind::Lpar || close.kind() != TokenKind::Rpar {
+                break;
+            }
+            // A `(` right after an expression opens a call, not a group.
+            if self.code_before(open.start()).is_some_and(|token| ends_expression(token.kind())) {
+                break;
+            }
+            range = TextRange::new(open.start(), close.end());
+        }
+        range
+    }
+
+    /// The text of `expr` with the parentheses that group it.
+    pub fn grouped_text(&self, expr: impl Ranged) -> &'a str {
+        &self.source[self.grouped_range(expr)]
+    }
+
     /// The node's source on one line, for messages: `(A,\n    B,\n)` reads `(A, B,)`.
     pub fn one_line(&self, ranged: impl Ranged) -> String {
         let joined = self.text(ranged).split_whitespace().collect::<Vec<_>>().join(" ");
@@ -130,14 +153,60 @@ impl<'a> Editor<'a> {
         self.stylist.indentation().as_str()
     }
 
+    /// The indentation of the logical line holding `offset` (a statement's start): the
+    /// leading blanks of its first physical line, which may be a line holding only `\`.
+    /// A form feed resets the column, as CPython counts it, so only what follows the last one
+    /// counts: inserted lines never start with a form feed.
     fn line_indent(&self, offset: TextSize) -> &'a str {
-        let start = self.source.line_start(offset);
-        leading_indentation(&self.source[TextRange::new(start, self.source.line_end(offset))])
+        let mut start = self.logical_line_start(offset);
+        loop {
+            let line = &self.source[start.to_usize()..];
+            let blanks = leading_indentation(line);
+            // `\` at column 0 sets no indentation: the next line's does (CPython's rule).
+            if blanks.is_empty() && line.starts_with('\\') {
+                match line.find(['\n', '\r']) {
+                    Some(end) if start + TextSize::try_from(end).unwrap_or_default() < offset => {
+                        start = self.source.full_line_end(start + TextSize::try_from(end).unwrap_or_default());
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            return blanks.rsplit('\x0c').next().unwrap_or_default();
+        }
     }
 
+    /// Where the logical line holding `offset` (a statement's start) begins: after the last
+    /// NEWLINE before it and any blank or comment lines, so a line holding only `\` is part of
+    /// the statement it continues into.
+    fn logical_line_start(&self, offset: TextSize) -> TextSize {
+        let before = self.tokens.before(offset);
+        let newline = before.iter().rposition(|token| token.kind() == TokenKind::Newline);
+        let mut start = newline.map_or(TextSize::default(), |index| before[index].end());
+        for token in &before[newline.map_or(0, |index| index + 1)..] {
+            match token.kind() {
+                TokenKind::NonLogicalNewline => start = token.end(),
+                TokenKind::Comment | TokenKind::Indent | TokenKind::Dedent => {}
+                _ => break,
+            }
+        }
+        start
+    }
+
+    /// The last token before `offset` that is code (not a comment or a non-logical newline).
+    fn code_before(&self, offset: TextSize) -> Option<&'a ruff_python_ast::token::Token> {
+        self.tokens.before(offset).iter().rev().find(|token| !matches!(token.kind(), TokenKind::Comment | TokenKind::NonLogicalNewline))
+    }
+
+    /// The first token at or after `offset` that is code.
+    fn code_after(&self, offset: TextSize) -> Option<&'a ruff_python_ast::token::Token> {
+        self.tokens.after(offset).iter().find(|token| !matches!(token.kind(), TokenKind::Comment | TokenKind::NonLogicalNewline))
+    }
+
+    /// Does the statement at `offset` begin its logical line? Not after `except X:` (a suite on
+    /// its header's line, even one continued with `\`), not after `a;`.
     fn starts_line(&self, offset: TextSize) -> bool {
-        self.source.is_at_start_of_line(offset)
-            || self.source[TextRange::new(self.source.line_start(offset), offset)].trim().is_empty()
+        self.code_before(offset).is_none_or(|token| matches!(token.kind(), TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent))
     }
 
     /// The indentation of the statements in `suite`; for a suite written on its header's line
@@ -169,11 +238,14 @@ impl<'a> Editor<'a> {
         out
     }
 
-    /// If `stmt`, a member of `suite`, does not start its line (`except X: stmt`, `a; stmt`),
-    /// the edits that move it onto a line of its own at `indent`. In a suite written on its
-    /// header's line (`finally: a; stmt`) the first statement moves too, or `stmt` would be an
-    /// indented block after a header that already has its body; that edit is the same for
-    /// every statement of the suite, so two fixes there share it and either one parses alone.
+    /// The edits that make `suite` take new statements: a statement on its header's line or
+    /// after `;` (`except X: stmt`, `a; stmt`) moves onto a line of its own at `indent` (in a
+    /// suite written on its header's line the first statement moves too, or `stmt` would be an
+    /// indented block after a header that already has its body), and a statement whose line
+    /// begins with lines holding only `\` loses them: CPython gives such a line the column of
+    /// its first `\` for both of its tab sizes, so next to an ordinary line of the same
+    /// indentation it is a TabError. These edits are the same for every statement of the
+    /// suite, so two fixes there share them and either one parses alone.
     fn break_before(&self, suite: Suite, stmt: &Stmt, indent: &str) -> Vec<Edit> {
         let mut edits = Vec::new();
         if let Some(first) = suite.stmts.first().filter(|first| first.start() < stmt.start()) {
@@ -182,23 +254,41 @@ impl<'a> Editor<'a> {
         if !self.starts_line(stmt.start()) {
             edits.push(Edit::range_replacement(format!("{}{indent}", self.newline()), self.separator_before(stmt.start())));
         }
+        edits.extend(self.continuations_in(suite, indent));
         edits
     }
 
-    /// The blanks right before `offset`, and the `;` before them if there is one (`a;  b` →
-    /// `;  `), so a statement moved off the line leaves no `a;` behind.
-    fn separator_before(&self, offset: TextSize) -> TextRange {
-        let blanks = self.blanks_before(offset);
-        match self.source[..blanks.start().to_usize()].strip_suffix(';') {
-            Some(before) => TextRange::new(self.blanks_before(before.text_len()).start(), offset),
-            None => blanks,
+    /// For each statement of `suite` whose logical line begins with lines holding only `\`,
+    /// the edit that replaces them with `indent`.
+    fn continuations_in(&self, suite: Suite, indent: &str) -> Vec<Edit> {
+        let (Some(first), Some(last)) = (suite.stmts.first(), suite.stmts.last()) else { return Vec::new() };
+        if !self.source[TextRange::new(self.logical_line_start(first.start()), last.start())].contains('\\') {
+            return Vec::new();
         }
+        suite
+            .stmts
+            .iter()
+            .filter(|stmt| self.starts_line(stmt.start()))
+            .filter_map(|stmt| {
+                let start = self.logical_line_start(stmt.start());
+                (self.source.line_start(stmt.start()) != start).then(|| Edit::range_replacement(indent.to_string(), TextRange::new(start, stmt.start())))
+            })
+            .collect()
     }
 
-    /// The spaces and tabs right before `offset` (`a;  b` → the two spaces before `b`).
-    fn blanks_before(&self, offset: TextSize) -> TextRange {
-        let before = &self.source[..offset.to_usize()];
-        TextRange::new(before.trim_end_matches([' ', '\t']).text_len(), offset)
+    /// What separates the statement at `offset` from the code before it on its logical line:
+    /// from the end of that code through blanks, `\` continuations and a `;` (`a;  b` →
+    /// `;  `), so a statement moved off the line leaves no `a;` or `\` behind.
+    fn separator_before(&self, offset: TextSize) -> TextRange {
+        let code = |token: &ruff_python_ast::token::Token| !matches!(token.kind(), TokenKind::Comment | TokenKind::NonLogicalNewline);
+        let mut before = self.tokens.before(offset).iter().rev().filter(|token| code(token));
+        match before.next() {
+            Some(semicolon) if semicolon.kind() == TokenKind::Semi => {
+                TextRange::new(before.next().map_or(semicolon.start(), Ranged::end), offset)
+            }
+            Some(token) => TextRange::new(token.end(), offset),
+            None => TextRange::empty(offset),
+        }
     }
 
     /// Inserts `snippet` as statements right before `stmt`, a member of `suite`.
@@ -211,6 +301,16 @@ impl<'a> Editor<'a> {
         edits
     }
 
+    /// Where code that follows `stmt` on its own lines goes: the end of its logical line,
+    /// after its trailing comment.
+    fn end_of_logical_line(&self, stmt: &Stmt) -> TextSize {
+        self.tokens
+            .after(stmt.end())
+            .iter()
+            .find(|token| token.kind() == TokenKind::Newline)
+            .map_or_else(|| self.source.text_len(), Ranged::start)
+    }
+
     /// Appends `snippet` after the last statement of `suite` (after its trailing comment).
     pub fn append(&self, suite: Suite, snippet: &Snippet) -> Vec<Edit> {
         let (Some(first), Some(last)) = (suite.stmts.first(), suite.stmts.last()) else {
@@ -219,7 +319,7 @@ impl<'a> Editor<'a> {
         let indent = self.indent_of(suite);
         let mut edits = self.break_before(suite, first, &indent);
         let text = format!("{}{indent}{}", self.newline(), self.render(snippet, &indent));
-        let at = self.source.line_end(last.end());
+        let at = self.end_of_logical_line(last);
         self.place(at, Some(suite), Some(last), None, None);
         edits.push(Edit::insertion(text, at));
         edits
@@ -239,17 +339,15 @@ impl<'a> Editor<'a> {
         let indent = self.indent_of(suite);
         let nl = self.newline();
         let text = format!("{nl}{indent}{}", self.render(snippet, &indent));
-        let line_end = self.source.line_end(stmt.end());
-        let rest = &self.source[TextRange::new(stmt.end(), line_end)];
-        let Some(after_semicolon) = rest.trim_start().strip_prefix(';') else {
-            return Edit::insertion(text, line_end);
-        };
-        let next = after_semicolon.trim_start();
-        let next_start = line_end - next.text_len();
-        if next.is_empty() || next.starts_with('#') {
-            Edit::range_replacement(text, TextRange::new(stmt.end(), next_start))
-        } else {
-            Edit::range_replacement(format!("{text}{nl}{indent}"), TextRange::new(stmt.end(), next_start))
+        match self.code_after(stmt.end()) {
+            Some(semicolon) if semicolon.kind() == TokenKind::Semi => match self.code_after(semicolon.end()) {
+                // `a();` ending its line: the `;` goes.
+                Some(next) if next.kind() == TokenKind::Newline => Edit::range_replacement(text, TextRange::new(stmt.end(), semicolon.end())),
+                // `a(); b()`: `b()` moves to a line of its own.
+                Some(next) => Edit::range_replacement(format!("{text}{nl}{indent}"), TextRange::new(stmt.end(), next.start())),
+                None => Edit::range_replacement(text, TextRange::new(stmt.end(), semicolon.end())),
+            },
+            _ => Edit::insertion(text, self.end_of_logical_line(stmt)),
         }
     }
 
@@ -310,7 +408,7 @@ impl<'a> Editor<'a> {
             .map(|comment| format!("{}{}{}", self.line_indent(stmt.start()), &self.source[comment.range()], self.newline()))
             .collect();
         if !comments.is_empty() {
-            edits.push(Edit::insertion(comments, self.source.line_start(stmt.start())));
+            edits.push(Edit::insertion(comments, self.logical_line_start(stmt.start())));
         }
         self.place(stmt.start(), Some(suite), None, None, Some(stmt.range()));
         edits
@@ -360,7 +458,7 @@ impl<'a> Editor<'a> {
         match anchor {
             // `from __future__ import x; import os`: the code goes between the two.
             Some(stmt) if !self.starts_line(stmt.start()) => {
-                Edit::range_replacement(format!("{nl}{text}{nl}", nl = self.newline()), self.blanks_before(stmt.start()))
+                Edit::range_replacement(format!("{nl}{text}{nl}", nl = self.newline()), self.separator_before(stmt.start()))
             }
             Some(stmt) => {
                 let at = self.source.line_start(stmt.start());
@@ -385,6 +483,27 @@ impl<'a> Editor<'a> {
     pub fn quote(&self) -> char {
         self.stylist.quote().as_char()
     }
+}
+
+/// Tokens an expression can end with (so a `(` after one opens a call).
+fn ends_expression(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Name
+            | TokenKind::Int
+            | TokenKind::Float
+            | TokenKind::Complex
+            | TokenKind::String
+            | TokenKind::FStringEnd
+            | TokenKind::TStringEnd
+            | TokenKind::Rpar
+            | TokenKind::Rsqb
+            | TokenKind::Rbrace
+            | TokenKind::None
+            | TokenKind::True
+            | TokenKind::False
+            | TokenKind::Ellipsis
+    )
 }
 
 fn is_docstring_or_future(stmt: &Stmt, body: &[Stmt]) -> bool {

@@ -323,6 +323,8 @@ pub struct FileReport {
     pub written: bool,
     /// The fixes this file's settings apply (safe, or unsafe too).
     pub threshold: Applicability,
+    /// The file starts with a BOM (kept out of `original` and `fixed`, kept on disk).
+    pub has_bom: bool,
 }
 
 impl FileReport {
@@ -342,11 +344,11 @@ pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport 
     let display = crate::paths::display(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Read(error)), written: false, threshold },
+        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Read(error)), written: false, threshold, has_bom: false },
     };
     let source = match SourceText::decode(&bytes) {
         Ok(source) => source,
-        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold },
+        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold, has_bom: false },
     };
     let apply = (mode != Mode::Check).then_some(threshold);
     let mut outcome = check_source(&source.text, settings, apply);
@@ -355,7 +357,7 @@ pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport 
             // Nothing to show: keep no text. Reports are held until they are printed in path
             // order, and on a large tree most files are clean.
             checked.fixed = String::new();
-            return FileReport { display, original: String::new(), outcome, written: false, threshold };
+            return FileReport { display, original: String::new(), outcome, written: false, threshold, has_bom: false };
         }
     }
     let mut written = false;
@@ -367,7 +369,7 @@ pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport 
             }
         }
     }
-    FileReport { display, original: source.text, outcome, written, threshold }
+    FileReport { display, original: source.text, outcome, written, threshold, has_bom: source.has_bom }
 }
 
 /// Checks text read from standard input.
@@ -378,8 +380,8 @@ pub fn process_stdin(bytes: &[u8], settings: &Settings, mode: Mode) -> (FileRepo
         Ok(source) => {
             let apply = (mode != Mode::Check).then_some(threshold);
             let outcome = check_source(&source.text, settings, apply);
-            (FileReport { display, original: source.text.clone(), outcome, written: false, threshold }, Some(source))
+            (FileReport { display, original: source.text.clone(), outcome, written: false, threshold, has_bom: source.has_bom }, Some(source))
         }
-        Err(error) => (FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold }, None),
+        Err(error) => (FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold, has_bom: false }, None),
     }
 }

@@ -4,8 +4,14 @@ use similar::TextDiff;
 
 use super::text::Palette;
 
-pub fn unified(path: &str, old: &str, new: &str, palette: &Palette) -> String {
-    render(Some((&format!("a/{path}"), &format!("b/{path}"))), old, new, palette)
+/// The diff of a file. A file with a BOM has it at the start of its first line on disk, so a
+/// hunk that touches line 1 shows it there, or `git apply` would not find the line.
+pub fn unified(path: &str, old: &str, new: &str, has_bom: bool, palette: &Palette) -> String {
+    let header = (format!("a/{path}"), format!("b/{path}"));
+    if has_bom {
+        return render(Some((&header.0, &header.1)), &format!("\u{feff}{old}"), &format!("\u{feff}{new}"), palette);
+    }
+    render(Some((&header.0, &header.1)), old, new, palette)
 }
 
 /// The diff that creates a file, as `git apply` takes it.
@@ -22,13 +28,25 @@ fn render(header: Option<(&str, &str)>, old: &str, new: &str, palette: &Palette)
     if old == new {
         return String::new();
     }
-    let diff = TextDiff::from_lines(old, new);
-    let mut unified = diff.unified_diff();
-    unified.context_radius(3);
+    // Lines as git counts them: ended by LF only, so a lone CR stays inside a line (a file
+    // with lone-CR line endings is a single line to git) and `git apply` takes the hunks.
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old_lines, &new_lines);
+    let mut text = String::new();
     if let Some((old_header, new_header)) = header {
-        unified.header(old_header, new_header);
+        text.push_str(&format!("--- {old_header}\n+++ {new_header}\n"));
     }
-    let text = unified.to_string();
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        text.push_str(&format!("{}\n", hunk.header()));
+        for change in hunk.iter_changes() {
+            text.push_str(&format!("{}{}", change.tag(), change.value()));
+            // similar takes a lone CR for a line end; git does not.
+            if !change.value().ends_with('\n') {
+                text.push_str("\n\\ No newline at end of file\n");
+            }
+        }
+    }
     if !palette.enabled() {
         return text;
     }

@@ -51,7 +51,7 @@ pub fn reraise_at_exits(checker: &Checker, exits: &[HandlerExit], how: &ReRaise)
                 // The exit is replaced; a returned value with side effects is still evaluated.
                 let snippet = match stmt {
                     Stmt::Return(ret) => match ret.value.as_deref() {
-                        Some(value) if !is_inert(value) => Snippet::line(editor.text(value)).nest(0, raise.clone()),
+                        Some(value) if !is_inert(value) => Snippet::line(editor.grouped_text(value)).nest(0, raise.clone()),
                         _ => raise.clone(),
                     },
                     _ => raise.clone(),
@@ -163,7 +163,7 @@ pub fn bind_exception(checker: &Checker, handler: &ruff_python_ast::ExceptHandle
             Edit::insertion("(".to_string(), tuple.start()),
             Edit::insertion(format!(") as {name}"), tuple.end()),
         ],
-        Some(type_) => vec![Edit::insertion(format!(" as {name}"), type_.end())],
+        Some(type_) => vec![Edit::insertion(format!(" as {name}"), checker.editor.grouped_range(type_).end())],
     };
     (name, edits)
 }

@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, Parameters, Stmt};
-use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::source::Module;
@@ -47,35 +46,28 @@ pub fn compile_error(module: &Module, source: &str) -> Option<CompileError> {
 
 /// The tokenizer's check of each logical line's indentation: columns counted with tabs of 8
 /// and of 1 must agree on the order of lines, or it is a TabError; a form feed resets both.
+/// A logical line that begins with lines holding only `\\` takes the column of the first
+/// `\\` for both counts (CPython's `cont_line_col`).
 fn indentation_error(module: &Module, source: &str) -> Option<CompileError> {
     let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
     let mut at_line_start = true;
+    let mut line_start = TextSize::default();
     for token in module.tokens() {
         match token.kind() {
             TokenKind::Newline => {
                 at_line_start = true;
+                line_start = token.end();
+                continue;
+            }
+            TokenKind::NonLogicalNewline if at_line_start => {
+                line_start = token.end();
                 continue;
             }
             TokenKind::NonLogicalNewline | TokenKind::Comment | TokenKind::Indent | TokenKind::Dedent | TokenKind::EndOfFile => continue,
             _ if !at_line_start => continue,
             _ => at_line_start = false,
         }
-        let line_start = source.line_start(token.start());
-        let (mut column, mut alternative) = (0usize, 0usize);
-        for byte in source[line_start.to_usize()..token.start().to_usize()].bytes() {
-            match byte {
-                b' ' => {
-                    column += 1;
-                    alternative += 1;
-                }
-                b'\t' => {
-                    column = (column / TAB_SIZE + 1) * TAB_SIZE;
-                    alternative += 1;
-                }
-                b'\x0c' => (column, alternative) = (0, 0),
-                _ => break,
-            }
-        }
+        let (column, alternative) = columns(&source[line_start.to_usize()..token.start().to_usize()]);
         let tab_error = || CompileError {
             offset: token.start(),
             message: "inconsistent use of tabs and spaces in indentation (TabError)".to_string(),
@@ -112,6 +104,41 @@ fn indentation_error(module: &Module, source: &str) -> Option<CompileError> {
         }
     }
     None
+}
+
+/// The two columns CPython counts for the blanks before a logical line's first token.
+fn columns(blanks: &str) -> (usize, usize) {
+    let (mut column, mut alternative, mut continued_at) = (0usize, 0usize, 0usize);
+    let mut bytes = blanks.bytes().peekable();
+    while let Some(byte) = bytes.next() {
+        match byte {
+            b' ' => {
+                column += 1;
+                alternative += 1;
+            }
+            b'\t' => {
+                column = (column / TAB_SIZE + 1) * TAB_SIZE;
+                alternative += 1;
+            }
+            b'\x0c' => (column, alternative) = (0, 0),
+            b'\\' => {
+                if continued_at == 0 {
+                    continued_at = column;
+                }
+                if bytes.next_if_eq(&b'\r').is_some() {
+                    bytes.next_if_eq(&b'\n');
+                } else {
+                    bytes.next_if_eq(&b'\n');
+                }
+            }
+            _ => break,
+        }
+    }
+    if continued_at != 0 {
+        (continued_at, continued_at)
+    } else {
+        (column, alternative)
+    }
 }
 
 fn bracket_error(module: &Module) -> Option<CompileError> {
