@@ -12,7 +12,8 @@
 //! - no fix is refused except for a limit of CPython's (any other refusal is a bug in a fix).
 //!
 //! `cargo test --test fuzz` runs 400 modules; `CANCELSAFE_FUZZ_CASES=20000` (and
-//! `CANCELSAFE_FUZZ_SEED=n`) runs more. A failing run keeps its folder and names it.
+//! `CANCELSAFE_FUZZ_SEED=n`) runs more. A failing run keeps its folder and names it;
+//! `CANCELSAFE_FUZZ_KEEP=1` keeps it anyway.
 
 mod common;
 
@@ -76,6 +77,9 @@ struct Names {
 /// Lines of code: (depth, text); a text may hold `\n` for continuation lines inside brackets.
 type Lines = Vec<(usize, String)>;
 
+/// The depth of a line written as it is, without indentation.
+const RAW: usize = usize::MAX;
+
 struct Generator {
     rng: Rng,
     names: Names,
@@ -117,7 +121,7 @@ impl Generator {
         if self.rng.chance(40) {
             lines.push((0, self.rng.pick(&["log.append('stop')", "log.append(1); log.append(2)", "x = 1", "print('x',\n  'y')"]).to_string()));
         }
-        let exit = match self.rng.below(if in_loop { 15 } else { 13 }) {
+        let exit = match self.rng.below(if in_loop { 21 } else { 19 }) {
             0 => "pass".to_string(),
             1 => "pass;".to_string(),
             2 => "return".to_string(),
@@ -134,7 +138,18 @@ impl Generator {
             10 => "raise ValueError('converted') from None".to_string(),
             11 => "log.append('fell through')".to_string(),
             12 => "return log[\n    0]".to_string(),
-            13 => "break".to_string(),
+            13 => "if log: return".to_string(),
+            14 => "...".to_string(),
+            15 => "pass  # fine: ok".to_string(),
+            16 => "log.append(\"\"\"a\n  b: c\"\"\")".to_string(),
+            17 => "def inner():\n    return 1\nreturn inner".to_string(),
+            18 => {
+                // A comment at column 0 and a blank line of blanks inside the handler.
+                lines.push((RAW, "# a comment: at column 0".to_string()));
+                lines.push((RAW, " \t ".to_string()));
+                "return".to_string()
+            }
+            19 => "break".to_string(),
             _ => "continue".to_string(),
         };
         // Multi-line exits are split into lines at the handler's depth (an `if` nests).
@@ -142,6 +157,30 @@ impl Generator {
             let depth = line.len() - line.trim_start().len();
             lines.push((depth / 4, line.trim_start().to_string()));
         }
+        lines
+    }
+
+    /// `except*` (3.11): a group handler that swallows the cancellation.
+    fn group_handler(&mut self) -> Lines {
+        let a = self.names.asyncio;
+        let ce = self.names.cancelled.clone();
+        let name = self.rng.pick(&["", " as eg"]);
+        vec![(0, "try:".to_string()), (1, format!("await {a}.sleep(0)")), (0, format!("except* {ce}{name}:")), (1, "log.append('group')".to_string())]
+    }
+
+    /// A handler in a `try` with `else` and `finally`, in a decorated method of a class.
+    fn method_handler(&mut self) -> Lines {
+        let a = self.names.asyncio;
+        let mut lines: Lines = vec![(0, "class Worker:".to_string()), (1, "@staticmethod".to_string()), (1, "async def run(log):".to_string())];
+        let mut body = self.handler();
+        let has_finally = body.iter().any(|(_, text)| text == "finally:");
+        if body.first().is_some_and(|(_, text)| text == "try:") && !has_finally && self.rng.chance(50) {
+            body.push((0, "else:".to_string()));
+            body.push((1, format!("await {a}.sleep(0)")));
+        }
+        lines.extend(body.into_iter().map(|(depth, text)| (if depth == RAW { RAW } else { depth + 2 }, text)));
+        lines.push((0, "async def use(log):".to_string()));
+        lines.push((1, "await Worker.run(log)".to_string()));
         lines
     }
 
@@ -160,17 +199,18 @@ impl Generator {
         let type_ = self.except_type();
         let name = if type_.is_empty() { "" } else { name };
         let body = self.swallowing_body(in_loop);
+        // Only a simple statement may share its header's line (or continue it with `\`).
+        let simple = body.len() == 1 && !body[0].1.starts_with("if ") && !body[0].1.starts_with("def ");
         let colon = match self.colon() {
-            // A continued header holds a one-line suite only.
-            ": \\" if body.len() > 1 => ":",
+            ": \\" if !simple => ":",
             colon => colon,
         };
-        if self.rng.chance(15) && body.len() == 1 && !body[0].1.contains('\\') && colon == ":" {
+        if self.rng.chance(15) && simple && !body[0].1.contains('\\') && colon == ":" {
             // A one-line suite: `except X: pass`.
             lines.push((base, format!("except{type_}{name}: {}", body[0].1)));
         } else {
             lines.push((base, format!("except{type_}{name}{colon}")));
-            lines.extend(body.into_iter().map(|(depth, text)| (base + 1 + depth, text)));
+            lines.extend(body.into_iter().map(|(depth, text)| (if depth == RAW { RAW } else { base + 1 + depth }, text)));
         }
         if self.rng.chance(10) {
             lines.push((base, "finally:".to_string()));
@@ -243,21 +283,28 @@ impl Generator {
 
     fn cleanup(&mut self) -> Lines {
         let a = self.names.asyncio;
-        match self.rng.below(3) {
-            0 => vec![(0, "try:".to_string()), (1, format!("await {a}.sleep(0)")), (0, format!("finally: await {a}.sleep(0)"))],
-            1 => vec![(0, "try:".to_string()), (1, format!("await {a}.sleep(0)")), (0, "finally:".to_string()), (1, format!("x = 1; await {a}.sleep(0)"))],
-            _ => vec![
+        match self.rng.below(4) {
+            0 => vec![(0, "try:".to_string()), (1, format!("await {a}.sleep(0)")), (0, "finally: await log.flush()".to_string())],
+            1 => vec![(0, "try:".to_string()), (1, format!("await {a}.sleep(0)")), (0, "finally:".to_string()), (1, "x = 1; await log.flush()".to_string())],
+            2 => vec![
                 (0, "try:".to_string()),
                 (1, format!("await {a}.sleep(0)")),
                 (0, "finally:".to_string()),
-                (1, format!("await {a}.sleep(  # close: now\n    0)")),
+                (1, "await log.close(  # close: now\n    0)".to_string()),
+                (1, "await log.flush(); log.clear()".to_string()),
             ],
+            _ => {
+                let ce = self.names.cancelled.clone();
+                vec![(0, "try:".to_string()), (1, format!("await {a}.sleep(0)")), (0, format!("except {ce}:")), (1, "await log.flush()".to_string()), (1, "raise".to_string())]
+            }
         }
     }
 
     /// One leak shape, sometimes buried under blocks to near CPython's limits.
     fn shape(&mut self) -> Lines {
-        let mut lines = match self.rng.below(9) {
+        let mut lines = match self.rng.below(11) {
+            9 => self.group_handler(),
+            10 => self.method_handler(),
             0 | 1 | 2 => self.handler(),
             3 => self.nested_handlers(),
             4 => self.foreign_cancel(),
@@ -270,13 +317,13 @@ impl Generator {
             // Static blocks: 15–18 loops around the shape; its own try and handler add more.
             let loops = 15 + self.rng.below(4);
             let mut buried: Lines = (0..loops).map(|depth| (depth, "for _ in log:".to_string())).collect();
-            buried.extend(lines.into_iter().map(|(depth, text)| (depth + loops, text)));
+            buried.extend(lines.into_iter().map(|(depth, text)| (if depth == RAW { RAW } else { depth + loops }, text)));
             lines = buried;
         } else if self.rng.chance(4) {
             // Indentation: `if` nests no block, only indentation levels (CPython allows 99).
             let ifs = 86 + self.rng.below(8);
             let mut buried: Lines = (0..ifs).map(|depth| (depth, "if log:".to_string())).collect();
-            buried.extend(lines.into_iter().map(|(depth, text)| (depth + ifs, text)));
+            buried.extend(lines.into_iter().map(|(depth, text)| (if depth == RAW { RAW } else { depth + ifs }, text)));
             lines = buried;
         }
         lines
@@ -287,7 +334,7 @@ impl Generator {
         if self.rng.chance(20) {
             lines.push((1, "\"\"\"A job: it may be cancelled.\"\"\"".to_string()));
         }
-        lines.extend(self.shape().into_iter().map(|(depth, text)| (depth + 1, text)));
+        lines.extend(self.shape().into_iter().map(|(depth, text)| (if depth == RAW { RAW } else { depth + 1 }, text)));
         if self.rng.chance(15) {
             // A name a fix might pick, declared global after the code the fix touches.
             let name = self.rng.pick(&["exc", "cancels_before", "_track_task", "_background_tasks"]);
@@ -363,7 +410,8 @@ fn module(seed: u64) -> Vec<u8> {
     }
     let rng = &mut generator.rng;
     for (depth, line) in lines {
-        if line.is_empty() {
+        if line.is_empty() || depth == RAW {
+            out.push_str(&line);
             out.push_str(style.newline);
             continue;
         }
@@ -462,7 +510,7 @@ fn generated_modules_are_rewritten_into_code_python_accepts() {
     }
     // Refusals: only CPython's limits may stop a fix; anything else is a bug in a fix.
     for line in text(&write.stdout).lines().chain(text(&diff.stdout).lines()) {
-        if line.contains("the fix was not applied") && !line.contains("CPython would refuse") {
+        if line.contains("the fix was not applied") && !line.contains("a limit of CPython's") {
             let _ = writeln!(problems, "a fix was refused: {line}");
         }
     }
@@ -488,8 +536,11 @@ fn generated_modules_are_rewritten_into_code_python_accepts() {
         let kept = work.keep();
         panic!("{} generated modules (seed {seed}) in {}:\n{problems}", count - invalid.len(), kept.display());
     }
+    if std::env::var_os("CANCELSAFE_FUZZ_KEEP").is_some() {
+        eprintln!("fuzz: kept {}", work.keep().display());
+    }
     let summary = text(&write.stdout).lines().last().unwrap_or_default().to_string();
-    let refused = text(&write.stdout).matches("CPython would refuse").count();
+    let refused = text(&write.stdout).matches("a limit of CPython's").count();
     eprintln!(
         "fuzz: {} generated modules rewritten cleanly ({} not valid Python, skipped); --write: {summary}; {refused} fixes refused for crossing a limit of CPython's",
         count - invalid.len(),

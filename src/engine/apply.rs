@@ -25,15 +25,17 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
     let mut fixes: Vec<_> = findings
         .iter()
         .enumerate()
-        .filter_map(|(index, finding)| finding.fix.as_ref().map(|fix| (index, finding.rule, fix)))
+        .filter_map(|(index, finding)| finding.fix.as_ref().map(|fix| (index, finding, fix)))
         .filter(|(_, _, fix)| fix.applies(threshold))
         .collect();
-    fixes.sort_by_key(|(index, _, fix)| (fix.min_start(), *index));
+    // Where two fixes collide, the one for the later (inner) finding goes first: the fix of a
+    // handler nested in another is then in place when the outer one is computed again.
+    fixes.sort_by_key(|(index, finding, _)| (std::cmp::Reverse(finding.range.start()), *index));
 
     let mut accepted = AcceptedEdits::default();
     let mut applied = Vec::new();
     let mut chosen = Vec::new();
-    for (index, rule, fix) in fixes {
+    for (index, finding, fix) in fixes {
         // An edit identical to an accepted one (the same import) is shared, not a collision.
         let new: Vec<&Edit> = fix.edits().iter().filter(|edit| !accepted.contains(edit)).collect();
         if new.iter().any(|edit| accepted.collides(edit)) || collide_among(&new) {
@@ -42,7 +44,7 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
         for edit in new {
             accepted.insert(edit);
         }
-        applied.push(rule);
+        applied.push(finding.rule);
         chosen.push(index);
     }
     let edits: Vec<Edit> = accepted.by_position.into_values().cloned().collect();

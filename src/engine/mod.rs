@@ -243,7 +243,11 @@ impl Pass {
             Err(refusal) => {
                 let finding = &mut self.findings[index];
                 finding.fix = None;
-                finding.reason = Some(format!("the fix was not applied: {} — please report this", refusal.message));
+                finding.reason = Some(if refusal.is_limit {
+                    format!("the fix was not applied: {}", refusal.message)
+                } else {
+                    format!("the fix was not applied: {} — a bug in cancelsafe, please report it", refusal.message)
+                });
                 false
             }
         }

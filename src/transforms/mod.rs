@@ -345,6 +345,24 @@ impl<'a> Visitor<'a> for IdentifierCollector<'a, '_> {
                     }
                 }
             }
+            // A fresh name must not be one a `global` or `nonlocal` declares later (CPython
+            // refuses a binding before the declaration), nor one an import binds.
+            Stmt::Global(ruff_python_ast::StmtGlobal { names, .. }) | Stmt::Nonlocal(ruff_python_ast::StmtNonlocal { names, .. }) => {
+                for name in names {
+                    self.identifiers.insert(&self.source[name.range()]);
+                }
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                    self.identifiers.insert(self.source[bound.range()].split('.').next().unwrap_or_default());
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                for alias in &import.names {
+                    self.identifiers.insert(&self.source[alias.asname.as_ref().unwrap_or(&alias.name).range()]);
+                }
+            }
             _ => {}
         }
         walk_stmt(self, stmt);

@@ -28,6 +28,14 @@ pub struct CompileError {
     pub kind: &'static str,
 }
 
+impl CompileError {
+    /// One of CPython's fixed limits (nesting, indentation, brackets): a fix that would cross
+    /// it is simply not applied; any other compile error in a fix is a bug in the fix.
+    pub fn is_limit(&self) -> bool {
+        matches!(self.kind, "blocks" | "indentation-limit" | "brackets")
+    }
+}
+
 /// The first error CPython's compiler would raise on `module` (which ruff's parser accepted).
 pub fn compile_error(module: &Module, source: &str) -> Option<CompileError> {
     indentation_error(module, source)
@@ -80,7 +88,7 @@ fn indentation_error(module: &Module, source: &str) -> Option<CompileError> {
             }
         } else if column > top {
             if stack.len() > MAX_INDENTS {
-                return Some(CompileError { offset: token.start(), message: "too many levels of indentation".to_string(), kind: "indentation" });
+                return Some(CompileError { offset: token.start(), message: "too many levels of indentation".to_string(), kind: "indentation-limit" });
             }
             if alternative <= top_alternative {
                 return Some(tab_error());

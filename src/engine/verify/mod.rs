@@ -19,6 +19,8 @@ use crate::source::{self, Module, Position};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
     pub message: String,
+    /// Crossing one of CPython's limits is the code's nesting, not a bug in the fix.
+    pub is_limit: bool,
 }
 
 /// Verifies texts produced from one text by applying edits to it.
@@ -39,14 +41,19 @@ impl<'a> Verifier<'a> {
     pub fn verify(&self, fixed: &str, edits: &[Edit]) -> Result<Module, Refusal> {
         let module = source::parse(fixed).map_err(|error| Refusal {
             message: format!("it would produce code that does not parse ({} at {})", error.message, error.position),
+            is_limit: false,
         })?;
         if let Some(error) = cpython::compile_error(&module, fixed) {
             let before = self.compile_error.get_or_init(|| cpython::compile_error(self.module, self.text));
             // Code that CPython already refused is not the fix's doing.
             if before.as_ref().is_none_or(|before| before.kind != error.kind) {
-                return Err(Refusal {
-                    message: format!("CPython would refuse the fixed code: {} at {}", error.message, position(fixed, error.offset)),
-                });
+                let is_limit = error.is_limit();
+                let message = if is_limit {
+                    format!("it would cross a limit of CPython's: {} at {} of the fixed code", error.message, position(fixed, error.offset))
+                } else {
+                    format!("CPython would refuse the fixed code: {} at {}", error.message, position(fixed, error.offset))
+                };
+                return Err(Refusal { message, is_limit });
             }
         }
         let original = self.flat.get_or_init(|| structure::Flat::of(self.module, self.text));
@@ -54,7 +61,10 @@ impl<'a> Verifier<'a> {
         if let Err(mismatch) = structure::check(original, &fixed_flat, edits, self.placements) {
             let place = if mismatch.in_original { position(self.text, mismatch.offset) } else { position(fixed, mismatch.offset) };
             let text = if mismatch.in_original { "of the original" } else { "of the fixed code" };
-            return Err(Refusal { message: format!("the fixed code's syntax tree is not the original's plus the fix: {} (at {place} {text})", mismatch.what) });
+            return Err(Refusal {
+                message: format!("the fixed code's syntax tree is not the original's plus the fix: {} (at {place} {text})", mismatch.what),
+                is_limit: false,
+            });
         }
         Ok(module)
     }

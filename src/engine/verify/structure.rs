@@ -362,3 +362,112 @@ fn post_order(flat: &Flat) -> Vec<usize> {
     // every child (later in pre-order) before its parent.
     (1..flat.nodes.len()).rev().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use ruff_diagnostics::Edit;
+    use ruff_text_size::{TextRange, TextSize};
+
+    use super::{check, Flat};
+    use crate::edits::Placement;
+    use crate::engine::splice;
+    use crate::source::parse;
+
+    const HANDLER: &str = "import asyncio\n\n\nasync def f():\n    try:\n        await asyncio.sleep(1)\n    except BaseException as exc:\n        log()\n";
+
+    fn at(text: &str, needle: &str) -> TextSize {
+        TextSize::try_from(text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the text"))).unwrap()
+    }
+
+    /// The structural check of `edits` applied to `text`.
+    fn verdict(text: &str, edits: &[Edit], placements: &[Placement]) -> Result<(), &'static str> {
+        let fixed = splice(text, edits);
+        let (before, after) = (parse(text).unwrap(), parse(&fixed).unwrap_or_else(|e| panic!("{fixed}: {e:?}")));
+        check(&Flat::of(&before, text), &Flat::of(&after, &fixed), edits, placements).map_err(|mismatch| mismatch.what)
+    }
+
+    fn guard_after_log(text: &str, indent: &str) -> (Vec<Edit>, Vec<Placement>) {
+        let log = at(text, "log()");
+        let end = log + TextSize::new(5);
+        let edit = Edit::insertion(format!("\n{indent}if isinstance(exc, asyncio.CancelledError):\n{indent}    raise"), end);
+        let placement = Placement { at: end, suite_member: Some(log), after: Some(log), before: None, wraps: None };
+        (vec![edit], vec![placement])
+    }
+
+    #[test]
+    fn a_guard_in_its_handler_passes() {
+        let (edits, placements) = guard_after_log(HANDLER, "        ");
+        assert_eq!(verdict(HANDLER, &edits, &placements), Ok(()));
+    }
+
+    #[test]
+    fn a_guard_that_lands_at_module_level_is_caught() {
+        let (edits, placements) = guard_after_log(HANDLER, "");
+        assert_eq!(verdict(HANDLER, &edits, &placements), Err("an inserted statement landed outside the block it was meant for"));
+    }
+
+    #[test]
+    fn a_guard_one_level_too_shallow_is_caught() {
+        let (edits, placements) = guard_after_log(HANDLER, "    ");
+        assert!(verdict(HANDLER, &edits, &placements).is_err());
+    }
+
+    #[test]
+    fn a_statement_without_a_declared_place_is_caught() {
+        let (edits, _) = guard_after_log(HANDLER, "        ");
+        assert_eq!(verdict(HANDLER, &edits, &[]), Err("a statement was inserted by an edit that declares no place for it"));
+    }
+
+    #[test]
+    fn an_inserted_block_that_swallows_original_code_is_caught() {
+        let text = "async def f():\n    a()\n    b()\n";
+        let b = at(text, "b()");
+        // `if x:` inserted before `b()` at a's level, with `b()` left deeper: b moves into it.
+        let edit = Edit::insertion("if x:\n        ".to_string(), b);
+        let placement = Placement { at: b, suite_member: Some(at(text, "a()")), after: None, before: Some(b), wraps: None };
+        assert!(verdict(text, &[edit.clone()], &[placement.clone()]).is_err());
+        let undeclared = Placement { before: None, ..placement.clone() };
+        assert_eq!(verdict(text, &[edit.clone()], &[undeclared]), Err("original code ended up inside an inserted block"));
+        // Declared as a wrap of `b()`, the same edit is what the fix meant.
+        let wrap = Placement { before: None, wraps: Some(TextRange::new(b, b + TextSize::new(3))), ..placement };
+        assert_eq!(verdict(text, &[edit], &[wrap]), Ok(()));
+    }
+
+    #[test]
+    fn original_code_changed_outside_the_fix_is_caught() {
+        let text = "def f():\n    return a + b\n";
+        let plus = at(text, "+");
+        let edit = Edit::range_replacement("-".to_string(), TextRange::new(plus, plus + TextSize::new(1)));
+        assert_eq!(verdict(text, &[edit], &[]), Err("original code changed"));
+    }
+
+    #[test]
+    fn an_expression_wrapped_around_an_original_one_passes() {
+        let text = "import asyncio\n\ndef f():\n    asyncio.create_task(job())\n";
+        let call = at(text, "asyncio.create_task");
+        let end = at(text, "job())") + TextSize::new(6);
+        let edits = vec![Edit::insertion("_track_task(".to_string(), call), Edit::insertion(")".to_string(), end)];
+        assert_eq!(verdict(text, &edits, &[]), Ok(()));
+    }
+
+    #[test]
+    fn an_original_statement_moved_elsewhere_is_caught() {
+        let text = "def f():\n    a()\n\n\ndef g():\n    b()\n";
+        let a = at(text, "a()");
+        let b = at(text, "    b()");
+        // `a()` deleted from f and a copy put into g: the original node is gone.
+        let edits = vec![
+            Edit::range_replacement("pass".to_string(), TextRange::new(a, a + TextSize::new(3))),
+            Edit::insertion("    a()\n".to_string(), b),
+        ];
+        let placements = vec![
+            Placement { at: a, suite_member: Some(a), after: None, before: None, wraps: None },
+            Placement { at: b, suite_member: Some(b + TextSize::new(4)), after: None, before: Some(b + TextSize::new(4)), wraps: None },
+        ];
+        // Both new statements sit where declared and `a()`'s place was replaced: allowed.
+        assert_eq!(verdict(text, &edits, &placements), Ok(()));
+        // Declared for f but landing in g: caught.
+        let wrong = vec![placements[0].clone(), Placement { suite_member: Some(a), ..placements[1].clone() }];
+        assert!(verdict(text, &edits, &wrong).is_err());
+    }
+}
