@@ -12,6 +12,7 @@ use std::path::Path;
 use ruff_diagnostics::{Applicability, Edit};
 
 pub use apply::{apply_fixes, splice};
+pub use verify::cpython_refuses;
 pub use write::{create_new, write_atomically};
 
 use crate::edits::Placement;

@@ -334,12 +334,22 @@ impl<'a> Visitor<'a> for Scopes<'a> {
                     self.seen.insert(alias.asname.as_ref().unwrap_or(&alias.name).as_str());
                 }
             }
+            // CPython's symbol table visits a `try` in this order: body, `else`, handlers
+            // (with the names they bind), `finally`.
             Stmt::Try(try_stmt) => {
+                self.visit_body(&try_stmt.body);
+                self.visit_body(&try_stmt.orelse);
                 for ExceptHandler::ExceptHandler(handler) in &try_stmt.handlers {
+                    if let Some(type_) = &handler.type_ {
+                        self.visit_expr(type_);
+                    }
                     if let Some(name) = &handler.name {
                         self.seen.insert(name.as_str());
                     }
+                    self.visit_body(&handler.body);
                 }
+                self.visit_body(&try_stmt.finalbody);
+                return;
             }
             Stmt::Return(ret) if ret.value.is_some() => {
                 self.returns_value.get_or_insert(stmt.start());

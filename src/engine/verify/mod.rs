@@ -70,6 +70,14 @@ impl<'a> Verifier<'a> {
     }
 }
 
+/// What CPython's compiler would refuse in `text` that ruff's parser accepts (its limits,
+/// TabError, `global` after a use, `await` outside `async def`), as `message at line:column`;
+/// `None` if nothing (a text that does not parse at all is not this function's business).
+pub fn cpython_refuses(text: &str) -> Option<String> {
+    let module = source::parse(text).ok()?;
+    cpython::compile_error(&module, text).map(|error| format!("{} at {}", error.message, position(text, error.offset)))
+}
+
 fn position(text: &str, offset: TextSize) -> Position {
     source::position_of(text, offset)
 }
