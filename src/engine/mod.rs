@@ -254,12 +254,29 @@ impl Pass {
         }
     }
 
-    /// Verifies, one at a time, every fix not verified yet (those no pass applied), so that
-    /// every fix a finding carries (in JSON, SARIF, `-i`) is one that passes on its own.
+    /// Verifies every fix not verified yet (those no pass applied), so that every fix a
+    /// finding carries (in JSON, SARIF, `-i`) is one that passes: as many as do not collide
+    /// at once (one parse for all of them), one at a time only where such a set fails.
     fn verify_rest(&mut self) {
-        for index in 0..self.findings.len() {
-            if self.findings[index].fix.is_some() {
-                self.verify_alone(index);
+        loop {
+            let pending: Vec<usize> = (0..self.findings.len()).filter(|&i| self.findings[i].fix.is_some() && !self.verified[i]).collect();
+            if pending.is_empty() {
+                return;
+            }
+            let unverified: Vec<Finding> = pending.iter().map(|&i| self.findings[i].clone()).collect();
+            let together = apply_fixes(&self.text, &unverified, Applicability::Unsafe);
+            let chosen: Vec<usize> = together.chosen.iter().map(|&k| pending[k]).collect();
+            if chosen.is_empty() {
+                return;
+            }
+            if self.verifier().verify(&together.text, &together.edits).is_ok() {
+                for index in chosen {
+                    self.verified[index] = true;
+                }
+            } else {
+                for index in chosen {
+                    self.verify_alone(index);
+                }
             }
         }
     }

@@ -28,13 +28,12 @@ pub struct Verifier<'a> {
     text: &'a str,
     module: &'a Module,
     placements: &'a [Placement],
-    flat: OnceCell<structure::Flat>,
     compile_error: OnceCell<Option<cpython::CompileError>>,
 }
 
 impl<'a> Verifier<'a> {
     pub fn new(text: &'a str, module: &'a Module, placements: &'a [Placement]) -> Self {
-        Verifier { text, module, placements, flat: OnceCell::new(), compile_error: OnceCell::new() }
+        Verifier { text, module, placements, compile_error: OnceCell::new() }
     }
 
     /// `fixed` (the text with `edits` applied), parsed, if it passes every check.
@@ -56,9 +55,10 @@ impl<'a> Verifier<'a> {
                 return Err(Refusal { message, is_limit });
             }
         }
-        let original = self.flat.get_or_init(|| structure::Flat::of(self.module, self.text));
-        let fixed_flat = structure::Flat::of(&module, fixed);
-        if let Err(mismatch) = structure::check(original, &fixed_flat, edits, self.placements) {
+        let map = offsets::OffsetMap::new(edits);
+        let original = structure::Flat::original(self.module, self.text, edits);
+        let fixed_flat = structure::Flat::fixed(&module, fixed, &map, &original);
+        if let Err(mismatch) = structure::check(&original, &fixed_flat, &map, edits, self.placements) {
             let place = if mismatch.in_original { position(self.text, mismatch.offset) } else { position(fixed, mismatch.offset) };
             let text = if mismatch.in_original { "of the original" } else { "of the fixed code" };
             return Err(Refusal {

@@ -77,6 +77,18 @@ impl<'e> OffsetMap<'e> {
         }
     }
 
+    /// Whether inserted text (or a deletion) lies inside `range` of the fixed text.
+    pub fn inserted_within(&self, range: ruff_text_size::TextRange) -> bool {
+        let first = self.edits.partition_point(|(_, _, end)| *end <= range.start());
+        self.edits.get(first).is_some_and(|&(_, start, end)| {
+            if start == end {
+                start > range.start() && start < range.end()
+            } else {
+                start < range.end()
+            }
+        })
+    }
+
     pub fn edit(&self, index: usize) -> &Edit {
         self.edits[index].0
     }

@@ -20,6 +20,7 @@ use std::hash::{Hash, Hasher};
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, TraversalSignal};
 use ruff_python_ast::{AnyNodeRef, NodeKind};
+use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::offsets::{OffsetMap, Origin};
@@ -37,6 +38,9 @@ struct Node {
     /// The node can own a block of statements: matched by its start alone, since appending to
     /// its block moves its end.
     has_block: bool,
+    /// A subtree no edit touches, kept as this one node: its text is the same on both sides,
+    /// so is everything below it.
+    opaque: bool,
 }
 
 /// A tree in source order (the root first).
@@ -44,49 +48,81 @@ pub struct Flat {
     nodes: Vec<Node>,
     /// Each statement's index by its start.
     statements: HashMap<TextSize, usize>,
+    /// (key, index) of every node, sorted: how the other tree finds a node.
+    keys: Vec<(u128, usize)>,
 }
 
 impl Flat {
-    pub fn of(module: &Module, source: &str) -> Flat {
-        let root = Node {
-            kind: NodeKind::ModModule,
-            range: module.syntax().range,
-            parent: 0,
-            leaf: 0,
-            has_block: true,
+    /// The tree of the text the edits apply to; a subtree that no edit touches (nor an edit at
+    /// the end of the line a block ends on, where appending to the block goes) is one opaque
+    /// node.
+    pub fn original(module: &Module, source: &str, edits: &[Edit]) -> Flat {
+        let touched = |node: AnyNodeRef| {
+            let mut range = node.range();
+            if has_block(node.kind()) {
+                range = TextRange::new(range.start(), source.line_end(range.end()));
+            }
+            let first = edits.partition_point(|edit| edit.end() < range.start());
+            edits.get(first).is_some_and(|edit| edit.start() <= range.end())
         };
-        let mut flattener = Flattener { source, nodes: vec![root], open: vec![0] };
+        Flat::build(module, source, &|node| !touched(node))
+    }
+
+    /// The tree of the fixed text; a subtree that is an unchanged copy of an opaque one of the
+    /// original (same kind and mapped range, no inserted text inside) is opaque too.
+    pub fn fixed(module: &Module, source: &str, map: &OffsetMap, original: &Flat) -> Flat {
+        let copy = |node: AnyNodeRef| {
+            let range = node.range();
+            if map.inserted_within(range) {
+                return false;
+            }
+            let kind = node.kind();
+            let wanted = key(kind, map.start(range.start()), map.end(range.end()), has_block(kind));
+            let first = original.keys.partition_point(|(key, _)| *key < wanted);
+            original.keys.get(first).is_some_and(|&(key, index)| key == wanted && original.nodes[index].opaque)
+        };
+        Flat::build(module, source, &copy)
+    }
+
+    fn build(module: &Module, source: &str, opaque: &dyn Fn(AnyNodeRef) -> bool) -> Flat {
+        let root = Node { kind: NodeKind::ModModule, range: module.syntax().range, parent: 0, leaf: 0, has_block: true, opaque: false };
+        let mut flattener = Flattener { source, nodes: vec![root], open: vec![0], opaque };
         flattener.visit_body(&module.syntax().body);
-        let statements = flattener
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, node)| is_statement(node.kind))
-            .map(|(index, node)| (node.range.start(), index))
-            .collect();
-        Flat { nodes: flattener.nodes, statements }
+        let nodes = flattener.nodes;
+        let statements = nodes.iter().enumerate().filter(|(_, node)| is_statement(node.kind)).map(|(index, node)| (node.range.start(), index)).collect();
+        let mut keys: Vec<(u128, usize)> =
+            nodes.iter().enumerate().skip(1).map(|(index, node)| (key(node.kind, node.range.start(), node.range.end(), node.has_block), index)).collect();
+        keys.sort_unstable();
+        Flat { nodes, statements, keys }
     }
 }
 
-struct Flattener<'s> {
+struct Flattener<'s, 'o> {
     source: &'s str,
     nodes: Vec<Node>,
     /// The chain of open nodes (indices), innermost last.
     open: Vec<usize>,
+    opaque: &'o dyn Fn(AnyNodeRef) -> bool,
 }
 
-impl<'a> SourceOrderVisitor<'a> for Flattener<'_> {
+impl<'a> SourceOrderVisitor<'a> for Flattener<'_, '_> {
     fn enter_node(&mut self, node: AnyNodeRef<'a>) -> TraversalSignal {
         let parent = *self.open.last().unwrap_or(&0);
+        let opaque = (self.opaque)(node);
         self.nodes.push(Node {
             kind: node.kind(),
             range: node.range(),
             parent,
-            leaf: leaf_of(node, self.source),
+            leaf: if opaque { 0 } else { leaf_of(node, self.source) },
             has_block: has_block(node.kind()),
+            opaque,
         });
         self.open.push(self.nodes.len() - 1);
-        TraversalSignal::Traverse
+        if opaque {
+            TraversalSignal::Skip
+        } else {
+            TraversalSignal::Traverse
+        }
     }
 
     fn leave_node(&mut self, _node: AnyNodeRef<'a>) {
@@ -201,18 +237,20 @@ pub struct Mismatch {
 }
 
 /// Checks `fixed` (the tree of the text `edits` produce) against `original`.
-pub fn check(original: &Flat, fixed: &Flat, edits: &[Edit], placements: &[Placement]) -> Result<(), Mismatch> {
-    let map = OffsetMap::new(edits);
+pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], placements: &[Placement]) -> Result<(), Mismatch> {
+    let mut declared_at: HashMap<TextSize, Vec<&Placement>> = HashMap::new();
+    for placement in placements {
+        declared_at.entry(placement.at).or_default().push(placement);
+    }
+    let placements_at = |at: TextSize| declared_at.get(&at).into_iter().flatten().copied();
     let replaced = |offset: TextSize| {
         let index = edits.partition_point(|edit| edit.start() <= offset);
         index > 0 && edits[index - 1].range().contains(offset)
     };
 
-    // Original nodes by what identifies them.
-    let mut by_key: HashMap<(NodeKind, TextSize, TextSize), Vec<usize>> = HashMap::with_capacity(original.nodes.len());
-    for (index, node) in original.nodes.iter().enumerate().skip(1) {
-        by_key.entry(key(node.kind, node.range.start(), node.range.end(), node.has_block)).or_default().push(index);
-    }
+    // Original nodes by what identifies them: a sorted list, not a hash map, so hundreds of
+    // thousands of nodes are matched at the cost of one sort and a binary search each.
+    let by_key = &original.keys;
 
     // Claim in post-order, so that the innermost of several fixed nodes mapping to one
     // original node is the one that claims it.
@@ -223,11 +261,11 @@ pub fn check(original: &Flat, fixed: &Flat, edits: &[Edit], placements: &[Placem
     for index in post_order(fixed) {
         let node = &fixed.nodes[index];
         let wanted = key(node.kind, map.start(node.range.start()), map.end(node.range.end()), node.has_block);
-        if let Some(candidates) = by_key.get(&wanted) {
-            if let Some(&original_index) = candidates.iter().find(|&&o| owner[o].is_none()) {
-                owner[original_index] = Some(index);
-                claimed[index] = Some(original_index);
-            }
+        let first = by_key.partition_point(|(key, _)| *key < wanted);
+        let candidates = by_key[first..].iter().take_while(|(key, _)| *key == wanted);
+        if let Some(&(_, original_index)) = candidates.clone().find(|(_, o)| owner[*o].is_none()) {
+            owner[original_index] = Some(index);
+            claimed[index] = Some(original_index);
         }
     }
 
@@ -279,7 +317,7 @@ pub fn check(original: &Flat, fixed: &Flat, edits: &[Edit], placements: &[Placem
                 if claimed[parent].is_none() && is_statement(node.kind) {
                     let top = topmost_new(fixed, &claimed, index);
                     let wrapped = match map.first_byte(fixed.nodes[top].range.start()) {
-                        Origin::Inserted(edit) => placements_at(placements, map.edit(edit).start()).any(|p| {
+                        Origin::Inserted(edit) => placements_at(map.edit(edit).start()).any(|p| {
                             p.wraps.is_some_and(|range| range.contains_range(original.nodes[original_index].range))
                         }),
                         Origin::Kept(_) => false,
@@ -297,7 +335,7 @@ pub fn check(original: &Flat, fixed: &Flat, edits: &[Edit], placements: &[Placem
                     continue;
                 }
                 let at = map.edit(edit).start();
-                let siblings = &children[&parent];
+                let siblings = children.of(parent);
                 let position = siblings.iter().position(|&s| s == index).unwrap_or(0);
                 let kept = |s: &&usize| claimed[**s].is_some();
                 let previous = siblings[..position].iter().rev().find(kept).and_then(|&s| claimed[s]);
@@ -315,7 +353,7 @@ pub fn check(original: &Flat, fixed: &Flat, edits: &[Edit], placements: &[Placem
                         && placement.after.is_none_or(|after| start_of(previous) == Some(after))
                         && placement.before.is_none_or(|before| start_of(next) == Some(before))
                 };
-                let mut declared = placements_at(placements, at).peekable();
+                let mut declared = placements_at(at).peekable();
                 if declared.peek().is_none() {
                     return Err(Mismatch { offset: node.range.start(), in_original: false, what: "a statement was inserted by an edit that declares no place for it" });
                 }
@@ -328,12 +366,11 @@ pub fn check(original: &Flat, fixed: &Flat, edits: &[Edit], placements: &[Placem
     Ok(())
 }
 
-fn key(kind: NodeKind, start: TextSize, end: TextSize, has_block: bool) -> (NodeKind, TextSize, TextSize) {
-    (kind, start, if has_block { TextSize::new(u32::MAX) } else { end })
-}
-
-fn placements_at(placements: &[Placement], at: TextSize) -> impl Iterator<Item = &Placement> {
-    placements.iter().filter(move |p| p.at == at)
+/// What identifies a node across the edits: its kind and range (a node with a block: its
+/// kind and start), packed for sorting.
+fn key(kind: NodeKind, start: TextSize, end: TextSize, has_block: bool) -> u128 {
+    let end = if has_block { u32::MAX } else { u32::from(end) };
+    (u128::from(u32::from(start)) << 64) | (u128::from(end) << 32) | kind as u128
 }
 
 /// The outermost of the new nodes enclosing `index` (up to the nearest original one).
@@ -346,14 +383,34 @@ fn topmost_new(flat: &Flat, claimed: &[Option<usize>], index: usize) -> usize {
 }
 
 /// The statement children of each node that has any, in order.
-fn statement_children(flat: &Flat) -> HashMap<usize, Vec<usize>> {
-    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (index, node) in flat.nodes.iter().enumerate().skip(1) {
-        if is_statement(node.kind) {
-            children.entry(node.parent).or_default().push(index);
-        }
+/// The statement children of each node, in order, in one array (grouped by parent).
+struct Children {
+    /// Where each node's children start in `all`, and where the next node's do.
+    starts: Vec<usize>,
+    all: Vec<usize>,
+}
+
+impl Children {
+    fn of(&self, parent: usize) -> &[usize] {
+        &self.all[self.starts[parent]..self.starts[parent + 1]]
     }
-    children
+}
+
+fn statement_children(flat: &Flat) -> Children {
+    let mut counts = vec![0usize; flat.nodes.len() + 1];
+    for node in flat.nodes.iter().skip(1).filter(|node| is_statement(node.kind)) {
+        counts[node.parent + 1] += 1;
+    }
+    for index in 1..counts.len() {
+        counts[index] += counts[index - 1];
+    }
+    let starts = counts.clone();
+    let mut all = vec![0usize; counts[flat.nodes.len()]];
+    for (index, node) in flat.nodes.iter().enumerate().skip(1).filter(|(_, node)| is_statement(node.kind)) {
+        all[counts[node.parent]] = index;
+        counts[node.parent] += 1;
+    }
+    Children { starts, all }
 }
 
 /// Node indices children first (pre-order indices, each node's subtree right after it).
@@ -368,7 +425,7 @@ mod tests {
     use ruff_diagnostics::Edit;
     use ruff_text_size::{TextRange, TextSize};
 
-    use super::{check, Flat};
+    use super::{check, Flat, OffsetMap};
     use crate::edits::Placement;
     use crate::engine::splice;
     use crate::source::parse;
@@ -383,7 +440,9 @@ mod tests {
     fn verdict(text: &str, edits: &[Edit], placements: &[Placement]) -> Result<(), &'static str> {
         let fixed = splice(text, edits);
         let (before, after) = (parse(text).unwrap(), parse(&fixed).unwrap_or_else(|e| panic!("{fixed}: {e:?}")));
-        check(&Flat::of(&before, text), &Flat::of(&after, &fixed), edits, placements).map_err(|mismatch| mismatch.what)
+        let map = OffsetMap::new(edits);
+        let original = Flat::original(&before, text, edits);
+        check(&original, &Flat::fixed(&after, &fixed, &map, &original), &map, edits, placements).map_err(|mismatch| mismatch.what)
     }
 
     fn guard_after_log(text: &str, indent: &str) -> (Vec<Edit>, Vec<Placement>) {
