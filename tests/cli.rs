@@ -296,3 +296,103 @@ fn cleanup_timeout_sets_the_bound_of_the_shield_fix() {
     assert!(read(dir.path(), "a.py").contains("async with asyncio.timeout(0.25):"), "{}", read(dir.path(), "a.py"));
     assert_eq!(code(&run(cmd(&["--cleanup-timeout", "0", "a.py"]), dir.path())), 2);
 }
+
+/// Runs the binary as `nobody` when the tests run as root (CI containers do), so that checks
+/// about permissions see what a user sees; as the current user otherwise.
+fn as_a_user(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    let mut command = if is_root() {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(env!("CARGO_BIN_EXE_cancelsafe"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_cancelsafe"))
+    };
+    command.arg("--no-config").args(args);
+    run(command, dir)
+}
+
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let probe = common::tempdir();
+    std::fs::metadata(probe.path()).unwrap().uid() == 0
+}
+
+/// Lets `nobody` into a test folder.
+fn open_to_everyone(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+}
+
+#[test]
+fn write_goes_through_a_symlink_to_its_target() {
+    let dir = project(&[("real/worker.py", LEAKY.as_bytes())]);
+    std::os::unix::fs::symlink("real/worker.py", dir.path().join("link.py")).unwrap();
+    let output = run(cmd(&["--write", "link.py"]), dir.path());
+    assert_eq!(code(&output), 0, "{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(std::fs::symlink_metadata(dir.path().join("link.py")).unwrap().file_type().is_symlink(), "the link was replaced by a file");
+    assert_eq!(std::fs::read_link(dir.path().join("link.py")).unwrap(), std::path::Path::new("real/worker.py"));
+    assert!(read(dir.path(), "real/worker.py").contains("        raise\n"), "the target is fixed");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn write_keeps_hard_links_together() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = project(&[("a.py", LEAKY.as_bytes())]);
+    std::fs::hard_link(dir.path().join("a.py"), dir.path().join("b.py")).unwrap();
+    let output = run(cmd(&["--write", "a.py"]), dir.path());
+    assert_eq!(code(&output), 0, "{}{}", text(&output.stdout), text(&output.stderr));
+    let (a, b) = (std::fs::metadata(dir.path().join("a.py")).unwrap(), std::fs::metadata(dir.path().join("b.py")).unwrap());
+    assert_eq!(a.ino(), b.ino(), "the hard link was split");
+    assert_eq!(a.nlink(), 2);
+    assert!(read(dir.path(), "b.py").contains("        raise\n"), "the other name sees the fix");
+}
+
+#[test]
+fn write_keeps_the_owner_and_group() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = project(&[("a.py", LEAKY.as_bytes()), ("b.py", LEAKY.as_bytes())]);
+    if !is_root() {
+        // Only root can hand a file to someone else; a user's own files stay theirs.
+        let before = std::fs::metadata(dir.path().join("a.py")).unwrap();
+        assert_eq!(code(&run(cmd(&["--write", "a.py"]), dir.path())), 0);
+        let after = std::fs::metadata(dir.path().join("a.py")).unwrap();
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+        return;
+    }
+    // Root rewrites nobody's file: it stays nobody's.
+    std::os::unix::fs::chown(dir.path().join("a.py"), Some(65534), Some(65534)).unwrap();
+    assert_eq!(code(&run(cmd(&["--write", "a.py"]), dir.path())), 0);
+    let after = std::fs::metadata(dir.path().join("a.py")).unwrap();
+    assert_eq!((after.uid(), after.gid()), (65534, 65534), "the owner changed");
+    assert!(read(dir.path(), "a.py").contains("        raise\n"));
+    // nobody rewrites root's file that everyone may write: it stays root's (written in place).
+    use std::os::unix::fs::PermissionsExt;
+    open_to_everyone(dir.path());
+    std::fs::set_permissions(dir.path().join("b.py"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    let output = as_a_user(&["--write", "b.py"], dir.path());
+    assert_eq!(code(&output), 0, "{}{}", text(&output.stdout), text(&output.stderr));
+    let after = std::fs::metadata(dir.path().join("b.py")).unwrap();
+    assert_eq!((after.uid(), after.gid()), (0, 0), "the owner changed");
+    assert!(read(dir.path(), "b.py").contains("        raise\n"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "temporary files left behind: {leftovers:?}");
+}
+
+#[test]
+fn write_refuses_a_read_only_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("ro.py", LEAKY.as_bytes()), ("rw.py", LEAKY.as_bytes())]);
+    open_to_everyone(dir.path());
+    std::fs::set_permissions(dir.path().join("ro.py"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(dir.path().join("rw.py"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    let output = as_a_user(&["--write", "."], dir.path());
+    assert_eq!(code(&output), 2, "{}{}", text(&output.stdout), text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("ro.py: cannot write file: the file is read-only (mode 444)"), "{stderr}");
+    assert!(stderr.contains("1 file could not be written"), "{stderr}");
+    assert_eq!(read(dir.path(), "ro.py"), LEAKY, "the read-only file was rewritten");
+    assert!(read(dir.path(), "rw.py").contains("        raise\n"), "the other file is still fixed");
+    assert_eq!(std::fs::metadata(dir.path().join("ro.py")).unwrap().permissions().mode() & 0o777, 0o444);
+}

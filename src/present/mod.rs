@@ -162,6 +162,7 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
                 Err(error) => {
                     writeln!(stderr, "{display}: cannot create the shared helper module: {error:#}")?;
                     tally.errors += 1;
+                    tally.write_errors += 1;
                 }
             },
             Mode::Diff => {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use ruff_diagnostics::Applicability;
 use serde::Serialize;
 
-use crate::engine::FileReport;
+use crate::engine::{FileError, FileReport};
 use crate::rules::Rule;
 use crate::settings::Mode;
 use crate::finding::Finding;
@@ -27,18 +27,27 @@ pub struct Tally {
     pub fixed: usize,
     pub remaining: usize,
     pub files_changed: usize,
+    /// Files that failed: could not be read, parsed or written (and helper modules that could
+    /// not be created).
     pub errors: usize,
+    /// Of `errors`, the files whose fixes could not be written.
+    pub write_errors: usize,
     /// Per rule: (findings, of which fixable in this run), for `--statistics`.
     per_rule: BTreeMap<Rule, (usize, usize)>,
 }
 
 impl Tally {
     pub fn add(&mut self, report: &FileReport) {
-        self.files_checked += 1;
-        let Ok(checked) = &report.outcome else {
-            self.errors += 1;
-            return;
+        let checked = match &report.outcome {
+            Ok(checked) => checked,
+            Err(error) => {
+                self.errors += 1;
+                self.write_errors += usize::from(matches!(error, FileError::Write(_)));
+                return;
+            }
         };
+        // Only files with a result count as checked: the summary says nothing about the others.
+        self.files_checked += 1;
         if !checked.findings.is_empty() {
             self.files_with_leaks += 1;
         }
@@ -129,8 +138,17 @@ impl Tally {
         text
     }
 
+    /// `2 files could not be checked, 1 file could not be written (see errors above).`
     pub fn errors_line(&self) -> Option<String> {
-        (self.errors > 0).then(|| format!("{} could not be checked (see errors above).", plural(self.errors, "file", "files")))
+        let not_checked = self.errors - self.write_errors;
+        let mut parts = Vec::new();
+        if not_checked > 0 {
+            parts.push(format!("{} could not be checked", plural(not_checked, "file", "files")));
+        }
+        if self.write_errors > 0 {
+            parts.push(format!("{} could not be written", plural(self.write_errors, "file", "files")));
+        }
+        (!parts.is_empty()).then(|| format!("{} (see errors above).", parts.join(", ")))
     }
 }
 
