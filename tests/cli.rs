@@ -395,4 +395,15 @@ fn write_refuses_a_read_only_file() {
     assert_eq!(read(dir.path(), "ro.py"), LEAKY, "the read-only file was rewritten");
     assert!(read(dir.path(), "rw.py").contains("        raise\n"), "the other file is still fixed");
     assert_eq!(std::fs::metadata(dir.path().join("ro.py")).unwrap().permissions().mode() & 0o777, 0o444);
+
+    // The machine formats carry the failure too.
+    let output = as_a_user(&["--write", "--format", "json", "ro.py"], dir.path());
+    assert_eq!(code(&output), 2, "{}", text(&output.stderr));
+    let entries: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output.stdout)));
+    let failure = entries.as_array().and_then(|all| all.iter().find(|entry| entry["error"] == "write")).unwrap_or_else(|| panic!("{entries:#}"));
+    assert_eq!(failure["filename"], "ro.py");
+    assert!(failure["code"].is_null());
+    assert!(failure["message"].as_str().unwrap().contains("the file is read-only"), "{failure:#}");
+    let output = as_a_user(&["--write", "--format", "github", "ro.py"], dir.path());
+    assert!(text(&output.stdout).contains("::error file=ro.py,line=1,col=1,title=cancelsafe (write error)::ro.py:1:1: cannot write file: the file is read-only"), "{}", text(&output.stdout));
 }

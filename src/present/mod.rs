@@ -72,6 +72,32 @@ pub struct Located<'a> {
     pub end: Position,
 }
 
+/// A file that could not be read, parsed or written (or a helper module that could not be
+/// created), as the machine formats report it: at the error's position, at 1:1 where the error
+/// has none (as ruff reports an unreadable file).
+pub struct Failure {
+    pub path: String,
+    pub position: Position,
+    /// What failed: `read`, `parse`, `fix` (fixes chosen together failed verification) or
+    /// `write`.
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl Failure {
+    fn of(report: &FileReport) -> Option<Failure> {
+        let error = report.outcome.as_ref().err()?;
+        let kind = match error {
+            engine::FileError::Read(_) => "read",
+            engine::FileError::Source(_) => "parse",
+            engine::FileError::BrokenFix { .. } => "fix",
+            engine::FileError::Write(_) => "write",
+        };
+        let position = error.position().unwrap_or(Position { line: 1, column: 1 });
+        Some(Failure { path: report.display.clone(), position, kind, message: error.message() })
+    }
+}
+
 /// The findings a run shows for one file, and the text their positions refer to: those of the
 /// original, or after `--write` those left in the fixed text.
 pub fn shown(report: &FileReport, mode: Mode) -> Option<(&str, &[Finding])> {
@@ -106,8 +132,8 @@ fn finding_lines(report: &FileReport, text_: &str, findings: &[Finding], format:
 pub fn findings(report: &FileReport, mode: Mode, format: Format) -> Result<String> {
     let Some((text_, findings)) = shown(report, mode) else { return Ok(String::new()) };
     Ok(match format {
-        Format::Json => json::document(&[(report, text_, findings)])? + "\n",
-        Format::Sarif => sarif::document(&[(report, text_, findings)])? + "\n",
+        Format::Json => json::document(&[(report, text_, findings)], &[])? + "\n",
+        Format::Sarif => sarif::document(&[(report, text_, findings)], &[])? + "\n",
         Format::Text | Format::Concise | Format::Github => finding_lines(report, text_, findings, format, &Palette::new(false)),
     })
 }
@@ -120,12 +146,15 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
     let mut tally = Tally::default();
     let mut diff_non_empty = false;
     let mut collected: Vec<(&FileReport, &str, &[Finding])> = Vec::new();
+    // Files that failed, for the machine formats (the text formats print them on stderr only).
+    let mut failures: Vec<Failure> = Vec::new();
     // Notes about the run: after the findings, where the summary goes.
     let mut notes = String::new();
     for report in reports {
         tally.add(report);
         if let Some(line) = text::error_line(report, &error_palette) {
             write!(stderr, "{line}")?;
+            failures.extend(Failure::of(report));
             continue;
         }
         let Some((text_, findings)) = shown(report, options.mode) else { continue };
@@ -160,7 +189,9 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
             Mode::Write => match engine::create_new(&module.path, module.contents.as_bytes()) {
                 Ok(()) => notes.push_str(&format!("Created the shared helper module {display} (CS201 fixes import from it).\n")),
                 Err(error) => {
-                    writeln!(stderr, "{display}: cannot create the shared helper module: {error:#}")?;
+                    let message = format!("cannot create the shared helper module: {error:#}");
+                    writeln!(stderr, "{display}: {message}")?;
+                    failures.push(Failure { path: display, position: Position { line: 1, column: 1 }, kind: "write", message });
                     tally.errors += 1;
                     tally.write_errors += 1;
                 }
@@ -180,9 +211,10 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
             write!(stdout, "{}", tally.statistics(options.format == Format::Json)?)?;
         } else {
             match options.format {
-                Format::Json => writeln!(stdout, "{}", json::document(&collected)?)?,
-                Format::Sarif => writeln!(stdout, "{}", sarif::document(&collected)?)?,
-                Format::Text | Format::Concise | Format::Github => {}
+                Format::Json => writeln!(stdout, "{}", json::document(&collected, &failures)?)?,
+                Format::Sarif => writeln!(stdout, "{}", sarif::document(&collected, &failures)?)?,
+                Format::Github => write!(stdout, "{}", github::failure_annotations(&failures))?,
+                Format::Text | Format::Concise => {}
             }
         }
     }

@@ -11,12 +11,15 @@ use crate::engine::FileReport;
 use crate::rules::Rule;
 use crate::source::{Locations, Position};
 use crate::finding::Finding;
+use super::Failure;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Relative artifact URIs resolve against this base: the working directory of the run.
 const SOURCE_ROOT: &str = "%SRCROOT%";
 
-pub fn document(files: &[(&FileReport, &str, &[Finding])]) -> Result<String> {
+/// The findings as results; each file that failed as a `toolExecutionNotification` of the
+/// run's invocation, which then says the execution was not successful.
+pub fn document(files: &[(&FileReport, &str, &[Finding])], failures: &[Failure]) -> Result<String> {
     let rules: Vec<Value> = Rule::ALL.iter().map(|rule| rule_descriptor(*rule)).collect();
     let mut results = Vec::new();
     for (report, text, findings) in files {
@@ -52,6 +55,20 @@ pub fn document(files: &[(&FileReport, &str, &[Finding])]) -> Result<String> {
             results.push(result);
         }
     }
+    let notifications: Vec<Value> = failures
+        .iter()
+        .map(|failure| {
+            let artifact = json!({ "uri": uri_path(&failure.path), "uriBaseId": SOURCE_ROOT });
+            json!({
+                "level": "error",
+                "descriptor": { "id": format!("{}-error", failure.kind) },
+                "message": { "text": failure.message },
+                "locations": [{
+                    "physicalLocation": { "artifactLocation": artifact, "region": region(failure.position, failure.position) }
+                }],
+            })
+        })
+        .collect();
     let root = std::env::current_dir().map(|cwd| format!("file://{}/", uri_path(&cwd.to_string_lossy()))).unwrap_or_default();
     let log = json!({
         "$schema": SCHEMA,
@@ -64,6 +81,10 @@ pub fn document(files: &[(&FileReport, &str, &[Finding])]) -> Result<String> {
             }},
             "originalUriBaseIds": { SOURCE_ROOT: { "uri": root } },
             "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": failures.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
         }],
     });
