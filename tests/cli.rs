@@ -298,16 +298,21 @@ fn cleanup_timeout_sets_the_bound_of_the_shield_fix() {
 }
 
 /// Runs the binary as `nobody` when the tests run as root (CI containers do), so that checks
-/// about permissions see what a user sees; as the current user otherwise.
+/// about permissions see what a user sees; as the current user otherwise. `dir` must be one of
+/// [`open_project`]'s.
 fn as_a_user(args: &[&str], dir: &std::path::Path) -> std::process::Output {
-    let mut command = if is_root() {
-        let mut command = Command::new("setpriv");
-        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(env!("CARGO_BIN_EXE_cancelsafe"));
-        command
-    } else {
-        Command::new(env!("CARGO_BIN_EXE_cancelsafe"))
-    };
-    command.arg("--no-config").args(args);
+    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_cancelsafe"));
+    if !is_root() {
+        let mut command = Command::new(binary);
+        command.arg("--no-config").args(args);
+        return run(command, dir);
+    }
+    // A checkout in root's home is out of nobody's reach: then nobody runs a copy, in a folder
+    // removed when the run is over.
+    let copies = tempfile::tempdir().unwrap();
+    let binary = if everyone_can_run(&binary) { binary } else { copy_for_everyone(&binary, copies.path()) };
+    let mut command = Command::new("setpriv");
+    command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(binary).arg("--no-config").args(args);
     run(command, dir)
 }
 
@@ -317,10 +322,38 @@ fn is_root() -> bool {
     std::fs::metadata(probe.path()).unwrap().uid() == 0
 }
 
+/// Whether any user may run `binary`: it and every folder above it are open to others.
+fn everyone_can_run(binary: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let open = |path: &std::path::Path, bits: u32| std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & bits == bits);
+    open(binary, 0o005) && binary.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).all(|folder| open(folder, 0o001))
+}
+
+/// `binary` linked (or copied) into `folder`, which everyone may enter.
+fn copy_for_everyone(binary: &std::path::Path, folder: &std::path::Path) -> std::path::PathBuf {
+    open_to_everyone(folder);
+    let copy = folder.join("cancelsafe");
+    if std::fs::hard_link(binary, &copy).is_err() {
+        std::fs::copy(binary, &copy).unwrap();
+    }
+    copy
+}
+
 /// Lets `nobody` into a test folder.
 fn open_to_everyone(dir: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+}
+
+/// A project that `nobody` can reach: in the system's temporary directory (the runs pass
+/// `--no-config`, so no configuration above it is read), open to everyone.
+fn open_project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    open_to_everyone(dir.path());
+    for (name, contents) in files {
+        std::fs::write(dir.path().join(name), contents).unwrap();
+    }
+    dir
 }
 
 #[test]
@@ -352,7 +385,7 @@ fn write_keeps_hard_links_together() {
 #[test]
 fn write_keeps_the_owner_and_group() {
     use std::os::unix::fs::MetadataExt;
-    let dir = project(&[("a.py", LEAKY.as_bytes()), ("b.py", LEAKY.as_bytes())]);
+    let dir = open_project(&[("a.py", LEAKY.as_bytes()), ("b.py", LEAKY.as_bytes())]);
     if !is_root() {
         // Only root can hand a file to someone else; a user's own files stay theirs.
         let before = std::fs::metadata(dir.path().join("a.py")).unwrap();
@@ -369,7 +402,6 @@ fn write_keeps_the_owner_and_group() {
     assert!(read(dir.path(), "a.py").contains("        raise\n"));
     // nobody rewrites root's file that everyone may write: it stays root's (written in place).
     use std::os::unix::fs::PermissionsExt;
-    open_to_everyone(dir.path());
     std::fs::set_permissions(dir.path().join("b.py"), std::fs::Permissions::from_mode(0o666)).unwrap();
     let output = as_a_user(&["--write", "b.py"], dir.path());
     assert_eq!(code(&output), 0, "{}{}", text(&output.stdout), text(&output.stderr));
@@ -383,8 +415,7 @@ fn write_keeps_the_owner_and_group() {
 #[test]
 fn write_refuses_a_read_only_file() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = project(&[("ro.py", LEAKY.as_bytes()), ("rw.py", LEAKY.as_bytes())]);
-    open_to_everyone(dir.path());
+    let dir = open_project(&[("ro.py", LEAKY.as_bytes()), ("rw.py", LEAKY.as_bytes())]);
     std::fs::set_permissions(dir.path().join("ro.py"), std::fs::Permissions::from_mode(0o444)).unwrap();
     std::fs::set_permissions(dir.path().join("rw.py"), std::fs::Permissions::from_mode(0o666)).unwrap();
     let output = as_a_user(&["--write", "."], dir.path());
