@@ -107,10 +107,18 @@ impl Tally {
         format!("Found {leaks} in {files}")
     }
 
+    /// `No cancellation leaks found in 3 files.`, about the files that were checked only.
+    fn no_leaks(&self) -> String {
+        if self.files_checked == 0 && self.errors > 0 {
+            return "No file could be checked.".to_string();
+        }
+        format!("No cancellation leaks found in {}.", plural(self.files_checked, "file", "files"))
+    }
+
     /// The summary of a run that does not write.
     pub fn preview_summary(&self) -> String {
         if self.leaks == 0 {
-            return format!("No cancellation leaks found in {}.", plural(self.files_checked, "file", "files"));
+            return self.no_leaks();
         }
         let mut parts = vec![format!("{} fixable with --write", self.fixable)];
         if self.unsafe_withheld > 0 {
@@ -125,7 +133,7 @@ impl Tally {
     /// The summary of `--write`.
     pub fn write_summary(&self) -> String {
         if self.leaks == 0 && self.fixed == 0 {
-            return format!("No cancellation leaks found in {}.", plural(self.files_checked, "file", "files"));
+            return self.no_leaks();
         }
         let mut text = format!("{} ({} fixed, {} need review)", self.leaks_in_files(), self.fixed, self.remaining);
         if self.unsafe_withheld > 0 {
