@@ -205,4 +205,42 @@ fn nesting_too_deep_for_any_walk_is_an_error_for_that_file_only() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("a_deep.py:2:") && stderr.contains("nested too deeply"), "{stderr}");
     assert!(text(&output.stdout).contains("b_leaky.py:7:5: CS101"), "the run goes on:\n{}", text(&output.stdout));
+    let output = run(cmd(&["--check", "a_deep.py"]), dir.path());
+    assert_eq!(code(&output), 2);
+    assert_eq!(text(&output.stdout), "No file could be checked.\n", "no summary about files that failed");
+}
+
+/// Every kind of deep nesting the parser accepts, each just within the limit, beside a leak:
+/// the walks of the rules, the fixes, the verify step and the second pass all run on it without
+/// running out of stack, on the main thread (one file, standard input) and on the workers.
+#[test]
+fn nesting_just_within_the_limit_is_checked_and_fixed_without_running_out_of_stack() {
+    let deep = [
+        format!("x = {}1", "-".repeat(9_900)),
+        format!("y = {}1{}", "(".repeat(2_400), ")".repeat(2_400)),
+        format!("z = {}{}", "[".repeat(2_400), "]".repeat(2_400)),
+        format!("w = {}", vec!["1"; 9_900].join(" + ")),
+        format!("v = {}b", "a.".repeat(9_000)),
+        format!("u = {}{}", "f(".repeat(2_000), ")".repeat(2_000)),
+        format!("t = {}x", "not ".repeat(9_000)),
+        format!("s = {}1", "lambda: ".repeat(3_000)),
+    ];
+    let source = format!("import asyncio\n{}\n\n\nasync def worker(log):\n    try:\n        await asyncio.sleep(1)\n    except asyncio.CancelledError:\n        log.append(1)\n", deep.join("\n"));
+    let fixed_tail = "        log.append(1)\n        raise\n";
+    let dir = project(&[("a.py", source.as_bytes()), ("b.py", source.as_bytes())]);
+
+    let output = run(cmd(&["--write", "a.py"]), dir.path());
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    assert!(std::fs::read_to_string(dir.path().join("a.py")).unwrap().ends_with(fixed_tail));
+
+    std::fs::write(dir.path().join("a.py"), &source).unwrap();
+    let output = run(cmd(&["--write", "a.py", "b.py"]), dir.path());
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    for name in ["a.py", "b.py"] {
+        assert!(std::fs::read_to_string(dir.path().join(name)).unwrap().ends_with(fixed_tail), "{name} is fixed");
+    }
+
+    let output = common::output_with_input(cmd(&["--diff", "-"]).current_dir(dir.path()), Some(source.as_bytes()));
+    assert_eq!(code(&output), 1, "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("+        raise\n"), "{}", text(&output.stdout));
 }
