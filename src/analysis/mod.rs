@@ -4,3 +4,4 @@
 pub mod flow;
 pub mod names;
 pub mod suspension;
+pub mod tasks;

@@ -13,6 +13,8 @@ pub struct SuspensionPoints<'a> {
     pub awaited: Vec<&'a Expr>,
     /// `async for` / `async with` statements.
     pub async_blocks: usize,
+    /// The `async for` statements and the context expressions of `async with` items.
+    async_sources: Vec<&'a Expr>,
 }
 
 impl<'a> SuspensionPoints<'a> {
@@ -26,6 +28,25 @@ impl<'a> SuspensionPoints<'a> {
 
     pub fn any(&self) -> bool {
         !self.awaited.is_empty() || self.async_blocks > 0
+    }
+
+    /// The first suspension point that may pass on a `CancelledError` that is not this task's
+    /// own: almost any awaited coroutine can (a future another task cancelled, a job's stored
+    /// result, a library's own `CancelledError`). Only asyncio's own waits raise it for this
+    /// task's cancel alone: `asyncio.sleep`, `asyncio.wait` (it never raises a child's),
+    /// `wait_for` / `shield` of one of those, and `async with asyncio.timeout(...)` or
+    /// `asyncio.TaskGroup()` (the group ignores cancelled children).
+    pub fn foreign_cancel_source(&self, names: &AsyncioNames) -> Option<&'a Expr> {
+        let awaited = self.awaited.iter().copied().find(|expr| !raises_only_own_cancel(expr, names));
+        awaited.or_else(|| {
+            self.async_sources.iter().copied().find(|expr| {
+                let call = match expr {
+                    Expr::Call(call) => call,
+                    _ => return true,
+                };
+                !matches!(names.asyncio_member(&call.func), Some("timeout" | "timeout_at" | "TaskGroup"))
+            })
+        })
     }
 
     /// The awaits of an *existing* task or future — a name or attribute, not a fresh call —
@@ -52,6 +73,21 @@ pub fn awaited_tasks<'e>(expr: &'e Expr, names: &AsyncioNames) -> Box<dyn Iterat
     }
 }
 
+/// `asyncio.sleep(...)`, `asyncio.wait(...)`, `wait_for` / `shield` of those, and a wait on
+/// a primitive made on the spot (`asyncio.Event().wait()`), which nobody else can reach.
+fn raises_only_own_cancel(expr: &Expr, names: &AsyncioNames) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    match names.asyncio_member(&call.func) {
+        Some("sleep" | "wait") => true,
+        Some("wait_for" | "shield") => call.arguments.args.first().is_some_and(|inner| raises_only_own_cancel(inner, names)),
+        _ => match call.func.as_ref() {
+            Expr::Attribute(method) => matches!(method.value.as_ref(), Expr::Call(made)
+                if matches!(names.asyncio_member(&made.func), Some("Event" | "Condition" | "Lock" | "Semaphore" | "BoundedSemaphore" | "Queue"))),
+            _ => false,
+        },
+    }
+}
+
 fn is_reference(expr: &Expr) -> bool {
     match expr {
         Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => true,
@@ -73,10 +109,12 @@ impl<'a> Visitor<'a> for SuspensionPoints<'a> {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             Stmt::For(for_stmt) if for_stmt.is_async => {
                 self.async_blocks += 1;
+                self.async_sources.push(&for_stmt.iter);
                 walk_stmt(self, stmt);
             }
             Stmt::With(with) if with.is_async => {
                 self.async_blocks += 1;
+                self.async_sources.extend(with.items.iter().map(|item| &item.context_expr));
                 walk_stmt(self, stmt);
             }
             _ => walk_stmt(self, stmt),

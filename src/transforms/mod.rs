@@ -10,16 +10,17 @@ pub mod cs201_fire_and_forget_task;
 pub mod cs301_unshielded_cleanup_await;
 mod reraise;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt};
+use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt, StmtFunctionDef};
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::AsyncioNames;
+use crate::analysis::tasks::TaskFacts;
 use crate::edits::{Editor, Suite};
 pub use crate::finding::{Finding, Safety};
 use crate::rules::Rule;
@@ -56,6 +57,11 @@ pub struct Checker<'a> {
     always_raising: HashSet<String>,
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
+    /// Names handed out for inserted variables, with the statement each belongs to.
+    handed_out: RefCell<Vec<(TextRange, String)>>,
+    /// Which coroutines run as tasks, and who cancels and awaits them; built the first time a
+    /// rule asks.
+    tasks: OnceCell<TaskFacts<'a>>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -73,6 +79,8 @@ impl<'a> Checker<'a> {
             editor: Editor::new(source, parsed.tokens()),
             always_raising,
             identifiers: OnceCell::new(),
+            handed_out: RefCell::new(Vec::new()),
+            tasks: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -84,7 +92,11 @@ impl<'a> Checker<'a> {
     }
 
     pub fn exit_finder(&self) -> ExitFinder<'_> {
-        ExitFinder { always_raising: &self.always_raising }
+        ExitFinder { always_raising: &self.always_raising, names: &self.names }
+    }
+
+    pub fn tasks(&self) -> &TaskFacts<'a> {
+        self.tasks.get_or_init(|| TaskFacts::of(self.parsed.syntax(), self.source(), &self.names))
     }
 
     pub fn target_at_least(&self, version: PythonVersion) -> bool {
@@ -106,6 +118,31 @@ impl<'a> Checker<'a> {
             return base.to_string();
         }
         (1..).map(|n| format!("{base}_{n}")).find(|name| !identifiers.contains(name.as_str())).unwrap_or_default()
+    }
+
+    /// A fresh name (see [`Checker::fresh_name`]) that also differs from the names handed out
+    /// for statements around or inside `scope`, so nested snapshots do not share a variable.
+    pub fn fresh_name_within(&self, base: &str, scope: TextRange) -> String {
+        let mut handed_out = self.handed_out.borrow_mut();
+        let taken = |name: &str| {
+            handed_out.iter().any(|(range, n)| n == name && (range.contains_range(scope) || scope.contains_range(*range)))
+        };
+        let first = self.fresh_name(base);
+        let name = if !taken(&first) {
+            first
+        } else {
+            (1..).map(|n| format!("{base}_{n}")).find(|name| self.fresh_name(name) == *name && !taken(name)).unwrap_or_default()
+        };
+        handed_out.push((scope, name.clone()));
+        name
+    }
+
+    /// The function around the statement being visited.
+    pub fn enclosing_function(&self) -> Option<&'a StmtFunctionDef> {
+        self.parents.iter().rev().find_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f),
+            _ => None,
+        })
     }
 
     /// The enclosing statements of the statement being visited, innermost first, up to and
@@ -154,20 +191,49 @@ impl<'a> Checker<'a> {
         self.code_after(stmt, ancestors).is_some()
     }
 
-    /// The verdict on a fix here: the rule's own, made unsafe in a test. Tests often assert the
-    /// swallowing on purpose, so a fix there is never applied unasked.
-    pub fn safety(&self, verdict: Safety) -> Safety {
-        if self.in_test_function() {
-            verdict.and(Safety::unsafe_because("this is test code, which may swallow or raise cancellation on purpose"))
-        } else {
-            verdict
+    /// The statements after `stmt` in its own suite (a trailing `pass` left out); `ancestors`
+    /// are `stmt`'s, innermost first.
+    pub fn statements_after(&self, stmt: &Stmt, ancestors: &[&'a Stmt]) -> &'a [Stmt] {
+        let Some((suite, _)) = ancestors.first().and_then(|parent| suite_containing(parent, &stmt.range())) else { return &[] };
+        let Some(index) = suite.stmts.iter().position(|s| s.start() >= stmt.end()) else { return &[] };
+        let rest = &suite.stmts[index..];
+        match rest.split_last() {
+            Some((last, body)) if last.is_pass_stmt() => body,
+            _ => rest,
         }
     }
 
-    /// Inside a function named `test…`, at any depth (CPython nests `async def main()` in
-    /// `def test_…(self)`).
-    fn in_test_function(&self) -> bool {
-        self.parents.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str().starts_with("test")))
+    /// The verdict on a fix here: the rule's own, made unsafe in test code. Tests often assert
+    /// the swallowing on purpose, so a fix there is never applied unasked.
+    pub fn safety(&self, verdict: Safety) -> Safety {
+        self.safety_at(verdict, &self.parents)
+    }
+
+    /// [`Checker::safety`] for code whose enclosing statements are `parents` (outermost first).
+    pub fn safety_at(&self, verdict: Safety, parents: &[&Stmt]) -> Safety {
+        match self.test_code(parents) {
+            Some(why) => verdict.and(Safety::Unsafe(format!("{why}, and tests often rely on exactly what a fix changes (a cancellation swallowed or raised on purpose)"))),
+            None => verdict,
+        }
+    }
+
+    /// Why code inside `parents` is test code: the file is (by its path), or it is inside a
+    /// function named `test…` (at any depth: CPython nests `async def main()` in
+    /// `def test_…(self)`), a pytest fixture, or a test class (`Test…`, a `…TestCase`).
+    fn test_code(&self, parents: &[&Stmt]) -> Option<String> {
+        if self.settings.test_code {
+            return Some("this file is test code (by its path)".to_string());
+        }
+        parents.iter().find_map(|s| match s {
+            Stmt::FunctionDef(f) if f.name.as_str().starts_with("test") => Some(format!("`{}` is a test", f.name)),
+            Stmt::FunctionDef(f) if f.decorator_list.iter().any(|d| is_fixture(&d.expression)) => {
+                Some(format!("`{}` is a pytest fixture", f.name))
+            }
+            Stmt::ClassDef(c) if c.name.as_str().starts_with("Test") || c.bases().iter().any(is_test_case) => {
+                Some(format!("`{}` is a test class", c.name))
+            }
+            _ => None,
+        })
     }
 
     /// Inside a function body (not at module or class level, not in a lambda).
@@ -181,6 +247,25 @@ impl<'a> Checker<'a> {
 
     fn enabled(&self, rule: Rule) -> bool {
         self.settings.enabled(rule)
+    }
+}
+
+/// `@pytest.fixture`, `@pytest_asyncio.fixture(scope=…)`, `@fixture`.
+fn is_fixture(decorator: &Expr) -> bool {
+    match decorator {
+        Expr::Call(call) => is_fixture(&call.func),
+        Expr::Attribute(attribute) => attribute.attr.as_str() == "fixture",
+        Expr::Name(name) => name.id.as_str() == "fixture",
+        _ => false,
+    }
+}
+
+/// `unittest.TestCase`, `IsolatedAsyncioTestCase`, `AioHTTPTestCase` …
+fn is_test_case(base: &Expr) -> bool {
+    match base {
+        Expr::Attribute(attribute) => attribute.attr.as_str().ends_with("TestCase"),
+        Expr::Name(name) => name.id.as_str().ends_with("TestCase"),
+        _ => false,
     }
 }
 
@@ -295,7 +380,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
 /// (`def _reraise(e): raise e`): calling one ends a handler's path.
 fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
     let none = HashSet::new();
-    let finder = ExitFinder { always_raising: &none };
+    let no_names = AsyncioNames::default();
+    let finder = ExitFinder { always_raising: &none, names: &no_names };
     let mut found = HashSet::new();
     let mut consider = |stmt: &Stmt| {
         if let Stmt::FunctionDef(function) = stmt {

@@ -45,10 +45,30 @@ class Worker:
         self._task.cancel()
         await self._flusher
 
-    # Awaited without being cancelled first.
+
+
+class Joiner:
+    def __init__(self, job) -> None:
+        self._task = asyncio.create_task(job())
+
+    # Awaited, and nothing in the class cancels it.
     # OK
     async def join(self) -> None:
         await self._task
+
+
+class Job:
+    def __init__(self, job) -> None:
+        self._task = asyncio.create_task(job())
+
+    def abort(self) -> None:
+        self._task.cancel()
+
+    # The value is the job's outcome, and an aborted job's outcome is its CancelledError:
+    # `abort()` cancels it from elsewhere, and the caller of `result()` asked for that.
+    # OK
+    async def result(self):
+        return await self._task
 
 
 # Tasks of a TaskGroup are cancelled and awaited by the group.
