@@ -321,31 +321,44 @@ pub fn is_guarded(handler: &ExceptHandlerExceptHandler) -> bool {
 /// Where the handler keeps the exception for later (`err = e`, `self._error = e`,
 /// `errors.append(e)`): the source text of each place it is stored.
 pub fn storage_of_exception<'a>(handler: &'a ExceptHandlerExceptHandler, source: &'a str) -> Vec<&'a str> {
+    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
     let Some(name) = &handler.name else { return Vec::new() };
-    let is_exception = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id == name.id);
-    let mut places = Vec::new();
-    for stmt in &handler.body {
-        match stmt {
-            Stmt::Assign(assign) if is_exception(&assign.value) => {
-                places.extend(assign.targets.iter().map(|t| root_text(t, source)));
-            }
-            Stmt::AnnAssign(assign) if assign.value.as_deref().is_some_and(is_exception) => {
-                places.push(root_text(&assign.target, source));
-            }
-            Stmt::Expr(expr) => {
-                if let Expr::Call(call) = expr.value.as_ref() {
-                    if let Expr::Attribute(method) = call.func.as_ref() {
-                        let stores = matches!(method.attr.as_str(), "append" | "add" | "put_nowait" | "extend");
-                        if stores && call.arguments.args.iter().any(is_exception) {
-                            places.push(root_text(&method.value, source));
+    struct Stores<'a, 'n> {
+        name: &'n str,
+        source: &'a str,
+        places: Vec<&'a str>,
+    }
+    impl<'a> StatementVisitor<'a> for Stores<'a, '_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            let is_exception = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id.as_str() == self.name);
+            match stmt {
+                Stmt::Assign(assign) if is_exception(&assign.value) => {
+                    self.places.extend(assign.targets.iter().map(|t| root_text(t, self.source)));
+                }
+                Stmt::AnnAssign(assign) if assign.value.as_deref().is_some_and(is_exception) => {
+                    self.places.push(root_text(&assign.target, self.source));
+                }
+                Stmt::Expr(expr) => {
+                    if let Expr::Call(call) = expr.value.as_ref() {
+                        if let Expr::Attribute(method) = call.func.as_ref() {
+                            let stores = matches!(method.attr.as_str(), "append" | "add" | "put_nowait" | "extend");
+                            if stores && call.arguments.args.iter().any(is_exception) {
+                                self.places.push(root_text(&method.value, self.source));
+                            }
                         }
                     }
                 }
+                // Code in a nested function does not run here.
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                _ => {}
             }
-            _ => {}
+            walk_stmt(self, stmt);
         }
     }
-    places
+    // Stored anywhere in the handler, also inside an `if` (`if exc_val is None: exc_val = exc`).
+    let mut stores = Stores { name: name.id.as_str(), source, places: Vec::new() };
+    stores.visit_body(&handler.body);
+    stores.places
 }
 
 /// `errors[0]` → `errors`; `self._exc` stays `self._exc`.

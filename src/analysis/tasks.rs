@@ -167,6 +167,8 @@ enum Handle {
 
 struct Cancel<'a> {
     handle: String,
+    /// The statement holding the cancel (for a loop that cancels each task, the loop).
+    stmt: &'a Stmt,
     parents: Vec<&'a Stmt>,
     at: TextRange,
     function: Option<TextRange>,
@@ -278,14 +280,14 @@ impl<'a> Collector<'a, '_> {
         info.calls.push(Call { call, parents, awaited });
     }
 
-    fn record_cancel(&mut self, handle: String, at: TextRange) {
+    fn record_cancel(&mut self, handle: String, stmt: &'a Stmt, at: TextRange) {
         let function = self.function().map(Ranged::range);
         let class = self.class();
-        self.facts.cancels.push(Cancel { handle, parents: self.parents.clone(), at, function, class });
+        self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class });
     }
 
     /// `for t in C:` whose body cancels `t`, and comprehensions `[t.cancel() for t in C]`.
-    fn loop_cancels(&mut self, target: &Expr, iter: &'a Expr, body: &'a [Stmt], at: TextRange) {
+    fn loop_cancels(&mut self, for_stmt: &'a Stmt, target: &Expr, iter: &'a Expr, body: &'a [Stmt]) {
         let target_text = self.text(target);
         let mut found = false;
         struct Find<'s> {
@@ -313,7 +315,7 @@ impl<'a> Collector<'a, '_> {
         found |= find.found;
         if found {
             let collection = self.collection_of(iter);
-            self.record_cancel(collection, at);
+            self.record_cancel(collection, for_stmt, for_stmt.range());
         }
     }
 
@@ -321,9 +323,10 @@ impl<'a> Collector<'a, '_> {
         let Expr::Call(call) = elt else { return };
         let Some(cancelled) = cancelled_by(call) else { return };
         let cancelled = self.text(cancelled);
+        let Some(stmt) = self.parents.last().copied() else { return };
         if let Some(generator) = generators.iter().find(|g| self.text(&g.target) == cancelled) {
             let collection = self.collection_of(&generator.iter);
-            self.record_cancel(collection, at);
+            self.record_cancel(collection, stmt, at);
         }
     }
 
@@ -425,7 +428,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 }
             }
             Stmt::For(for_stmt) if !for_stmt.is_async => {
-                self.loop_cancels(&for_stmt.target, &for_stmt.iter, &for_stmt.body, stmt.range());
+                self.loop_cancels(stmt, &for_stmt.target, &for_stmt.iter, &for_stmt.body);
             }
             _ => {}
         }
@@ -444,9 +447,9 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => {
-                if let Some(cancelled) = cancelled_by(call) {
+                if let (Some(cancelled), Some(stmt)) = (cancelled_by(call), self.parents.last().copied()) {
                     let handle = self.text(cancelled);
-                    self.record_cancel(handle, call.range());
+                    self.record_cancel(handle, stmt, call.range());
                 }
                 if matches!(self.names.asyncio_member(&call.func), Some("run")) {
                     self.facts.entry_calls.push((call, self.function().map(Ranged::range)));
@@ -569,11 +572,27 @@ impl<'a> Facts<'a> {
                         && !self.rebound_between(handle, c.at.end(), stmt.start(), await_.function)
                 });
                 let via_call = !here && self.cancelled_by_earlier_call(info, handle, &await_.parents, stmt);
-                let other_method = if here || via_call || !handle.starts_with("self.") || await_.class.is_none() {
+                // Another method's cancel counts for a task the class spawns (a waiter future
+                // is cancelled to signal), unless that method first awaits this one: by the time
+                // it cancels, this await is over.
+                let spawned = self.spawns.iter().any(|(_, _, h, class)| {
+                    matches!(h, Handle::One(t) | Handle::Collection(t) if t == handle) && *class == await_.class
+                });
+                let other_method = if here || via_call || !handle.starts_with("self.") || await_.class.is_none() || !spawned {
                     None
                 } else {
                     let mut methods: Vec<String> = Vec::new();
-                    for cancel in self.cancels.iter().filter(|c| c.handle == *handle && c.class == await_.class && c.function != Some(await_.function)) {
+                    let awaits_this_first = |cancel: &Cancel| {
+                        cancel.function.and_then(|f| self.info_of(f)).is_some_and(|canceller| {
+                            canceller.calls.iter().any(|call| {
+                                precedes(&call.parents, call.call.range(), &cancel.parents, cancel.stmt)
+                                    && self.callee(&call.call.func, canceller).is_some_and(|f| f.def.range() == await_.function)
+                            })
+                        })
+                    };
+                    for cancel in self.cancels.iter().filter(|c| {
+                        c.handle == *handle && c.class == await_.class && c.function != Some(await_.function) && !awaits_this_first(c)
+                    }) {
                         if let Some(name) = cancel.function.and_then(|f| self.info_of(f)).map(|f| format!("`{}()`", f.def.name)) {
                             if !methods.contains(&name) {
                                 methods.push(name);
@@ -713,24 +732,43 @@ fn outermost_async(range: TextRange, functions: &[FunctionInfo]) -> TextRange {
 }
 
 /// Whether the code at `at` (inside `at_parents`) runs before `stmt` (inside `parents`) on
-/// every path that reaches `stmt`: it is earlier, and no `if`/`try`/`match` puts the two in
-/// different branches.
+/// every path that reaches `stmt`: it is earlier, no `if`/`try`/`match` puts the two in
+/// different branches, and the suites between them carry on after it (no `raise`, `return`,
+/// `break` or `continue` follows it: `except: t.cancel(); raise` never reaches `await t`).
 fn precedes(at_parents: &[&Stmt], at: TextRange, parents: &[&Stmt], stmt: &Stmt) -> bool {
     if at.start() >= stmt.start() {
         return false;
     }
-    at_parents.iter().all(|ancestor| {
-        if !ancestor.range().contains_range(stmt.range()) || !parents.iter().any(|p| std::ptr::eq(*p, *ancestor)) {
-            return true;
+    at_parents.iter().enumerate().all(|(depth, ancestor)| {
+        let child = at_parents.get(depth + 1).map_or(at, |next| next.range());
+        let shared = ancestor.range().contains_range(stmt.range()) && parents.iter().any(|p| std::ptr::eq(*p, *ancestor));
+        if !shared {
+            // Leaving a loop early still reaches what follows the loop.
+            let is_loop = matches!(ancestor, Stmt::For(_) | Stmt::While(_));
+            let ends = |s: &Stmt| matches!(s, Stmt::Raise(_) | Stmt::Return(_)) || !is_loop && matches!(s, Stmt::Break(_) | Stmt::Continue(_));
+            return suites(ancestor)
+                .into_iter()
+                .find(|suite| suite.iter().any(|s| s.range().contains_range(child)))
+                .is_none_or(|suite| !suite.iter().any(|s| s.start() >= child.end() && ends(s)));
         }
         let branch_of = |range: TextRange| branches(ancestor).into_iter().position(|suite| suite.iter().any(|s| s.range().contains_range(range)));
-        match (branch_of(at), branch_of(stmt.range())) {
+        match (branch_of(child), branch_of(stmt.range())) {
             (Some(a), Some(b)) => a == b,
-            // In the header (an `if` test): runs before every branch.
-            (None, _) => true,
+            // In the header (an `if` test), or a statement that does not branch.
             _ => true,
         }
     })
+}
+
+/// Every suite of a compound statement.
+fn suites(stmt: &Stmt) -> Vec<&[Stmt]> {
+    match stmt {
+        Stmt::FunctionDef(f) => vec![f.body.as_slice()],
+        Stmt::For(s) => vec![s.body.as_slice(), s.orelse.as_slice()],
+        Stmt::While(s) => vec![s.body.as_slice(), s.orelse.as_slice()],
+        Stmt::With(s) => vec![s.body.as_slice()],
+        other => branches(other),
+    }
 }
 
 /// The alternative suites of a branching statement (one entry per branch).

@@ -170,8 +170,7 @@ impl<'a> Checker<'a> {
                 return Some("the code that follows it".to_string());
             };
             if let Some(next) = following(suite, child_range) {
-                let first_line = self.editor.text(next).lines().next().unwrap_or_default().trim();
-                return Some(format!("`{first_line}`"));
+                return Some(self.describe_statement(next));
             }
             if matches!(parent, Stmt::FunctionDef(_)) {
                 return None;
@@ -184,6 +183,22 @@ impl<'a> Checker<'a> {
             child_range = parent.range();
         }
         None
+    }
+
+    /// A statement named for a reason: `` `self._exited.set()` (line 12) ``; a compound one by
+    /// its header (`` `if job:` (line 40) ``).
+    pub fn describe_statement(&self, stmt: &Stmt) -> String {
+        let line = self.source()[..stmt.start().to_usize()].matches('\n').count() + 1;
+        let compound = matches!(
+            stmt,
+            Stmt::If(_) | Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::Try(_) | Stmt::Match(_) | Stmt::FunctionDef(_) | Stmt::ClassDef(_)
+        );
+        let text = if compound {
+            self.editor.text(stmt).lines().next().unwrap_or_default().trim().to_string()
+        } else {
+            self.editor.short(stmt)
+        };
+        format!("`{text}` (line {line})")
     }
 
     /// Would any code run after `stmt` completes before its function returns?
@@ -219,7 +234,7 @@ impl<'a> Checker<'a> {
 
     /// Why code inside `parents` is test code: the file is (by its path), or it is inside a
     /// function named `test…` (at any depth: CPython nests `async def main()` in
-    /// `def test_…(self)`), a pytest fixture, or a test class (`Test…`, a `…TestCase`).
+    /// `def test_…(self)`), a pytest fixture, or a test class.
     fn test_code(&self, parents: &[&Stmt]) -> Option<String> {
         if self.settings.test_code {
             return Some("this file is test code (by its path)".to_string());
@@ -229,9 +244,7 @@ impl<'a> Checker<'a> {
             Stmt::FunctionDef(f) if f.decorator_list.iter().any(|d| is_fixture(&d.expression)) => {
                 Some(format!("`{}` is a pytest fixture", f.name))
             }
-            Stmt::ClassDef(c) if c.name.as_str().starts_with("Test") || c.bases().iter().any(is_test_case) => {
-                Some(format!("`{}` is a test class", c.name))
-            }
+            Stmt::ClassDef(c) if is_test_class(c) => Some(format!("`{}` is a test class", c.name)),
             _ => None,
         })
     }
@@ -260,13 +273,17 @@ fn is_fixture(decorator: &Expr) -> bool {
     }
 }
 
-/// `unittest.TestCase`, `IsolatedAsyncioTestCase`, `AioHTTPTestCase` …
-fn is_test_case(base: &Expr) -> bool {
-    match base {
+/// A class of tests: a `unittest` case (`TestCase`, `IsolatedAsyncioTestCase` …), or a class
+/// named `Test…` that holds `test…` methods, as pytest collects them. Library classes are
+/// called `TestClient` or `TestRunner` too.
+fn is_test_class(class: &ruff_python_ast::StmtClassDef) -> bool {
+    let test_case = |base: &Expr| match base {
         Expr::Attribute(attribute) => attribute.attr.as_str().ends_with("TestCase"),
         Expr::Name(name) => name.id.as_str().ends_with("TestCase"),
         _ => false,
-    }
+    };
+    let has_tests = class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str().starts_with("test")));
+    class.bases().iter().any(test_case) || class.name.as_str().starts_with("Test") && has_tests
 }
 
 /// The first statement after `child` in `suite` that would run (a trailing `pass` does nothing).

@@ -11,6 +11,10 @@ class Pool:
         self._tasks: list[asyncio.Task] = []
         self._reader: asyncio.Task | None = None
 
+    def start(self, jobs, read) -> None:
+        self._tasks = [asyncio.create_task(job()) for job in jobs]
+        self._reader = asyncio.create_task(read())
+
     def _cancel_all(self) -> None:
         for task in self._tasks:
             task.cancel()
