@@ -195,6 +195,29 @@ impl<'a> Editor<'a> {
         edits
     }
 
+    /// Inserts `snippet` as statements before `stmt` and before the comment lines right above
+    /// it, which belong to `stmt` (`# noinspection …`, `# wait for the reader`).
+    pub fn insert_above(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
+        if !self.starts_line(stmt.start()) {
+            return self.insert_before(suite, stmt, snippet);
+        }
+        let indent = self.line_indent(stmt.start());
+        let mut first = self.source.line_start(stmt.start());
+        while first > TextSize::default() {
+            let previous = self.source.line_start(first - TextSize::new(1));
+            let line = &self.source[TextRange::new(previous, first)];
+            if !(line.starts_with(indent) && line[indent.len()..].starts_with('#')) {
+                break;
+            }
+            first = previous;
+        }
+        if first == self.source.line_start(stmt.start()) {
+            return self.insert_before(suite, stmt, snippet);
+        }
+        let indent_of_suite = self.indent_of(suite);
+        vec![Edit::insertion(format!("{indent_of_suite}{}{}", self.render(snippet, &indent_of_suite), self.newline()), first)]
+    }
+
     /// Appends `snippet` after the last statement of `suite` (after its trailing comment).
     pub fn append(&self, suite: Suite, snippet: &Snippet) -> Vec<Edit> {
         let (Some(first), Some(last)) = (suite.stmts.first(), suite.stmts.last()) else {

@@ -2,6 +2,7 @@
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{Expr, Stmt};
+use ruff_text_size::Ranged;
 
 use super::names::AsyncioNames;
 
@@ -36,15 +37,13 @@ impl<'a> SuspensionPoints<'a> {
     /// task's cancel alone: `asyncio.sleep`, `asyncio.wait` (it never raises a child's),
     /// `wait_for` / `shield` of one of those, and `async with asyncio.timeout(...)` or
     /// `asyncio.TaskGroup()` (the group ignores cancelled children).
-    pub fn foreign_cancel_source(&self, names: &AsyncioNames) -> Option<&'a Expr> {
-        let awaited = self.awaited.iter().copied().find(|expr| !raises_only_own_cancel(expr, names));
+    pub fn foreign_cancel_source(&self, names: &AsyncioNames, primitives: &Primitives) -> Option<&'a Expr> {
+        let awaited = self.awaited.iter().copied().find(|expr| !raises_only_own_cancel(expr, names, primitives));
         awaited.or_else(|| {
-            self.async_sources.iter().copied().find(|expr| {
-                let call = match expr {
-                    Expr::Call(call) => call,
-                    _ => return true,
-                };
-                !matches!(names.asyncio_member(&call.func), Some("timeout" | "timeout_at" | "TaskGroup"))
+            self.async_sources.iter().copied().find(|expr| match expr {
+                Expr::Call(call) => !matches!(names.asyncio_member(&call.func), Some("timeout" | "timeout_at" | "TaskGroup")),
+                // `async with lock:` of an asyncio lock, semaphore or condition.
+                other => !primitives.is_lock(other),
             })
         })
     }
@@ -74,17 +73,118 @@ pub fn awaited_tasks<'e>(expr: &'e Expr, names: &AsyncioNames) -> Box<dyn Iterat
 }
 
 /// `asyncio.sleep(...)`, `asyncio.wait(...)`, `wait_for` / `shield` of those, and a wait on
-/// a primitive made on the spot (`asyncio.Event().wait()`), which nobody else can reach.
-fn raises_only_own_cancel(expr: &Expr, names: &AsyncioNames) -> bool {
+/// one of asyncio's own primitives (`queue.get()`, `event.wait()`, `lock.acquire()`): the
+/// future such a wait suspends on is the primitive's own, which only this task's cancel
+/// cancels.
+fn raises_only_own_cancel(expr: &Expr, names: &AsyncioNames, primitives: &Primitives) -> bool {
     let Expr::Call(call) = expr else { return false };
     match names.asyncio_member(&call.func) {
         Some("sleep" | "wait") => true,
-        Some("wait_for" | "shield") => call.arguments.args.first().is_some_and(|inner| raises_only_own_cancel(inner, names)),
+        Some("wait_for" | "shield") => call.arguments.args.first().is_some_and(|inner| raises_only_own_cancel(inner, names, primitives)),
         _ => match call.func.as_ref() {
-            Expr::Attribute(method) => matches!(method.value.as_ref(), Expr::Call(made)
-                if matches!(names.asyncio_member(&made.func), Some("Event" | "Condition" | "Lock" | "Semaphore" | "BoundedSemaphore" | "Queue"))),
+            Expr::Attribute(method) => {
+                let waits = matches!(method.attr.as_str(), "get" | "put" | "join" | "wait" | "wait_for" | "acquire");
+                let made_here = matches!(method.value.as_ref(), Expr::Call(made) if primitive_kind(&made.func, names).is_some());
+                waits && (made_here || primitives.is_primitive(&method.value))
+            }
             _ => false,
         },
+    }
+}
+
+/// The asyncio primitive a constructor or annotation names (`asyncio.Queue`, `Queue[int]`).
+fn primitive_kind(expr: &Expr, names: &AsyncioNames) -> Option<&'static str> {
+    let expr = match expr {
+        Expr::Subscript(subscript) => &subscript.value,
+        other => other,
+    };
+    const KINDS: &[&str] = &["Queue", "PriorityQueue", "LifoQueue", "Event", "Lock", "Condition", "Semaphore", "BoundedSemaphore"];
+    let member = names.asyncio_member(expr)?;
+    KINDS.iter().copied().find(|kind| *kind == member)
+}
+
+/// The references to asyncio's own primitives a function can see: its parameters annotated
+/// with one (`queue: asyncio.Queue`), its locals made by one's constructor, and attributes of
+/// `self` assigned one anywhere in the module (`self._stop = asyncio.Event()`).
+#[derive(Debug, Default)]
+pub struct Primitives {
+    known: Vec<(String, &'static str)>,
+}
+
+impl Primitives {
+    pub fn of(function: Option<&ruff_python_ast::StmtFunctionDef>, module: &[Stmt], names: &AsyncioNames, source: &str) -> Self {
+        use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+        let mut known = Vec::new();
+        if let Some(function) = function {
+            for parameter in function.parameters.iter() {
+                if let Some(kind) = parameter.annotation().and_then(|a| primitive_kind(a, names)) {
+                    known.push((parameter.name().to_string(), kind));
+                }
+            }
+        }
+        struct Assignments<'n, 's> {
+            names: &'n AsyncioNames,
+            source: &'s str,
+            /// Only `self.` attributes count outside the function itself.
+            attributes_only: bool,
+            found: Vec<(String, &'static str)>,
+        }
+        impl<'a> StatementVisitor<'a> for Assignments<'_, '_> {
+            fn visit_stmt(&mut self, stmt: &'a Stmt) {
+                let (targets, value): (Vec<&Expr>, Option<&Expr>) = match stmt {
+                    Stmt::Assign(assign) => (assign.targets.iter().collect(), Some(&assign.value)),
+                    Stmt::AnnAssign(assign) => (vec![&assign.target], assign.value.as_deref()),
+                    _ => (Vec::new(), None),
+                };
+                let kind = value.and_then(|v| match v {
+                    Expr::Call(call) => primitive_kind(&call.func, self.names),
+                    _ => None,
+                });
+                if let Some(kind) = kind {
+                    for target in targets {
+                        let text = &self.source[target.range()];
+                        if !self.attributes_only || text.starts_with("self.") {
+                            self.found.push((text.to_string(), kind));
+                        }
+                    }
+                }
+                walk_stmt(self, stmt);
+            }
+        }
+        let mut attributes = Assignments { names, source, attributes_only: true, found: Vec::new() };
+        attributes.visit_body(module);
+        known.extend(attributes.found);
+        if let Some(function) = function {
+            let mut locals = Assignments { names, source, attributes_only: false, found: Vec::new() };
+            locals.visit_body(&function.body);
+            known.extend(locals.found);
+        }
+        Primitives { known }
+    }
+
+    fn kind(&self, expr: &Expr) -> Option<&'static str> {
+        if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
+            return None;
+        }
+        let text = expr_text(expr)?;
+        self.known.iter().find(|(known, _)| *known == text).map(|(_, kind)| *kind)
+    }
+
+    fn is_primitive(&self, expr: &Expr) -> bool {
+        self.kind(expr).is_some()
+    }
+
+    fn is_lock(&self, expr: &Expr) -> bool {
+        matches!(self.kind(expr), Some("Lock" | "Condition" | "Semaphore" | "BoundedSemaphore"))
+    }
+}
+
+/// `queue`, `self._queue`: the dotted text of a name or attribute chain.
+fn expr_text(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attribute) => Some(format!("{}.{}", expr_text(&attribute.value)?, attribute.attr)),
+        _ => None,
     }
 }
 

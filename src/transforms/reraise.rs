@@ -14,7 +14,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use super::{Checker, Safety};
 use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
 use crate::analysis::names::Catches;
-use crate::analysis::suspension::SuspensionPoints;
+use crate::analysis::suspension::{Primitives, SuspensionPoints};
 use crate::edits::{with_safety, Snippet};
 
 /// At most this many statements after the `try` are run before the re-raise to keep them
@@ -50,7 +50,8 @@ pub fn fix_handler(
         return (None, Some("`except*` binds an exception group, which no isinstance test fits; split out `except* CancelledError`".to_string()));
     }
     let points = SuspensionPoints::of(&try_stmt.body);
-    let foreign = points.foreign_cancel_source(&checker.names);
+    let primitives = Primitives::of(checker.enclosing_function(), &checker.parsed.syntax().body, &checker.names, checker.source());
+    let foreign = points.foreign_cancel_source(&checker.names, &primitives);
     let mut edits = Vec::new();
     let mut verdict = Safety::Safe;
     let snapshot = match (foreign, CountSnapshot::new(checker, stmt)) {
@@ -322,10 +323,11 @@ impl CountSnapshot {
         Snippet::line(format!("{} = {}.current_task().cancelling()", self.variable, self.asyncio))
     }
 
-    /// The edits that take the snapshot right before `stmt` (plus any import needed).
+    /// The edits that take the snapshot right before `stmt`, above the comments that belong
+    /// to it (plus any import needed). Only comments lie between the two: no suspension point.
     pub fn take_before(&self, checker: &Checker, stmt: &Stmt) -> Vec<Edit> {
         let mut edits = self.imports.clone();
-        edits.extend(checker.editor.insert_before(checker.suite_of(stmt), stmt, &self.take()));
+        edits.extend(checker.editor.insert_above(checker.suite_of(stmt), stmt, &self.take()));
         edits
     }
 

@@ -79,3 +79,29 @@ async def fetch_quietly(client, url: str) -> None:
         await client.get(url)
     except (asyncio.CancelledError, ConnectionError):
         logger.warning("fetch of %s abandoned", url)
+
+
+class Service:
+    def __init__(self) -> None:
+        self._stopping = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    # Waits on asyncio's own primitives (an attribute made by `asyncio.Event()`, a lock):
+    # nothing else can cancel what they wait on, so a plain `raise`.
+    # Error
+    async def wait_stopped(self) -> None:
+        try:
+            async with self._lock:
+                await self._stopping.wait()
+        except asyncio.CancelledError:
+            return
+
+
+# A parameter annotated as an asyncio queue.
+# Error
+async def drain(queue: asyncio.Queue[bytes], sink) -> None:
+    try:
+        while True:
+            sink.write(await queue.get())
+    except asyncio.CancelledError:
+        sink.flush()
