@@ -97,7 +97,7 @@ pub struct TaskFacts<'a> {
 
 impl<'a> TaskFacts<'a> {
     pub fn of(module: &'a ModModule, source: &'a str, names: &AsyncioNames) -> Self {
-        let mut collect = Collector { source, names, parents: Vec::new(), classes: Vec::new(), facts: Facts::default() };
+        let mut collect = Collector { source, names, parents: Vec::new(), classes: Vec::new(), runners: Vec::new(), facts: Facts::default() };
         collect.visit_body(&module.body);
         collect.facts.into_task_facts(names)
     }
@@ -191,6 +191,8 @@ struct Collector<'a, 'n> {
     names: &'n AsyncioNames,
     parents: Vec<&'a Stmt>,
     classes: Vec<String>,
+    /// Names bound by `with asyncio.Runner() as runner:`.
+    runners: Vec<String>,
     facts: Facts<'a>,
 }
 
@@ -430,6 +432,14 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             Stmt::For(for_stmt) if !for_stmt.is_async => {
                 self.loop_cancels(stmt, &for_stmt.target, &for_stmt.iter, &for_stmt.body);
             }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    let runner = matches!(&item.context_expr, Expr::Call(c) if self.names.asyncio_member(&c.func) == Some("Runner"));
+                    if let (true, Some(Expr::Name(name))) = (runner, item.optional_vars.as_deref()) {
+                        self.runners.push(name.id.to_string());
+                    }
+                }
+            }
             _ => {}
         }
         let is_class = matches!(stmt, Stmt::ClassDef(_));
@@ -451,7 +461,11 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     let handle = self.text(cancelled);
                     self.record_cancel(handle, stmt, call.range());
                 }
-                if matches!(self.names.asyncio_member(&call.func), Some("run")) {
+                // `asyncio.run(main())`, and `runner.run(main())` of a `with asyncio.Runner() as runner:`.
+                let runs = self.names.asyncio_member(&call.func) == Some("run")
+                    || matches!(call.func.as_ref(), Expr::Attribute(method) if method.attr.as_str() == "run"
+                        && matches!(method.value.as_ref(), Expr::Name(n) if self.runners.iter().any(|r| r == n.id.as_str())));
+                if runs {
                     self.facts.entry_calls.push((call, self.function().map(Ranged::range)));
                 }
                 self.record_call(call, false);

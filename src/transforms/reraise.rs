@@ -98,7 +98,7 @@ pub fn fix_handler(
     };
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
     for exit in exits {
-        let plan = plan_exit(checker, exit, stmt, try_stmt, &ancestors);
+        let plan = plan_exit(checker, exit, stmt, try_stmt, &ancestors, handler.name.as_ref().map(|n| n.id.as_str()));
         edits.extend(how.edits(checker, exit, &plan.first));
         if let Some(reason) = plan.reason {
             verdict = verdict.and(Safety::Unsafe(reason));
@@ -121,7 +121,7 @@ pub fn fix_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> (Option<
         return (None, Some("the `with` header could not be read".to_string()));
     };
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
-    let (first, verdict) = match tail_after(checker, stmt, &ancestors, true) {
+    let (first, verdict) = match tail_after(checker, stmt, &ancestors, true, None) {
         Tail::Nothing => (Vec::new(), Safety::Safe),
         Tail::Keep(kept) => (kept, Safety::Safe),
         Tail::Skipped(after) => {
@@ -184,7 +184,7 @@ struct ExitPlan {
     reason: Option<String>,
 }
 
-fn plan_exit<'a>(checker: &Checker<'a>, exit: &HandlerExit, stmt: &Stmt, try_stmt: &StmtTry, ancestors: &[&'a Stmt]) -> ExitPlan {
+fn plan_exit<'a>(checker: &Checker<'a>, exit: &HandlerExit, stmt: &Stmt, try_stmt: &StmtTry, ancestors: &[&'a Stmt], bound: Option<&str>) -> ExitPlan {
     let editor = &checker.editor;
     let plan = |first: Vec<String>, reason: Option<String>| ExitPlan { first, reason };
     // Code copied in front of the re-raise would run before the `try`'s `finally`, not after.
@@ -204,13 +204,13 @@ fn plan_exit<'a>(checker: &Checker<'a>, exit: &HandlerExit, stmt: &Stmt, try_stm
             Vec::new(),
             exit.stmt.map(|s| format!("`{}` may convert the cancellation on purpose; the fix re-raises the cancellation instead", editor.short(s))),
         ),
-        ExitKind::FallsOff => match tail_after(checker, stmt, ancestors, keepable) {
+        ExitKind::FallsOff => match tail_after(checker, stmt, ancestors, keepable, bound) {
             Tail::Nothing => plan(Vec::new(), None),
             Tail::Keep(kept) => plan(kept, None),
             Tail::Skipped(after) => plan(Vec::new(), Some(format!("on cancel the handler used to carry on to {after}, which the re-raise now skips"))),
         },
         ExitKind::Break => match ancestors.iter().position(|s| matches!(s, Stmt::For(_) | Stmt::While(_))) {
-            Some(index) => match tail_after(checker, ancestors[index], &ancestors[index + 1..], keepable) {
+            Some(index) => match tail_after(checker, ancestors[index], &ancestors[index + 1..], keepable, bound) {
                 Tail::Nothing => plan(Vec::new(), None),
                 Tail::Keep(kept) => plan(kept, None),
                 Tail::Skipped(after) => plan(Vec::new(), Some(format!("`break` used to carry on to {after}, which the re-raise now skips"))),
@@ -231,7 +231,9 @@ enum Tail {
     Skipped(String),
 }
 
-fn tail_after<'a>(checker: &Checker<'a>, anchor: &Stmt, ancestors: &[&'a Stmt], keepable: bool) -> Tail {
+/// `bound` is the handler's `as` name: code that mentions it cannot move into the handler,
+/// where the name is still bound.
+fn tail_after<'a>(checker: &Checker<'a>, anchor: &Stmt, ancestors: &[&'a Stmt], keepable: bool, bound: Option<&str>) -> Tail {
     let Some(after) = checker.code_after(anchor, ancestors) else { return Tail::Nothing };
     let rest = checker.statements_after(anchor, ancestors);
     let (ends_with_return, body) = match rest.split_last() {
@@ -239,7 +241,10 @@ fn tail_after<'a>(checker: &Checker<'a>, anchor: &Stmt, ancestors: &[&'a Stmt], 
         _ => (false, rest),
     };
     let simple = |s: &Stmt| {
-        matches!(s, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AugAssign(_) | Stmt::AnnAssign(_)) && !contains_yield(checker.editor.text(s))
+        let text = checker.editor.text(s);
+        matches!(s, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AugAssign(_) | Stmt::AnnAssign(_))
+            && !contains_word(text, "yield")
+            && bound.is_none_or(|name| !contains_word(text, name))
     };
     let ends_function = ends_with_return || body.last().is_some_and(|last| checker.code_after(last, ancestors).is_none());
     if keepable && !body.is_empty() && body.len() <= MAX_KEPT_STATEMENTS && body.iter().all(simple) && ends_function {
@@ -248,9 +253,10 @@ fn tail_after<'a>(checker: &Checker<'a>, anchor: &Stmt, ancestors: &[&'a Stmt], 
     Tail::Skipped(after)
 }
 
-/// Crude but sufficient: a `yield` in copied code would make the copy a different generator.
-fn contains_yield(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == "yield")
+/// Whether `word` occurs in `text` as a whole word (crude, and enough to refuse a copy: a
+/// `yield` would make it a different generator).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == word)
 }
 
 /// Reasons that belong to the coroutine rather than to one handler: a swallow that is

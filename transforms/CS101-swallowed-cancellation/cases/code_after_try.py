@@ -83,3 +83,14 @@ async def pump(reader, writer, done: asyncio.Event) -> None:
             break
         writer.write(chunk)
     done.set()
+
+
+# The code after the `try` mentions the handler's name, which is unbound there: not copied.
+# Error
+async def remember(source, seen: list) -> None:
+    cancelled = None
+    try:
+        await source.next_batch()
+    except asyncio.CancelledError as cancelled:
+        logger.info("cancelled")
+    seen.append(cancelled)

@@ -65,3 +65,17 @@ async def open_server():
 
 if __name__ == "__main__":
     asyncio.run(main())
+
+
+# `asyncio.Runner().run(...)` runs its coroutine the same way.
+# Error
+async def serve_once(server) -> None:
+    try:
+        await server.serve()
+    except asyncio.CancelledError:
+        pass
+
+
+def run_with_runner(server) -> None:
+    with asyncio.Runner() as runner:
+        runner.run(serve_once(server))
