@@ -64,11 +64,12 @@ impl<'a> Suite<'a> {
 pub struct Editor<'a> {
     source: &'a str,
     stylist: Stylist<'a>,
+    tokens: &'a Tokens,
 }
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
-        Editor { source, stylist: Stylist::from_tokens(tokens, source) }
+        Editor { source, stylist: Stylist::from_tokens(tokens, source), tokens }
     }
 
     pub fn source(&self) -> &'a str {
@@ -206,7 +207,7 @@ impl<'a> Editor<'a> {
         while first > TextSize::default() {
             let previous = self.source.line_start(first - TextSize::new(1));
             let line = &self.source[TextRange::new(previous, first)];
-            if !(line.starts_with(indent) && line[indent.len()..].starts_with('#')) {
+            if !(line.starts_with(indent) && line[indent.len()..].starts_with('#') && self.is_comment_at(previous + indent.text_len())) {
                 break;
             }
             first = previous;
@@ -216,6 +217,14 @@ impl<'a> Editor<'a> {
         }
         let indent_of_suite = self.indent_of(suite);
         vec![Edit::insertion(format!("{indent_of_suite}{}{}", self.render(snippet, &indent_of_suite), self.newline()), first)]
+    }
+
+    /// A comment token starts at `offset` (not a `#` inside a string).
+    fn is_comment_at(&self, offset: TextSize) -> bool {
+        let tokens = self.tokens.as_ref();
+        tokens
+            .binary_search_by(|token| token.start().cmp(&offset))
+            .is_ok_and(|index| tokens[index].kind() == ruff_python_ast::token::TokenKind::Comment)
     }
 
     /// Appends `snippet` after the last statement of `suite` (after its trailing comment).
