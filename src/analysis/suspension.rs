@@ -112,52 +112,21 @@ pub struct Primitives {
 }
 
 impl Primitives {
-    pub fn of(function: Option<&ruff_python_ast::StmtFunctionDef>, module: &[Stmt], names: &AsyncioNames, source: &str) -> Self {
-        use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
-        let mut known = Vec::new();
+    /// The `self.` attributes the module assigns a primitive, anywhere (found once per module).
+    pub fn attributes_of(module: &[Stmt], names: &AsyncioNames, source: &str) -> Primitives {
+        Primitives { known: assigned_primitives(module, names, source, true) }
+    }
+
+    /// What `function` can see: its annotated parameters and its locals, plus `attributes`.
+    pub fn within(function: Option<&ruff_python_ast::StmtFunctionDef>, attributes: &Primitives, names: &AsyncioNames, source: &str) -> Self {
+        let mut known = attributes.known.clone();
         if let Some(function) = function {
             for parameter in function.parameters.iter() {
                 if let Some(kind) = parameter.annotation().and_then(|a| primitive_kind(a, names)) {
                     known.push((parameter.name().to_string(), kind));
                 }
             }
-        }
-        struct Assignments<'n, 's> {
-            names: &'n AsyncioNames,
-            source: &'s str,
-            /// Only `self.` attributes count outside the function itself.
-            attributes_only: bool,
-            found: Vec<(String, &'static str)>,
-        }
-        impl<'a> StatementVisitor<'a> for Assignments<'_, '_> {
-            fn visit_stmt(&mut self, stmt: &'a Stmt) {
-                let (targets, value): (Vec<&Expr>, Option<&Expr>) = match stmt {
-                    Stmt::Assign(assign) => (assign.targets.iter().collect(), Some(&assign.value)),
-                    Stmt::AnnAssign(assign) => (vec![&assign.target], assign.value.as_deref()),
-                    _ => (Vec::new(), None),
-                };
-                let kind = value.and_then(|v| match v {
-                    Expr::Call(call) => primitive_kind(&call.func, self.names),
-                    _ => None,
-                });
-                if let Some(kind) = kind {
-                    for target in targets {
-                        let text = &self.source[target.range()];
-                        if !self.attributes_only || text.starts_with("self.") {
-                            self.found.push((text.to_string(), kind));
-                        }
-                    }
-                }
-                walk_stmt(self, stmt);
-            }
-        }
-        let mut attributes = Assignments { names, source, attributes_only: true, found: Vec::new() };
-        attributes.visit_body(module);
-        known.extend(attributes.found);
-        if let Some(function) = function {
-            let mut locals = Assignments { names, source, attributes_only: false, found: Vec::new() };
-            locals.visit_body(&function.body);
-            known.extend(locals.found);
+            known.extend(assigned_primitives(&function.body, names, source, false));
         }
         Primitives { known }
     }
@@ -177,6 +146,43 @@ impl Primitives {
     fn is_lock(&self, expr: &Expr) -> bool {
         matches!(self.kind(expr), Some("Lock" | "Condition" | "Semaphore" | "BoundedSemaphore"))
     }
+}
+
+/// Targets assigned one of the primitives' constructors in `body` (`self._stop =
+/// asyncio.Event()`); with `attributes_only`, just the `self.` ones.
+fn assigned_primitives(body: &[Stmt], names: &AsyncioNames, source: &str, attributes_only: bool) -> Vec<(String, &'static str)> {
+    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+    struct Assignments<'n, 's> {
+        names: &'n AsyncioNames,
+        source: &'s str,
+        attributes_only: bool,
+        found: Vec<(String, &'static str)>,
+    }
+    impl<'a> StatementVisitor<'a> for Assignments<'_, '_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            let (targets, value): (Vec<&Expr>, Option<&Expr>) = match stmt {
+                Stmt::Assign(assign) => (assign.targets.iter().collect(), Some(&assign.value)),
+                Stmt::AnnAssign(assign) => (vec![&assign.target], assign.value.as_deref()),
+                _ => (Vec::new(), None),
+            };
+            let kind = value.and_then(|v| match v {
+                Expr::Call(call) => primitive_kind(&call.func, self.names),
+                _ => None,
+            });
+            if let Some(kind) = kind {
+                for target in targets {
+                    let text = &self.source[target.range()];
+                    if !self.attributes_only || text.starts_with("self.") {
+                        self.found.push((text.to_string(), kind));
+                    }
+                }
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let mut assignments = Assignments { names, source, attributes_only, found: Vec::new() };
+    assignments.visit_body(body);
+    assignments.found
 }
 
 /// `queue`, `self._queue`: the dotted text of a name or attribute chain.

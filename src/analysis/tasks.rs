@@ -97,7 +97,7 @@ pub struct TaskFacts<'a> {
 
 impl<'a> TaskFacts<'a> {
     pub fn of(module: &'a ModModule, source: &'a str, names: &AsyncioNames) -> Self {
-        let mut collect = Collector { source, names, parents: Vec::new(), classes: Vec::new(), runners: Vec::new(), facts: Facts::default() };
+        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), facts: Facts { source, ..Facts::default() } };
         collect.visit_body(&module.body);
         collect.facts.into_task_facts(names)
     }
@@ -132,11 +132,15 @@ impl<'a> TaskFacts<'a> {
 /// What the walk records before it is matched up.
 #[derive(Default)]
 struct Facts<'a> {
+    source: &'a str,
     functions: Vec<FunctionInfo<'a>>,
+    /// Each function's place in `functions`, by its range.
+    index: HashMap<TextRange, usize>,
     spawns: Vec<(TextRange /* call site function */, &'a ExprCall, Handle, Option<String>)>,
     cancels: Vec<Cancel<'a>>,
     awaits: Vec<Await<'a>>,
-    rebinds: Vec<(String, TextSize, TextRange)>,
+    /// Assignment targets (by range), where they are and in which function.
+    rebinds: Vec<(TextRange, TextSize, TextRange)>,
     entry_calls: Vec<(&'a ExprCall, Option<TextRange>)>,
     current_task_bindings: Vec<(String, TextRange)>,
     cancel_references: Vec<(String, TextRange, Option<String>)>,
@@ -165,6 +169,14 @@ enum Handle {
     None,
 }
 
+/// Where a spawned task would be kept, before its text is needed.
+#[derive(Clone, Copy)]
+enum HandleAt<'a> {
+    One(&'a Expr),
+    Collection(&'a Expr),
+    None,
+}
+
 struct Cancel<'a> {
     handle: String,
     /// The statement holding the cancel (for a loop that cancels each task, the loop).
@@ -190,6 +202,8 @@ struct Collector<'a, 'n> {
     source: &'a str,
     names: &'n AsyncioNames,
     parents: Vec<&'a Stmt>,
+    /// Indices into `facts.functions` of the functions being walked, innermost last.
+    function_stack: Vec<usize>,
     classes: Vec<String>,
     /// Names bound by `with asyncio.Runner() as runner:`.
     runners: Vec<String>,
@@ -220,7 +234,7 @@ impl<'a> Collector<'a, '_> {
         }
     }
 
-    fn record_spawns(&mut self, value: &'a Expr, handle: Handle) {
+    fn record_spawns(&mut self, value: &'a Expr, handle_at: HandleAt<'a>) {
         struct Spawns<'c, 'a, 'n> {
             collector: &'c Collector<'a, 'n>,
             found: Vec<&'a ExprCall>,
@@ -239,6 +253,14 @@ impl<'a> Collector<'a, '_> {
         }
         let mut spawns = Spawns { collector: self, found: Vec::new() };
         spawns.visit_expr(value);
+        if spawns.found.is_empty() {
+            return;
+        }
+        let handle = match handle_at {
+            HandleAt::One(expr) => Handle::One(self.text(expr)),
+            HandleAt::Collection(expr) => Handle::Collection(self.text(expr)),
+            HandleAt::None => Handle::None,
+        };
         let direct = matches!(value, Expr::Call(call) if self.is_spawn(call));
         let function = self.function().map(Ranged::range).unwrap_or_default();
         let class = self.class();
@@ -273,13 +295,18 @@ impl<'a> Collector<'a, '_> {
     /// A call made by the function being walked (an awaited one is recorded first, and its
     /// visit as a plain call is then skipped).
     fn record_call(&mut self, call: &'a ExprCall, awaited: bool) {
-        let Some(function) = self.function() else { return };
-        let parents = self.parents.clone();
-        let Some(info) = self.facts.functions.iter_mut().rev().find(|f| f.def.range() == function.range()) else { return };
+        // Only calls the analysis can resolve: `f(...)`, `self.m(...)`.
+        let resolvable = match call.func.as_ref() {
+            Expr::Name(_) => true,
+            Expr::Attribute(a) => matches!(a.value.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "self" | "cls")),
+            _ => false,
+        };
+        let Some(&index) = self.function_stack.last().filter(|_| resolvable) else { return };
+        let info = &mut self.facts.functions[index];
         if info.calls.last().is_some_and(|last| std::ptr::eq(last.call, call)) {
             return;
         }
-        info.calls.push(Call { call, parents, awaited });
+        info.calls.push(Call { call, parents: self.parents.clone(), awaited });
     }
 
     fn record_cancel(&mut self, handle: String, stmt: &'a Stmt, at: TextRange) {
@@ -389,17 +416,18 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
         match stmt {
             Stmt::FunctionDef(def) => {
                 let parent = self.function().map(Ranged::range);
+                self.facts.index.insert(def.range(), self.facts.functions.len());
                 self.facts.functions.push(FunctionInfo { def, class: self.class(), parent, calls: Vec::new() });
             }
             Stmt::Assign(assign) => {
                 let handle = match assign.targets.as_slice() {
-                    [Expr::Subscript(sub)] => Handle::Collection(self.text(&sub.value)),
-                    [target @ (Expr::Name(_) | Expr::Attribute(_))] => Handle::One(self.text(target)),
-                    _ => Handle::None,
+                    [Expr::Subscript(sub)] => HandleAt::Collection(&sub.value),
+                    [target @ (Expr::Name(_) | Expr::Attribute(_))] => HandleAt::One(target),
+                    _ => HandleAt::None,
                 };
                 self.record_spawns(&assign.value, handle);
                 for target in &assign.targets {
-                    self.facts.rebinds.push((self.text(target), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
+                    self.facts.rebinds.push((target.range(), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
                 }
                 if is_current_task_call(&assign.value, self.names) {
                     if let [target] = assign.targets.as_slice() {
@@ -410,8 +438,8 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             }
             Stmt::AnnAssign(assign) => {
                 if let Some(value) = &assign.value {
-                    self.record_spawns(value, Handle::One(self.text(&assign.target)));
-                    self.facts.rebinds.push((self.text(&assign.target), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
+                    self.record_spawns(value, HandleAt::One(&assign.target));
+                    self.facts.rebinds.push((assign.target.range(), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
                     if is_current_task_call(value, self.names) {
                         let function = self.function().map(Ranged::range).unwrap_or_default();
                         self.facts.current_task_bindings.push((self.text(&assign.target), function));
@@ -423,7 +451,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     if let Expr::Attribute(method) = call.func.as_ref() {
                         if matches!(method.attr.as_str(), "append" | "add" | "put_nowait") {
                             for arg in call.arguments.args.iter() {
-                                self.record_spawns(arg, Handle::Collection(self.text(&method.value)));
+                                self.record_spawns(arg, HandleAt::Collection(&method.value));
                             }
                         }
                     }
@@ -446,9 +474,16 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
         if let Stmt::ClassDef(class) = stmt {
             self.classes.push(class.name.to_string());
         }
+        let is_function = matches!(stmt, Stmt::FunctionDef(_));
+        if is_function {
+            self.function_stack.push(self.facts.functions.len() - 1);
+        }
         self.parents.push(stmt);
         walk_stmt(self, stmt);
         self.parents.pop();
+        if is_function {
+            self.function_stack.pop();
+        }
         if is_class {
             self.classes.pop();
         }
@@ -544,7 +579,7 @@ impl<'a> Facts<'a> {
     }
 
     fn info_of(&self, range: TextRange) -> Option<&FunctionInfo<'a>> {
-        self.functions.iter().find(|f| f.def.range() == range)
+        self.index.get(&range).map(|&i| &self.functions[i])
     }
 
     /// A module-level function by name.
@@ -658,7 +693,7 @@ impl<'a> Facts<'a> {
 
     /// `t = …` between the cancel and the await: the awaited task is a new one.
     fn rebound_between(&self, handle: &str, from: TextSize, to: TextSize, function: TextRange) -> bool {
-        self.rebinds.iter().any(|(text, at, f)| text == handle && *f == function && *at >= from && *at < to)
+        self.rebinds.iter().any(|(target, at, f)| *f == function && *at >= from && *at < to && &self.source[*target] == handle)
     }
 
     /// A call made before the await (`self._cancel_all()`) to a function of the module whose

@@ -4,7 +4,7 @@
 //! child's swallow (CS101) depends on them too.
 //! The rule's page is `transforms/CS104-cancelled-task-awaited-bare/README.md`.
 
-use ruff_python_ast::{ExceptHandler, Stmt};
+use ruff_python_ast::{ExceptHandler, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::reraise::{asyncio_module, CountSnapshot};
@@ -14,6 +14,16 @@ use crate::edits::{with_safety, Snippet};
 use crate::rules::Rule;
 
 pub fn statement(checker: &mut Checker, stmt: &Stmt) {
+    // Cheap exits first: the module's task facts are built only where a stopper can be.
+    let value = match stmt {
+        Stmt::Expr(expr) => Some(expr.value.as_ref()),
+        Stmt::Assign(assign) => Some(assign.value.as_ref()),
+        Stmt::AnnAssign(assign) => assign.value.as_deref(),
+        _ => None,
+    };
+    if !matches!(value, Some(Expr::Await(_))) || !checker.mentions_cancel() {
+        return;
+    }
     let Some(stopper) = checker.tasks().stopper_at(stmt) else { return };
     if reraised_right_after(checker, stmt) {
         return;

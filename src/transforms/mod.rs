@@ -20,6 +20,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::AsyncioNames;
+use crate::analysis::suspension::Primitives;
 use crate::analysis::tasks::TaskFacts;
 use crate::edits::{Editor, Suite};
 pub use crate::finding::{Finding, Safety};
@@ -62,6 +63,10 @@ pub struct Checker<'a> {
     /// Which coroutines run as tasks, and who cancels and awaits them; built the first time a
     /// rule asks.
     tasks: OnceCell<TaskFacts<'a>>,
+    /// The `self.` attributes holding asyncio primitives; built the first time a rule asks.
+    primitive_attributes: OnceCell<Primitives>,
+    /// Whether the module's text calls any `.cancel(` at all: without one there is no stopper.
+    mentions_cancel: OnceCell<bool>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -81,6 +86,8 @@ impl<'a> Checker<'a> {
             identifiers: OnceCell::new(),
             handed_out: RefCell::new(Vec::new()),
             tasks: OnceCell::new(),
+            primitive_attributes: OnceCell::new(),
+            mentions_cancel: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -93,6 +100,15 @@ impl<'a> Checker<'a> {
 
     pub fn exit_finder(&self) -> ExitFinder<'_> {
         ExitFinder { always_raising: &self.always_raising, names: &self.names }
+    }
+
+    pub fn primitive_attributes(&self) -> &Primitives {
+        self.primitive_attributes.get_or_init(|| Primitives::attributes_of(&self.parsed.syntax().body, &self.names, self.source()))
+    }
+
+    /// The module calls `.cancel(` somewhere (a cheap test before building [`TaskFacts`]).
+    pub fn mentions_cancel(&self) -> bool {
+        *self.mentions_cancel.get_or_init(|| self.source().contains(".cancel("))
     }
 
     pub fn tasks(&self) -> &TaskFacts<'a> {

@@ -50,7 +50,7 @@ pub fn fix_handler(
         return (None, Some("`except*` binds an exception group, which no isinstance test fits; split out `except* CancelledError`".to_string()));
     }
     let points = SuspensionPoints::of(&try_stmt.body);
-    let primitives = Primitives::of(checker.enclosing_function(), &checker.parsed.syntax().body, &checker.names, checker.source());
+    let primitives = Primitives::within(checker.enclosing_function(), checker.primitive_attributes(), &checker.names, checker.source());
     let foreign = points.foreign_cancel_source(&checker.names, &primitives);
     let mut edits = Vec::new();
     let mut verdict = Safety::Safe;
