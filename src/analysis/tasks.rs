@@ -67,7 +67,7 @@ struct Spawn {
 pub enum Deliberate {
     /// It is the coroutine `asyncio.run()` runs (or one it awaits): `(function, entry)`.
     EntryPoint { function: String, entry: String },
-    /// It cancels its own task; the text of the cancel.
+    /// It cancels its own task; how, in words for the reason.
     SelfCancel(String),
 }
 
@@ -81,7 +81,7 @@ impl Deliberate {
                 "`{function}` is awaited by `{entry}`, the coroutine `asyncio.run()` runs: its swallow is how Ctrl-C ends the program quietly, and after the fix Ctrl-C ends in a KeyboardInterrupt traceback"
             ),
             Deliberate::SelfCancel(cancel) => format!(
-                "this coroutine's own task is cancelled on purpose (`{cancel}` on `asyncio.current_task()`) to interrupt the work, and the swallow is how it carries on afterwards; the fix would end the task instead"
+                "this coroutine's own task is cancelled on purpose ({cancel}) to interrupt the work, and the swallow is how it carries on afterwards; the fix would end the task instead"
             ),
         }
     }
@@ -719,13 +719,13 @@ impl<'a> Facts<'a> {
                         || binding.starts_with("self.") && class.is_some() && *class == self.info_of(*function).and_then(|i| i.class.clone()))
             });
             if cancelled.is_some() {
-                found.insert(*function, Deliberate::SelfCancel(format!("{binding}.cancel")));
+                found.insert(*function, Deliberate::SelfCancel(format!("`{binding}.cancel` of `{binding} = asyncio.current_task()`")));
             }
         }
         for (target, function, _) in &self.cancel_references {
             if target.ends_with("current_task()") {
                 let outermost = outermost_async(*function, &self.functions);
-                found.entry(outermost).or_insert_with(|| Deliberate::SelfCancel(format!("{target}.cancel")));
+                found.entry(outermost).or_insert_with(|| Deliberate::SelfCancel(format!("`{target}.cancel()`")));
             }
         }
         // Nested callbacks that cancel the task bound in an enclosing function count for it.
