@@ -8,7 +8,7 @@
 pub const CLEANUP_WORDS: &[&str] = &[
     "abort", "aclose", "aexit", "cancel", "cleanup", "close", "closed", "commit", "delete", "deregister", "detach",
     "disconnect", "dispose", "drain", "exit", "finalize", "finish", "flush", "join", "kill", "logout", "nack", "nak",
-    "quit", "reject", "release", "remove", "requeue", "reset", "rollback", "shutdown", "stop", "stopped", "teardown",
+    "quit", "reject", "release", "remove", "requeue", "reset", "rollback", "save", "shutdown", "stop", "stopped", "teardown",
     "terminate", "unlink", "unload", "unlock", "unregister", "unsubscribe",
 ];
 

@@ -32,6 +32,9 @@ struct Item<'a> {
     /// The unit it already runs in: the name bound by an enclosing `with <helper>(…) as name:`.
     existing_unit: Option<String>,
     bound: Bound,
+    /// The timeout the code puts around it (`asyncio.timeout(45)`, `asyncio.wait_for(…, 30)`):
+    /// it expires by cancelling the task, a cancel the unit would hold back.
+    own_timeout: Option<String>,
 }
 
 enum ItemKind<'a> {
@@ -155,7 +158,13 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
             (_, None) => {
                 let mut edits = fix.shared.clone();
                 edits.extend(fix.wrap(checker, item));
-                with_safety(edits, checker.safety(fix.safety.clone()))
+                let safety = match &item.own_timeout {
+                    Some(timeout) => fix.safety.clone().and(Safety::unsafe_because(format!(
+                        "{timeout} by cancelling the task: the unit holds that cancel back like any other, so the timeout takes effect up to the unit's bound late"
+                    ))),
+                    None => fix.safety.clone(),
+                };
+                with_safety(edits, checker.safety(safety))
             }
         };
         checker.report(Finding {
@@ -178,17 +187,18 @@ struct Collector<'c, 'a> {
     top: usize,
     /// Names bound by enclosing `with <helper>(…) as name:` blocks.
     units: Vec<String>,
-    /// Bounds of enclosing `async with asyncio.timeout(…)` blocks.
-    timeouts: Vec<Bound>,
+    /// Enclosing `async with asyncio.timeout(…)` blocks: their bounds and text.
+    timeouts: Vec<(Bound, String)>,
 }
 
 impl<'a> Collector<'_, 'a> {
-    fn push(&mut self, kind: ItemKind<'a>, mut bound: Bound) {
-        for timeout in &self.timeouts {
+    fn push(&mut self, kind: ItemKind<'a>, mut bound: Bound, mut own_timeout: Option<String>) {
+        for (timeout, text) in &self.timeouts {
             bound.at_least(timeout);
+            own_timeout.get_or_insert_with(|| text.clone());
         }
         let existing_unit = self.units.last().cloned();
-        self.items.push(Item { kind, top: self.top, existing_unit, bound });
+        self.items.push(Item { kind, top: self.top, existing_unit, bound, own_timeout });
     }
 
     /// The name of the unit a `with` item opens: `with _ProtectedCleanup(5) as cleanup:`.
@@ -242,7 +252,8 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                         }
                     }
                 }
-                self.timeouts.push(bound);
+                let text = with.items.first().map(|item| format!("`{}` expires", self.checker.editor.one_line(&item.context_expr))).unwrap_or_default();
+                self.timeouts.push((bound, text));
                 walk_stmt(self, stmt);
                 self.timeouts.pop();
             }
@@ -250,7 +261,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 let protected = with.items.iter().all(|item| self.is_protected(&item.context_expr));
                 if !protected {
                     let bound = Bound { seconds: self.checker.settings.cleanup_timeout, expressions: Vec::new() };
-                    self.push(ItemKind::AsyncWith(with), bound);
+                    self.push(ItemKind::AsyncWith(with), bound, None);
                 }
                 walk_stmt(self, stmt);
             }
@@ -263,7 +274,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 None => walk_stmt(self, stmt),
             },
             Stmt::For(for_stmt) if for_stmt.is_async => {
-                self.push(ItemKind::AsyncFor(TextRange::new(for_stmt.start(), for_stmt.iter.end())), Bound::default());
+                self.push(ItemKind::AsyncFor(TextRange::new(for_stmt.start(), for_stmt.iter.end())), Bound::default(), None);
             }
             _ => walk_stmt(self, stmt),
         }
@@ -275,7 +286,8 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
             Expr::Await(await_expr) => {
                 if !self.is_protected(&await_expr.value) {
                     if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
-                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound);
+                        let own_timeout = wait_for_call(self.checker, &await_expr.value);
+                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound, own_timeout);
                     }
                 }
                 walk_expr(self, expr);
@@ -289,6 +301,13 @@ impl Collector<'_, '_> {
     fn stated_bound(&self, expr: &Expr) -> Bound {
         existing_bound(self.checker, expr)
     }
+}
+
+/// `asyncio.wait_for(...)`, which from Python 3.12 on expires by cancelling the task: its text.
+fn wait_for_call(checker: &Checker, awaited: &Expr) -> Option<String> {
+    let Expr::Call(call) = awaited else { return None };
+    (checker.names.asyncio_member(&call.func) == Some("wait_for"))
+        .then(|| format!("`{}(…)` expires, from Python 3.12 on,", checker.editor.text(call.func.as_ref())))
 }
 
 /// A bound the code states (`5`, `self.stop_timeout`); `None` and anything else count as none.
@@ -360,12 +379,10 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
                 CleanupKind::Shutdown => settings.shutdown_timeout,
             });
             let mut bound = Bound { seconds, expressions: Vec::new() };
-            // `close(timeout=10)`: the call bounds itself. Only a number counts: such an argument
-            // may be a library's own object (aiohttp's `ClientTimeout`).
+            // `close(timeout=10)`: the call bounds itself. Such an argument may be a library's
+            // own object (aiohttp's `ClientTimeout`): the helper ignores what is not a number.
             if let Some(keyword) = call.arguments.find_keyword("timeout") {
-                if keyword.value.is_number_literal_expr() {
-                    bound.at_least(&existing_bound(checker, &keyword.value));
-                }
+                bound.at_least(&existing_bound(checker, &keyword.value));
             }
             Some(bound)
         }
@@ -603,14 +620,14 @@ const HELPER: &str = r#"class {Unit}:
 
     def __init__(self, *bounds):
         self._task = {asyncio}.current_task()
-        self._loop = self._task.get_loop()
+        self._loop = self._task.get_loop() if self._task else None
         self._bound = max(bound for bound in bounds if isinstance(bound, (int, float)))
         self._count = getattr(self._task, "cancelling", None)  # Python 3.11+
         self._before = self._count() if self._count else 0
         propagating = {sys}.exc_info()[1]
         self._cancel = propagating if isinstance(propagating, {asyncio}.CancelledError) else None
         self._held = None
-        self._deadline = None if self._cancel is None else self._loop.time() + self._bound
+        self._deadline = None if self._cancel is None or self._task is None else self._loop.time() + self._bound
 
     def __enter__(self):
         return self
@@ -624,6 +641,8 @@ const HELPER: &str = r#"class {Unit}:
         return self._cancel is not None or self._count is None or self._count() > self._before
 
     async def __call__(self, awaitable):
+        if self._task is None:  # not run by a task: nothing can cancel it
+            return await awaitable
         steps = awaitable.__await__()
         resume, cut_off = None, False
         while True:
