@@ -32,9 +32,6 @@ struct Item<'a> {
     /// The unit it already runs in: the name bound by an enclosing `with <helper>(…) as name:`.
     existing_unit: Option<String>,
     bound: Bound,
-    /// The timeout the code puts around it (`asyncio.timeout(45)`, `asyncio.wait_for(…, 30)`):
-    /// it expires by cancelling the task, a cancel the unit would hold back.
-    own_timeout: Option<String>,
 }
 
 enum ItemKind<'a> {
@@ -158,13 +155,7 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
             (_, None) => {
                 let mut edits = fix.shared.clone();
                 edits.extend(fix.wrap(checker, item));
-                let safety = match &item.own_timeout {
-                    Some(timeout) => fix.safety.clone().and(Safety::unsafe_because(format!(
-                        "{timeout} by cancelling the task: the unit holds that cancel back like any other, so the timeout takes effect up to the unit's bound late"
-                    ))),
-                    None => fix.safety.clone(),
-                };
-                with_safety(edits, checker.safety(safety))
+                with_safety(edits, checker.safety(fix.safety.clone()))
             }
         };
         checker.report(Finding {
@@ -187,18 +178,17 @@ struct Collector<'c, 'a> {
     top: usize,
     /// Names bound by enclosing `with <helper>(…) as name:` blocks.
     units: Vec<String>,
-    /// Enclosing `async with asyncio.timeout(…)` blocks: their bounds and text.
-    timeouts: Vec<(Bound, String)>,
+    /// Bounds of enclosing `async with asyncio.timeout(…)` blocks.
+    timeouts: Vec<Bound>,
 }
 
 impl<'a> Collector<'_, 'a> {
-    fn push(&mut self, kind: ItemKind<'a>, mut bound: Bound, mut own_timeout: Option<String>) {
-        for (timeout, text) in &self.timeouts {
+    fn push(&mut self, kind: ItemKind<'a>, mut bound: Bound) {
+        for timeout in &self.timeouts {
             bound.at_least(timeout);
-            own_timeout.get_or_insert_with(|| text.clone());
         }
         let existing_unit = self.units.last().cloned();
-        self.items.push(Item { kind, top: self.top, existing_unit, bound, own_timeout });
+        self.items.push(Item { kind, top: self.top, existing_unit, bound });
     }
 
     /// The name of the unit a `with` item opens: `with _ProtectedCleanup(5) as cleanup:`.
@@ -252,8 +242,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                         }
                     }
                 }
-                let text = with.items.first().map(|item| format!("`{}` expires", self.checker.editor.one_line(&item.context_expr))).unwrap_or_default();
-                self.timeouts.push((bound, text));
+                self.timeouts.push(bound);
                 walk_stmt(self, stmt);
                 self.timeouts.pop();
             }
@@ -261,7 +250,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 let protected = with.items.iter().all(|item| self.is_protected(&item.context_expr));
                 if !protected {
                     let bound = Bound { seconds: self.checker.settings.cleanup_timeout, expressions: Vec::new() };
-                    self.push(ItemKind::AsyncWith(with), bound, None);
+                    self.push(ItemKind::AsyncWith(with), bound);
                 }
                 walk_stmt(self, stmt);
             }
@@ -274,7 +263,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 None => walk_stmt(self, stmt),
             },
             Stmt::For(for_stmt) if for_stmt.is_async => {
-                self.push(ItemKind::AsyncFor(TextRange::new(for_stmt.start(), for_stmt.iter.end())), Bound::default(), None);
+                self.push(ItemKind::AsyncFor(TextRange::new(for_stmt.start(), for_stmt.iter.end())), Bound::default());
             }
             _ => walk_stmt(self, stmt),
         }
@@ -286,8 +275,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
             Expr::Await(await_expr) => {
                 if !self.is_protected(&await_expr.value) {
                     if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
-                        let own_timeout = wait_for_call(self.checker, &await_expr.value);
-                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound, own_timeout);
+                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound);
                     }
                 }
                 walk_expr(self, expr);
@@ -301,13 +289,6 @@ impl Collector<'_, '_> {
     fn stated_bound(&self, expr: &Expr) -> Bound {
         existing_bound(self.checker, expr)
     }
-}
-
-/// `asyncio.wait_for(...)`, which from Python 3.12 on expires by cancelling the task: its text.
-fn wait_for_call(checker: &Checker, awaited: &Expr) -> Option<String> {
-    let Expr::Call(call) = awaited else { return None };
-    (checker.names.asyncio_member(&call.func) == Some("wait_for"))
-        .then(|| format!("`{}(…)` expires, from Python 3.12 on,", checker.editor.text(call.func.as_ref())))
 }
 
 /// A bound the code states (`5`, `self.stop_timeout`); `None` and anything else count as none.
@@ -609,7 +590,7 @@ fn existing_helper(checker: &Checker) -> Option<String> {
     })
 }
 
-/// The helper's source; `{asyncio}`, `{sys}`, `{logging}`, `{Unit}`, `{Context}` stand for
+/// The helper's source; `{asyncio}`, `{gc}`, `{sys}`, `{logging}`, `{Unit}`, `{Context}` stand for
 /// the module's spellings and the class names, `"` for the file's quote.
 const HELPER: &str = r#"class {Unit}:
     """The awaits of one cleanup block, run in this task and its context (cancelsafe CS301).
@@ -658,7 +639,7 @@ const HELPER: &str = r#"class {Unit}:
                     raise self._held or self._cancel
                 cut_off = False  # the cancel was the cleanup's own timeout's, and it took it back
             if waiting is None:  # a bare `yield`, as in asyncio.sleep(0)
-                await self._hold({asyncio}.sleep(0))
+                resume = await self._hold({asyncio}.sleep(0), awaitable)
             elif getattr(waiting, "_asyncio_future_blocking", False):
                 waiting._asyncio_future_blocking = False
                 while not waiting.done() and not cut_off:
@@ -670,19 +651,38 @@ const HELPER: &str = r#"class {Unit}:
                         )
                         waiting.cancel()
                         cut_off = True
-                    else:
-                        await self._hold({asyncio}.wait((waiting,), timeout=left))
+                    elif await self._hold({asyncio}.wait((waiting,), timeout=left), awaitable) is not None:
+                        waiting.cancel()  # the cleanup's own timeout: it gets its cancel where it waits
             else:
                 resume = RuntimeError(f"cleanup awaited {waiting!r}, not a future")
 
-    async def _hold(self, waiting):
+    async def _hold(self, waiting, awaitable):
+        """Wait, holding back a cancel of this task; return a cancel the cleanup's own timeout made."""
         try:
             await waiting
         except {asyncio}.CancelledError as cancel:  # noqa: CS101, CS103 - held back, raised when the block ends
+            if self._own(cancel, awaitable):
+                return cancel
             if self._held is None:
                 self._held = cancel
             if self._deadline is None:
                 self._deadline = self._loop.time() + self._bound
+        return None
+
+    @staticmethod
+    def _own(cancel, awaitable):
+        """Did an expired `asyncio.timeout()` on the cleanup's own stack (`wait_for` uses one from
+        3.12 on), or an anyio cancel scope, cancel the task?"""
+        if str(cancel).startswith("Cancelled by cancel scope"):
+            return True
+        timeout = getattr({asyncio}, "Timeout", None)
+        while timeout is not None and awaitable is not None:
+            for held in {gc}.get_referents(awaitable):
+                held = getattr(held, "__self__", held)  # `async with` keeps the bound `__aexit__`
+                if isinstance(held, timeout) and held.expired():
+                    return True
+            awaitable = getattr(awaitable, "cr_await", None)
+        return False
 
     def context(self, manager):
         """`async with` `manager`, entered and left as part of this block."""
@@ -704,6 +704,7 @@ fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
     let unit = checker.fresh_name("_ProtectedCleanup");
     let context = checker.fresh_name("_ProtectedCleanupContext");
     let (asyncio, asyncio_import) = reraise::asyncio_module(checker);
+    let (gc, gc_import) = module_helper::module_binding(checker, "gc");
     let (sys, sys_import) = module_helper::module_binding(checker, "sys");
     let (logging, logging_import) = module_helper::module_binding(checker, "logging");
     let quote = checker.editor.quote().to_string();
@@ -715,12 +716,13 @@ fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
             .replace("{Unit}", &unit)
             .replace("{Context}", &context)
             .replace("{asyncio}", &asyncio)
+            .replace("{gc}", &gc)
             .replace("{sys}", &sys)
             .replace("{logging}", &logging)
             .replace('"', &quote);
         helper = if i == 0 { Snippet::line(text) } else { helper.then(depth, text) };
     }
-    let mut edits: Vec<Edit> = sys_import.into_iter().chain(logging_import).collect();
+    let mut edits: Vec<Edit> = gc_import.into_iter().chain(sys_import).chain(logging_import).collect();
     edits.extend(module_helper::insert_after_imports(checker, helper, &asyncio, asyncio_import));
     (unit, edits)
 }

@@ -4,8 +4,8 @@ it, and never gets a shorter one: `wait_for(x, 30)`, `x(timeout=30)`, an
 unit starts, ignored at run time unless it is a number). Whole-service shutdowns
 (`runner.cleanup()`, `server.wait_closed()`, `stop()`, `join()`, `shutdown()`) get
 `shutdown-timeout` (60 s by default), not `cleanup-timeout`. A unit gets the largest bound of
-its awaits. Those under the code's own timeout get an unsafe fix: that timeout expires by
-cancelling the task (`wait_for` too, from Python 3.12 on), and the unit would hold it back."""
+its awaits. The code's own timeout still expires on time: it cancels the task, and the unit
+passes a cancel made by an expired `asyncio.timeout()` of the cleanup's own on to it."""
 
 import asyncio
 
