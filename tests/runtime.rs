@@ -115,3 +115,28 @@ fn the_seed_guides_bounded_shield_swallows_a_cancel() {
     assert!(!passed, "the seed snippet passes the check:\n{output}");
     assert!(output.contains("FAIL: (b)"), "the seed snippet should fail guarantee (b), not something else:\n{output}");
 }
+
+/// Forms that look like fixes but are not (`"""NOT a valid fix: …` files next to a scenario,
+/// such as an earlier version of a fix): each must fail its scenario's check on the property
+/// its docstring names (`must fail on (d)`), so nobody "simplifies" a fix back to one.
+#[test]
+fn rejected_fix_forms_fail_their_check() {
+    let mut checked = 0;
+    for scenario in scenarios() {
+        for entry in std::fs::read_dir(&scenario.dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if path.extension().is_none_or(|ext| ext != "py") || !text.starts_with("\"\"\"NOT a valid fix") {
+                continue;
+            }
+            let docstring = text.split("\"\"\"").nth(1).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+            let property = docstring.split("must fail on ").nth(1).and_then(|rest| rest.split(')').next()).map(|p| format!("{p})"));
+            let property = property.unwrap_or_else(|| panic!("{}: the docstring does not say `must fail on (x)`", path.display()));
+            let (passed, output) = python_check(&scenario, &path);
+            assert!(!passed, "{} passes its check:\n{output}", path.display());
+            assert!(output.contains(&format!("FAIL: {property}")), "{} should fail {property}, not something else:\n{output}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "expected at least five rejected fix forms, found {checked}");
+}
