@@ -673,7 +673,7 @@ const HELPER: &str = r#"class {Unit}:
     def _own(cancel, awaitable):
         """Did an expired `asyncio.timeout()` on the cleanup's own stack (`wait_for` uses one from
         3.12 on), or an anyio cancel scope, cancel the task?"""
-        if str(cancel).startswith("Cancelled by cancel scope"):
+        if str(cancel).startswith(("Cancelled by cancel scope", "Cancelled via cancel scope")):
             return True
         timeout = getattr({asyncio}, "Timeout", None)
         while timeout is not None and awaitable is not None:
