@@ -339,6 +339,15 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
         Some("gather") => {
             let mut bound: Option<Bound> = None;
             for arg in &call.arguments.args {
+                // `gather(*(bot.close() for bot in bots))`: the calls a comprehension makes.
+                let arg = match arg {
+                    Expr::Starred(starred) => match starred.value.as_ref() {
+                        Expr::Generator(generator) => generator.elt.as_ref(),
+                        Expr::ListComp(list) => list.elt.as_ref(),
+                        other => other,
+                    },
+                    other => other,
+                };
                 if let Some(one) = cleanup_bound(checker, arg) {
                     bound.get_or_insert_with(Bound::default).at_least(&one);
                 }

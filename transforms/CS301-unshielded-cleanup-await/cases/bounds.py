@@ -64,3 +64,12 @@ async def stop_worker(worker, settings) -> None:
         await worker.flush()
         grace = settings.grace()
         await asyncio.wait_for(worker.shutdown(), grace)
+
+
+# `gather` of cleanup calls, one per bot, made by a comprehension.
+# Error
+async def close_sessions(bots) -> None:
+    try:
+        await asyncio.gather(*(bot.poll() for bot in bots))
+    finally:
+        await asyncio.gather(*(bot.session.close() for bot in bots))
