@@ -590,12 +590,12 @@ fn assigned_in(span: &[Stmt], expression: &str) -> bool {
 }
 
 /// A top-level class that is the protected-cleanup helper (ours from an earlier run): it
-/// defines `__call__`, `context` and `__exit__`.
+/// defines `__call__`, `context`, `_hold` and `__exit__`.
 fn existing_helper(checker: &Checker) -> Option<String> {
     checker.parsed.syntax().body.iter().find_map(|stmt| {
         let Stmt::ClassDef(class) = stmt else { return None };
         let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
-        (defines("__call__") && defines("context") && defines("__exit__")).then(|| class.name.to_string())
+        ["__call__", "context", "_hold", "__exit__"].iter().all(|name| defines(name)).then(|| class.name.to_string())
     })
 }
 

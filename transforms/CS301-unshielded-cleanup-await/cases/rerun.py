@@ -8,7 +8,8 @@ import sys
 
 
 class _ProtectedCleanup:
-    """Stands for the helper an earlier run inserted (only its shape is recognised)."""
+    """Stands for the helper an earlier run inserted (its shape is recognised: `__call__`,
+    `context`, `_hold`, `__exit__`)."""
 
     def __init__(self, *bounds):
         self._bounds = bounds
@@ -21,6 +22,9 @@ class _ProtectedCleanup:
 
     async def __call__(self, awaitable):
         return await awaitable
+
+    async def _hold(self, waiting, awaitable):
+        return await waiting
 
     def context(self, manager):
         return manager
