@@ -30,8 +30,11 @@ const PROGRESS_FROM_FILES: usize = 200;
 /// --diff, or leaks left after --write), 2 usage, configuration, read or parse error (other
 /// files are still processed).
 #[derive(Debug, Parser)]
-#[command(name = "cancelsafe", version, after_help = AFTER_HELP)]
+#[command(name = "cancelsafe", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// Files or directories to check; "-" reads standard input and writes the fixed source to
     /// standard output.
     #[arg(value_name = "PATH", default_value = ".")]
@@ -140,6 +143,13 @@ struct Args {
     list_rules: bool,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Run the language server on stdio: diagnostics, quick fixes and fix-all in the editor
+    /// (docs/editors.md). A folder named `server` is checked with `cancelsafe ./server`.
+    Server,
+}
+
 const AFTER_HELP: &str = "\
 Examples:
   cancelsafe src/                       show leaks and the fixes proposed for them
@@ -172,6 +182,9 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run() -> Result<u8> {
     let args = Args::parse();
+    if let Some(Command::Server) = args.command {
+        return crate::server::run();
+    }
     let mut stdout = std::io::stdout().lock();
 
     if args.list_rules {
@@ -253,7 +266,7 @@ fn overrides(args: &Args) -> Overrides {
         target_version: args.target_version.clone(),
         cleanup_timeout: args.cleanup_timeout,
         helper_module: args.helper_module.clone(),
-        unsafe_fixes: args.unsafe_fixes,
+        unsafe_fixes: args.unsafe_fixes.then_some(true),
     }
 }
 
