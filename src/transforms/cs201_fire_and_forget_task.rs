@@ -64,7 +64,7 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
         Some(name) if checker.in_function() && !is_read(checker, &name.id) => "it is assigned to a name that is never read",
         Some(_) => return,
     };
-    report(checker, call, spawn, dropped_as);
+    report(checker, call, Some(stmt), spawn, dropped_as);
 }
 
 /// `loop.add_signal_handler(sig, lambda: asyncio.create_task(stop()))`: the loop drops what
@@ -79,17 +79,17 @@ pub fn callback_registration(checker: &mut Checker, call: &ExprCall) {
         if let Expr::Lambda(lambda) = argument {
             if let Expr::Call(body) = lambda.body.as_ref() {
                 if let Some(spawn) = spawn_kind(checker, body) {
-                    report(checker, body, spawn, "the loop drops what the callback returns");
+                    report(checker, body, None, spawn, "the loop drops what the callback returns");
                 }
             }
         }
     }
 }
 
-fn report(checker: &mut Checker, call: &ExprCall, spawn: &str, dropped_as: &str) {
+/// `statement`: the statement whose value the call is (`None` inside a lambda).
+fn report(checker: &mut Checker, call: &ExprCall, statement: Option<&Stmt>, spawn: &str, dropped_as: &str) {
     let fix = tracking_edits(checker).map(|(track, mut edits)| {
-        edits.push(Edit::insertion(format!("{track}("), call.start()));
-        edits.push(Edit::insertion(")".to_string(), call.end()));
+        edits.extend(checker.editor.wrap_in_call(call.range(), &track, statement));
         fix_from(edits, checker.applicability(true))
     });
     checker.report(Finding {
@@ -253,8 +253,9 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
     };
     let edits = match anchor {
         Some(anchor) => {
-            // Two blank lines on both sides, counting those already after the imports.
-            let mut code = Snippet::line("").then(0, "").nest(0, helper);
+            // As black and isort lay it out: one blank line after the imports (the helper
+            // starts with an assignment), two after its functions, counting those already there.
+            let mut code = Snippet::line("").nest(0, helper);
             for _ in blank_lines_after(checker.source(), anchor)..2 {
                 code = code.then(0, "");
             }
@@ -264,7 +265,7 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
         None => {
             let mut code = Snippet::default();
             if import.is_some() {
-                code = code.then(0, format!("import {asyncio}")).then(0, "").then(0, "");
+                code = code.then(0, format!("import {asyncio}")).then(0, "");
             }
             let code = code.nest(0, helper).then(0, "").then(0, "");
             vec![checker.editor.add_module_code(checker.parsed, &code)]
@@ -313,16 +314,16 @@ fn helper_code(names: &HelperNames, asyncio: &str, target: PythonVersion, quote:
         .then(0, "")
         .then(0, "")
         .then(0, format!("def {track}(task):"))
-        .then(1, docstring("Keep a reference to `task` until it is done, so it cannot be garbage-collected mid-flight."))
+        .then(1, docstring("Keep a reference to `task` until it is done, so it is not garbage-collected."))
         .then(1, format!("{set}.add(task)"))
         .then(1, format!("task.add_done_callback({set}.discard)"))
         .then(1, "return task")
         .then(0, "")
         .then(0, "")
         .then(0, format!("async def {cancel_all}():"))
-        .then(1, docstring("Cancel the tracked tasks still running and wait until they are done (call it on shutdown)."))
+        .then(1, docstring("Cancel the tracked tasks still running and wait for them (call on shutdown)."))
         .then(1, format!("current = {asyncio}.current_task()"))
-        .then(1, format!("tasks = [task for task in {set} if task is not current and not task.done()]"))
+        .then(1, format!("tasks = [t for t in {set} if t is not current and not t.done()]"))
         .then(1, "for task in tasks:")
         .then(2, "task.cancel()")
         .then(1, format!("await {asyncio}.gather(*tasks, return_exceptions=True)"))
