@@ -404,6 +404,13 @@ pub fn fix_from(mut edits: Vec<Edit>, applicability: Applicability) -> Option<Fi
     Some(Fix::applicable_edits(first, edits, applicability))
 }
 
+/// A fix from `edits` with the verdict on it: the fix, and the reason a finding carries for it.
+pub fn with_safety(edits: Vec<Edit>, safety: crate::finding::Safety) -> (Option<Fix>, Option<String>) {
+    let fix = fix_from(edits, safety.applicability());
+    let reason = fix.as_ref().and_then(|_| safety.into_reason());
+    (fix, reason)
+}
+
 /// `import x` statements are bound under their first name unless aliased.
 pub fn import_binding(import: &StmtImport, module: &str) -> Option<String> {
     import.names.iter().find_map(|alias| match &alias.asname {

@@ -215,7 +215,7 @@ mod tests {
     fn suppressed(source: &str, line: usize) -> Option<String> {
         let start: usize = source.split_inclusive('\n').take(line - 1).map(str::len).sum();
         let range = TextRange::at(TextSize::try_from(start).unwrap(), TextSize::from(1));
-        let finding = Finding { rule: crate::rules::Rule::FireAndForgetTask, message: String::new(), range, fix: None };
+        let finding = Finding { rule: crate::rules::Rule::FireAndForgetTask, message: String::new(), range, fix: None, reason: None };
         let edit = suppression_edit(source, &finding)?;
         Some(crate::engine::splice(source, &[edit]))
     }

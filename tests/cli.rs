@@ -85,7 +85,9 @@ fn unsafe_fixes_need_the_flag() {
     let dir = project(&[("a.py", retry.as_bytes())]);
     let output = run(cmd(&["--write", "a.py"]), dir.path());
     assert_eq!(code(&output), 1, "unsafe fix not applied, leak remains");
-    assert!(text(&output.stdout).contains("rerun with --unsafe-fixes"), "{}", text(&output.stdout));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("(unsafe fix: `continue` keeps a loop going"), "the reason is shown: {stdout}");
+    assert!(stdout.contains("review them with `cancelsafe -i` or `--unsafe-fixes --diff`"), "{stdout}");
     assert_eq!(read(dir.path(), "a.py"), retry);
     let output = run(cmd(&["--write", "--unsafe-fixes", "a.py"]), dir.path());
     assert_eq!(code(&output), 0);

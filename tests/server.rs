@@ -397,7 +397,12 @@ fn editor_settings_choose_rules_and_unsafe_fixes() {
     assert_eq!(codes(&diagnostics), ["CS101"]);
     assert!(client.code_actions(&retry, whole(RETRY), Some(&["source.fixAll.cancelsafe"])).is_empty());
     let quick = client.code_actions(&retry, diagnostics[0]["range"].clone(), Some(&["quickfix"]));
-    assert!(quick[0]["title"].as_str().unwrap().contains("unsafe"), "{quick:#?}");
+    let mut command = configured(&["--check", "--format", "json", "--quiet", "retry.py"]);
+    command.current_dir(dir.path());
+    let cli: Vec<Value> = serde_json::from_slice(&command.output().unwrap().stdout).unwrap();
+    let reason = cli[0]["fix"]["reason"].as_str().expect("the CLI gives the unsafe fix's reason");
+    assert_eq!(quick[0]["title"], format!("cancelsafe: fix CS101 (swallowed-cancellation) — unsafe: {reason}"));
+    assert!(diagnostics[0]["message"].as_str().unwrap().ends_with(&format!("(unsafe fix: {reason})")), "{diagnostics:#?}");
     assert_eq!(quick[0]["isPreferred"], false);
     assert_eq!(apply(RETRY, &quick[0]["edit"], &retry, false), cli_write(dir.path(), "retry.py", RETRY, &["--unsafe-fixes"]));
     assert_eq!(client.shutdown(), 0);

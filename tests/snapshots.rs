@@ -105,12 +105,11 @@ fn transform_cases() {
         let locations = Locations::new(&text);
         let mut snapshot = String::from("## Findings\n");
         for finding in &checked.findings {
-            let fix = match finding.fix.as_ref().map(|f| f.applicability()) {
-                Some(Applicability::Safe) => "safe fix",
-                Some(Applicability::Unsafe) => "unsafe fix",
-                _ => "no fix",
-            };
-            snapshot.push_str(&format!("{} {} ({fix}) {}\n", locations.position(finding.range.start()), finding.rule.code(), finding.message));
+            let position = locations.position(finding.range.start());
+            // An unsafe fix says why, and so does a finding without one; a safe fix needs no reason.
+            let is_safe = finding.fix.as_ref().is_some_and(|f| f.applicability() == Applicability::Safe);
+            assert_eq!(finding.reason.is_none(), is_safe, "{}: {position} {}: {}", path.display(), finding.rule.code(), finding.fix_label());
+            snapshot.push_str(&format!("{position} {} ({}) {}\n", finding.rule.code(), finding.fix_label(), finding.message));
         }
         snapshot.push_str("\n## Diff (safe and unsafe fixes)\n");
         let diff = similar::TextDiff::from_lines(&text, &checked.fixed);

@@ -20,6 +20,9 @@ struct JsonFinding<'a> {
     location: JsonPosition,
     end_location: JsonPosition,
     fix: Option<JsonFix>,
+    /// Why there is no fix, when there is none and the rule knows why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_fix_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -40,6 +43,9 @@ struct JsonFix {
     applicability: &'static str,
     /// Whether this run applies it (`--write`, with `--unsafe-fixes` for unsafe ones).
     applies: bool,
+    /// Why an unsafe fix is unsafe: what may change on a path where the task was not cancelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
     edits: Vec<JsonEdit>,
 }
 
@@ -75,8 +81,10 @@ pub fn document(files: &[(&FileReport, &str, &[Finding])]) -> Result<String> {
                 fix: finding.fix.as_ref().map(|fix| JsonFix {
                     applicability: applicability_name(fix),
                     applies: fix.applies(report.threshold),
+                    reason: finding.reason.clone(),
                     edits: fix.edits().iter().map(|edit| json_edit(edit, &locations)).collect(),
                 }),
+                no_fix_reason: finding.fix.is_none().then_some(finding.reason.as_deref()).flatten(),
             });
         }
     }

@@ -45,7 +45,7 @@ pub fn document(files: &[(&FileReport, &str, &[Finding])]) -> Result<String> {
                     })
                     .collect();
                 result["fixes"] = json!([{
-                    "description": { "text": format!("{} fix for {}", super::json::applicability_name(fix), finding.rule.code()) },
+                    "description": { "text": format!("{} for {}", finding.fix_label(), finding.rule.code()) },
                     "artifactChanges": [{ "artifactLocation": artifact, "replacements": replacements }],
                 }]);
             }

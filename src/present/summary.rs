@@ -105,7 +105,7 @@ impl Tally {
         }
         let mut parts = vec![format!("{} fixable with --write", self.fixable)];
         if self.unsafe_withheld > 0 {
-            parts.push(format!("{} more with --unsafe-fixes", self.unsafe_withheld));
+            parts.push(format!("{} unsafe: review them with `cancelsafe -i` or `--unsafe-fixes --diff`", self.unsafe_withheld));
         }
         if self.report_only > 0 {
             parts.push(format!("{} with no automatic fix", self.report_only));
@@ -120,7 +120,10 @@ impl Tally {
         }
         let mut text = format!("{} ({} fixed, {} need review)", self.leaks_in_files(), self.fixed, self.remaining);
         if self.unsafe_withheld > 0 {
-            text.push_str(&format!("; {} of them have unsafe fixes: rerun with --unsafe-fixes to apply", self.unsafe_withheld));
+            text.push_str(&format!(
+                "; {} of them have unsafe fixes, each with its reason: review them with `cancelsafe -i` or `--unsafe-fixes --diff`",
+                self.unsafe_withheld
+            ));
         }
         text.push('.');
         text

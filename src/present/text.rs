@@ -56,14 +56,19 @@ pub fn fix_marker(finding: &Finding, threshold: Applicability) -> &'static str {
     }
 }
 
-/// `path:line:col: CODE [*] message` for each finding, positions taken from `text`.
+/// `path:line:col: CODE [*] message (unsafe fix: reason)` for each finding, positions taken
+/// from `text`: an unsafe fix and a missing one say why.
 pub fn finding_lines(display: &str, text: &str, findings: &[Finding], threshold: Applicability, palette: &Palette) -> String {
     let locations = Locations::new(text);
     let mut out = String::new();
     for finding in findings {
         let position = locations.position(finding.range.start());
+        let why = match &finding.reason {
+            Some(_) => format!(" ({})", finding.fix_label()),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "{}:{position}: {}{} {}\n",
+            "{}:{position}: {}{} {}{why}\n",
             palette.paint(palette.bold, display),
             palette.paint(palette.code, finding.rule.code()),
             fix_marker(finding, threshold),

@@ -247,8 +247,9 @@ impl Review {
         if unsafe_fix {
             writeln!(
                 out,
-                "{} --write applies it only with --unsafe-fixes: it may change more than what happens on cancellation (see \"Fix safety\" in `cancelsafe --explain {}`)",
+                "{} {} (--write applies it only with --unsafe-fixes; see \"Fix safety\" in `cancelsafe --explain {}`)",
                 palette.paint(palette.error, "UNSAFE fix:"),
+                finding.reason.as_deref().unwrap_or("it may change more than what happens on cancellation"),
                 finding.rule.code()
             )?;
         } else {

@@ -27,18 +27,13 @@ pub fn fix_all_kind() -> CodeActionKind {
 /// A finding as a diagnostic, its range in the whole text.
 pub fn diagnostic(document: &Document, finding: &Finding, encoding: Encoding) -> Diagnostic {
     let (_, start) = body(&document.text);
-    let marker = match &finding.fix {
-        Some(fix) if fix.applicability() == Applicability::Safe => " [fix available]",
-        Some(fix) if fix.applicability() == Applicability::Unsafe => " [unsafe fix available]",
-        _ => "",
-    };
     Diagnostic {
         range: document.range(in_text(finding.range, start), encoding),
         severity: Some(DiagnosticSeverity::WARNING),
         code: Some(NumberOrString::String(finding.rule.code().to_string())),
         code_description: Url::parse(&finding.rule.url()).ok().map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
-        message: format!("{}{marker}", finding.message),
+        message: format!("{} ({})", finding.message, finding.fix_label()),
         ..Diagnostic::default()
     }
 }
@@ -145,7 +140,7 @@ fn quick_fix(request: &Request, body: &str, start: TextSize, finding: &Finding, 
     let rule = finding.rule;
     let title = match applicability {
         Applicability::Safe => format!("cancelsafe: fix {rule} ({})", rule.name()),
-        _ => format!("cancelsafe: fix {rule} ({}) — unsafe: {}", rule.name(), unsafe_reason(finding)),
+        _ => format!("cancelsafe: fix {rule} ({}) — unsafe: {}", rule.name(), finding.reason.as_deref().unwrap_or("the rule could not prove it safe")),
     };
     Some(CodeAction {
         title,
@@ -155,11 +150,6 @@ fn quick_fix(request: &Request, body: &str, start: TextSize, finding: &Finding, 
         is_preferred: Some(applicability == Applicability::Safe),
         ..CodeAction::default()
     })
-}
-
-/// Why a fix is unsafe, as the finding says it.
-fn unsafe_reason(_finding: &Finding) -> String {
-    "it may change what runs after a cancellation".to_string()
 }
 
 /// `# noqa: CODE` on the finding's line, offered only when the engine agrees that it

@@ -9,7 +9,7 @@ use super::{cs103_foreign_cancel_swallows_own_cancel as count_snapshot, Checker,
 use crate::analysis::flow::is_guarded;
 use crate::analysis::names::Catches;
 use crate::analysis::suspension::SuspensionPoints;
-use crate::edits::fix_from;
+use crate::edits::with_safety;
 use crate::rules::Rule;
 
 pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
@@ -33,7 +33,7 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         if exits.is_empty() || reraise::kept_for_later(checker, handler) {
             continue;
         }
-        let fix = if catches == Catches::OnlyCancellation {
+        let (fix, reason) = if catches == Catches::OnlyCancellation {
             let (mut edits, how) = if try_stmt.is_star {
                 let (group, bind) = reraise::bind_exception(checker, handler);
                 (bind, ReRaise::always(Some(&group)))
@@ -41,17 +41,16 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
                 (Vec::new(), ReRaise::always(None))
             };
             edits.extend(reraise::reraise_at_exits(checker, &exits, &how));
-            fix_from(edits, reraise::safety(checker, &exits, stmt))
+            with_safety(edits, reraise::safety(checker, &exits, stmt))
         } else if try_stmt.is_star {
-            // `except* (CancelledError, X) as eg` binds a group: no isinstance test fits it.
-            None
+            (None, Some("`except* (CancelledError, …)` binds an exception group, which no isinstance test fits; split out `except* CancelledError`".to_string()))
         } else {
             let (name, mut edits) = reraise::bind_exception(checker, handler);
             let (cancelled, import) = reraise::cancelled_error(checker);
             let how = ReRaise::When(format!("isinstance({name}, {cancelled})"));
             edits.extend(import);
             edits.extend(reraise::reraise_at_exits(checker, &exits, &how));
-            fix_from(edits, reraise::safety(checker, &exits, stmt))
+            with_safety(edits, reraise::safety(checker, &exits, stmt))
         };
         let caught = handler.type_.as_deref().map_or(String::new(), |t| checker.editor.one_line(t));
         checker.report(Finding {
@@ -63,6 +62,7 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
             ),
             range: reraise::handler_header_range(handler),
             fix,
+            reason,
         });
     }
 }
@@ -75,14 +75,12 @@ pub fn suppress_block(checker: &mut Checker, stmt: &Stmt, with: &StmtWith) {
     if !points.any() || points.awaits_existing_task(&checker.names) {
         return;
     }
-    let fix = count_snapshot::rewrite_suppress(checker, stmt, with);
+    let (fix, reason) = count_snapshot::rewrite_suppress(checker, stmt, with);
     checker.report(Finding {
         rule: Rule::SwallowedCancellation,
-        message: format!(
-            "`contextlib.suppress(CancelledError)` around an await swallows this task's own cancellation{}",
-            count_snapshot::CountSnapshot::missing_note(checker)
-        ),
+        message: "`contextlib.suppress(CancelledError)` around an await swallows this task's own cancellation".to_string(),
         range: suppressed.range(),
         fix,
+        reason,
     });
 }

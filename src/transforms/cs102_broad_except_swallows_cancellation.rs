@@ -9,7 +9,7 @@ use super::{Checker, Finding};
 use crate::analysis::flow::is_guarded;
 use crate::analysis::names::Catches;
 use crate::analysis::suspension::SuspensionPoints;
-use crate::edits::fix_from;
+use crate::edits::with_safety;
 use crate::rules::Rule;
 
 pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
@@ -32,15 +32,16 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         if exits.is_empty() || reraise::kept_for_later(checker, handler) {
             continue;
         }
-        // `except* BaseException as eg` binds a group: no isinstance test fits it.
-        let fix = (!try_stmt.is_star).then(|| {
+        let (fix, reason) = if try_stmt.is_star {
+            (None, Some("`except*` binds an exception group, which no isinstance test fits; split out `except* CancelledError`".to_string()))
+        } else {
             let (name, mut edits) = reraise::bind_exception(checker, handler);
             let (cancelled, import) = reraise::cancelled_error(checker);
             let how = ReRaise::When(format!("isinstance({name}, {cancelled})"));
             edits.extend(import);
             edits.extend(reraise::reraise_at_exits(checker, &exits, &how));
-            fix_from(edits, reraise::safety(checker, &exits, stmt))
-        });
+            with_safety(edits, reraise::safety(checker, &exits, stmt))
+        };
         let clause = match handler.type_.as_deref() {
             None => "bare `except:`".to_string(),
             Some(type_) => format!("`except {}`", checker.editor.one_line(type_)),
@@ -48,12 +49,12 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         checker.report(Finding {
             rule: Rule::BroadExceptSwallowsCancellation,
             message: format!(
-                "{clause} catches the task's cancellation and {} without re-raising it{}",
+                "{clause} catches the task's cancellation and {} without re-raising it",
                 reraise::describe(&exits),
-                if try_stmt.is_star { " (no fix: `except*` binds an exception group; split out `except* CancelledError`)" } else { "" }
             ),
             range: reraise::handler_header_range(handler),
-            fix: fix.flatten(),
+            fix,
+            reason,
         });
     }
 }

@@ -9,11 +9,11 @@ use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtTry, StmtWit
 use ruff_text_size::{Ranged, TextSize};
 
 use super::reraise::{self, ReRaise};
-use super::{Checker, Finding};
+use super::{Checker, Finding, Safety};
 use crate::analysis::flow::is_guarded;
 use crate::analysis::names::Catches;
 use crate::analysis::suspension::SuspensionPoints;
-use crate::edits::{fix_from, Snippet};
+use crate::edits::{with_safety, Snippet};
 use crate::rules::Rule;
 
 pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
@@ -34,20 +34,23 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         if exits.is_empty() || reraise::kept_for_later(checker, handler) {
             continue;
         }
-        let fix = CountSnapshot::new(checker).map(|snapshot| {
-            let mut edits = snapshot.take_before(checker, stmt);
-            edits.extend(reraise::reraise_at_exits(checker, &exits, &ReRaise::When(snapshot.increased())));
-            fix_from(edits, reraise::safety(checker, &exits, stmt))
-        });
+        let (fix, reason) = match CountSnapshot::new(checker) {
+            Ok(snapshot) => {
+                let mut edits = snapshot.take_before(checker, stmt);
+                edits.extend(reraise::reraise_at_exits(checker, &exits, &ReRaise::When(snapshot.increased())));
+                with_safety(edits, reraise::safety(checker, &exits, stmt))
+            }
+            Err(why) => (None, Some(why)),
+        };
         checker.report(Finding {
             rule: Rule::ForeignCancelSwallowsOwnCancel,
             message: format!(
-                "handler around awaiting another task {} without checking whether this task was cancelled too{}",
+                "handler around awaiting another task {} without checking whether this task was cancelled too",
                 reraise::describe(&exits),
-                CountSnapshot::missing_note(checker)
             ),
             range: reraise::handler_header_range(handler),
-            fix: fix.flatten(),
+            fix,
+            reason,
         });
     }
 }
@@ -57,15 +60,13 @@ pub fn suppress_block(checker: &mut Checker, stmt: &Stmt, with: &StmtWith) {
     if !SuspensionPoints::of(&with.body).awaits_existing_task(&checker.names) {
         return;
     }
-    let fix = rewrite_suppress(checker, stmt, with);
+    let (fix, reason) = rewrite_suppress(checker, stmt, with);
     checker.report(Finding {
         rule: Rule::ForeignCancelSwallowsOwnCancel,
-        message: format!(
-            "`contextlib.suppress(CancelledError)` around awaiting another task also swallows this task's own cancellation{}",
-            CountSnapshot::missing_note(checker)
-        ),
+        message: "`contextlib.suppress(CancelledError)` around awaiting another task also swallows this task's own cancellation".to_string(),
         range: suppressed.range(),
         fix,
+        reason,
     });
 }
 
@@ -81,18 +82,29 @@ pub fn suppressed_cancellation<'w>(checker: &Checker, with: &'w StmtWith) -> Opt
         .then_some(&item.context_expr)
 }
 
-/// Rewrites `with suppress(CancelledError): body` into the count-snapshot `try`/`except`.
-pub fn rewrite_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> Option<Fix> {
-    let snapshot = CountSnapshot::new(checker)?;
-    let items_end = with.items.last()?.end();
-    let colon = checker.source()[items_end.to_usize()..].find(':')?;
-    let colon = items_end + TextSize::try_from(colon).ok()?;
+/// Rewrites `with suppress(CancelledError): body` into the count-snapshot `try`/`except`;
+/// the fix with the reason it is unsafe, or the reason there is none.
+pub fn rewrite_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> (Option<Fix>, Option<String>) {
+    let snapshot = match CountSnapshot::new(checker) {
+        Ok(snapshot) => snapshot,
+        Err(why) => return (None, Some(why)),
+    };
+    let Some(colon) = with.items.last().and_then(|item| {
+        let offset = checker.source()[item.end().to_usize()..].find(':')?;
+        Some(item.end() + TextSize::try_from(offset).ok()?)
+    }) else {
+        return (None, Some("the `with` header could not be read".to_string()));
+    };
     let suite = checker.suite_of(stmt);
     let mut edits = snapshot.take_before(checker, stmt);
     edits.push(Edit::replacement("try".to_string(), with.start(), colon));
     edits.push(checker.editor.insert_after(suite, stmt, &snapshot.handler()));
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
-    fix_from(edits, checker.applicability(!checker.code_runs_after(stmt, &ancestors)))
+    let verdict = match checker.code_after(stmt, &ancestors) {
+        Some(after) => Safety::Unsafe(format!("on cancel the block used to carry on to {after}, which the re-raise now skips")),
+        None => Safety::Safe,
+    };
+    with_safety(edits, checker.safety(verdict))
 }
 
 /// The count-snapshot form: remember `current_task().cancelling()` before the `try`, and in
@@ -107,28 +119,19 @@ pub struct CountSnapshot {
 }
 
 impl CountSnapshot {
-    /// `None` below Python 3.11, which has no `Task.cancelling()`.
-    pub fn new(checker: &Checker) -> Option<Self> {
+    /// Below Python 3.11, which has no `Task.cancelling()`, the reason there is no fix.
+    pub fn new(checker: &Checker) -> Result<Self, String> {
         if !checker.target_at_least(PythonVersion::PY311) {
-            return None;
+            return Err("`Task.cancelling()` needs --target-version py311 or later".to_string());
         }
         let (asyncio, import) = reraise::asyncio_module(checker);
         let (cancelled_error, import2) = reraise::cancelled_error(checker);
-        Some(CountSnapshot {
+        Ok(CountSnapshot {
             asyncio,
             variable: checker.fresh_name("cancels_before"),
             cancelled_error,
             imports: import.into_iter().chain(import2).collect(),
         })
-    }
-
-    /// Why a finding that needs this form has no fix, for its message ("" when it can have one).
-    pub fn missing_note(checker: &Checker) -> &'static str {
-        if checker.target_at_least(PythonVersion::PY311) {
-            ""
-        } else {
-            " (no fix: `Task.cancelling()` needs --target-version py311 or later)"
-        }
     }
 
     /// `cancels_before = asyncio.current_task().cancelling()`

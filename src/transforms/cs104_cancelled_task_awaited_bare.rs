@@ -8,10 +8,10 @@ use ruff_python_ast::{ExceptHandler, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::cs103_foreign_cancel_swallows_own_cancel::{suppressed_cancellation, CountSnapshot};
-use super::{Checker, Finding};
+use super::{Checker, Finding, Safety};
 use crate::analysis::names::Catches;
 use crate::analysis::suspension::awaited_tasks;
-use crate::edits::{fix_from, Suite};
+use crate::edits::{with_safety, Suite};
 use crate::rules::Rule;
 
 pub fn statement(checker: &mut Checker, stmt: &Stmt) {
@@ -43,19 +43,23 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
         return;
     }
     let task_text = checker.editor.one_line(reference_of(task));
-    let fix = CountSnapshot::new(checker).filter(|_| is_bare).and_then(|snapshot| {
-        let mut edits = snapshot.imports().to_vec();
-        edits.extend(checker.editor.wrap_in_try(suite, stmt, &snapshot.take(), &snapshot.handler()));
-        fix_from(edits, checker.applicability(true))
-    });
+    let (fix, reason) = match CountSnapshot::new(checker) {
+        Err(why) => (None, Some(why)),
+        Ok(_) if !is_bare => (None, Some("the awaited result is assigned, and on the swallow path it would be unset".to_string())),
+        Ok(snapshot) => {
+            let mut edits = snapshot.imports().to_vec();
+            edits.extend(checker.editor.wrap_in_try(suite, stmt, &snapshot.take(), &snapshot.handler()));
+            with_safety(edits, checker.safety(Safety::Safe))
+        }
+    };
     checker.report(Finding {
         rule: Rule::CancelledTaskAwaitedBare,
         message: format!(
-            "awaiting `{task_text}` right after cancelling it raises `CancelledError` here although this task was not cancelled{}",
-            if is_bare { CountSnapshot::missing_note(checker) } else { " (no fix: the awaited result is assigned)" }
+            "awaiting `{task_text}` right after cancelling it raises `CancelledError` here although this task was not cancelled"
         ),
         range: await_expr.range(),
         fix,
+        reason,
     });
 }
 

@@ -8,8 +8,8 @@ use ruff_python_ast::{Expr, ExprCall, ExprContext, PythonVersion, Stmt};
 use ruff_source_file::LineRanges;
 use ruff_text_size::Ranged;
 
-use super::{reraise, Checker, Finding};
-use crate::edits::{fix_from, import_binding, Snippet};
+use super::{reraise, Checker, Finding, Safety};
+use crate::edits::{import_binding, with_safety, Snippet};
 use crate::rules::Rule;
 
 /// The names of the helper, local to a module or public in a shared helper module.
@@ -88,17 +88,21 @@ pub fn callback_registration(checker: &mut Checker, call: &ExprCall) {
 
 /// `statement`: the statement whose value the call is (`None` inside a lambda).
 fn report(checker: &mut Checker, call: &ExprCall, statement: Option<&Stmt>, spawn: &str, dropped_as: &str) {
-    let fix = tracking_edits(checker).map(|(track, mut edits)| {
-        edits.extend(checker.editor.wrap_in_call(call.range(), &track, statement));
-        fix_from(edits, checker.applicability(true))
-    });
+    let (fix, reason) = match tracking_edits(checker) {
+        Some((track, mut edits)) => {
+            edits.extend(checker.editor.wrap_in_call(call.range(), &track, statement));
+            with_safety(edits, checker.safety(Safety::Safe))
+        }
+        None => (None, None),
+    };
     checker.report(Finding {
         rule: Rule::FireAndForgetTask,
         message: format!(
             "task from `{spawn}` is not kept: {dropped_as}, so it can be garbage-collected before it finishes and nothing can cancel it at shutdown"
         ),
         range: call.range(),
-        fix: fix.flatten(),
+        fix,
+        reason,
     });
 }
 

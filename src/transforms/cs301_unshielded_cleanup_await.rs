@@ -8,10 +8,10 @@ use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtWith};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{reraise, Checker, Finding};
+use super::{reraise, Checker, Finding, Safety};
 use crate::analysis::names::{AsyncioNames, Catches};
 use crate::analysis::suspension::awaited_tasks;
-use crate::edits::{fix_from, Snippet};
+use crate::edits::{with_safety, Snippet};
 use crate::rules::Rule;
 
 /// Where the cleanup runs.
@@ -43,24 +43,30 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
         Cleanup::Finally => "in a `finally:` block",
         Cleanup::CancelHandler => "in a handler that catches the cancellation",
     };
-    let (range, fix, note) = match shape {
+    let (range, fix, reason) = match shape {
         Shape::Await(awaited) => {
             let await_range = match stmt {
                 Stmt::Expr(expr) => expr.value.range(),
                 _ => stmt.range(),
             };
-            let fix = fix_from(shielded_and_bounded(checker, stmt, awaited), checker.applicability(false));
-            (await_range, fix, background_race(checker, awaited))
+            let bound = checker.settings.cleanup_timeout;
+            let verdict = Safety::unsafe_because(format!(
+                "a cleanup slower than the {bound} s bound is abandoned even when nothing was cancelled, its own `TimeoutError` is swallowed, and the shielded call runs in a new task with a copied context{}",
+                background_race(checker, awaited)
+            ));
+            let (fix, reason) = with_safety(shielded_and_bounded(checker, stmt, awaited), checker.safety(verdict));
+            (await_range, fix, reason)
         }
-        Shape::ReportOnly { range, why, .. } => (range, None, why.to_string()),
+        Shape::ReportOnly { range, why, .. } => (range, None, Some(why.to_string())),
     };
     checker.report(Finding {
         rule: Rule::UnshieldedCleanupAwait,
         message: format!(
-            "cleanup awaited {place} is not shielded: a second cancel cuts it short, and if it hangs the task never ends{note}"
+            "cleanup awaited {place} is not shielded: a second cancel cuts it short, and if it hangs the task never ends"
         ),
         range,
         fix,
+        reason,
     });
 }
 
@@ -72,21 +78,21 @@ fn shape_of<'a>(checker: &Checker, stmt: &'a Stmt) -> Option<Shape<'a>> {
             _ => None,
         },
         Stmt::Assign(assign) if assign.value.is_await_expr() => {
-            report_only(assign.value.range(), " (no fix: the awaited value is assigned, and a bound would leave the name unset)", operand(&assign.value))
+            report_only(assign.value.range(), "the awaited value is assigned, and a bound would leave the name unset", operand(&assign.value))
         }
         Stmt::AnnAssign(assign) if assign.value.as_deref().is_some_and(Expr::is_await_expr) => {
-            report_only(stmt.range(), " (no fix: the awaited value is assigned, and a bound would leave the name unset)", assign.value.as_deref().and_then(operand))
+            report_only(stmt.range(), "the awaited value is assigned, and a bound would leave the name unset", assign.value.as_deref().and_then(operand))
         }
         Stmt::Return(ret) if ret.value.as_deref().is_some_and(Expr::is_await_expr) => {
-            report_only(stmt.range(), " (no fix: the awaited value is returned)", ret.value.as_deref().and_then(operand))
+            report_only(stmt.range(), "the awaited value is returned", ret.value.as_deref().and_then(operand))
         }
         Stmt::With(with) if with.is_async && !is_timeout_block(checker, stmt) => {
             let header = TextRange::new(with.start(), with.items.last().map_or(with.start(), Ranged::end));
-            report_only(header, " (no fix: shield the `async with` body by hand, or move it out of the cleanup)", None)
+            report_only(header, "shield the `async with` body by hand, or move it out of the cleanup", None)
         }
         Stmt::For(for_stmt) if for_stmt.is_async => {
             let header = TextRange::new(for_stmt.start(), for_stmt.iter.end());
-            report_only(header, " (no fix: an `async for` cannot be shielded as a whole)", None)
+            report_only(header, "an `async for` cannot be shielded as a whole", None)
         }
         _ => None,
     }
@@ -256,7 +262,7 @@ fn background_race(checker: &Checker, awaited: &Expr) -> String {
         _ => false,
     });
     if managed {
-        format!(" (the fix is risky here: after a second cancel the shielded call keeps running while the enclosing `async with` closes `{receiver}`)")
+        format!("; after a second cancel the shielded call keeps running while the enclosing `async with` closes `{receiver}`")
     } else {
         String::new()
     }

@@ -13,7 +13,6 @@ mod reraise;
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
-use ruff_diagnostics::Applicability;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt};
 use ruff_python_parser::Parsed;
@@ -22,7 +21,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::AsyncioNames;
 use crate::edits::{Editor, Suite};
-pub use crate::finding::Finding;
+pub use crate::finding::{Finding, Safety};
 use crate::rules::Rule;
 use crate::settings::Settings;
 
@@ -124,36 +123,44 @@ impl<'a> Checker<'a> {
             .unwrap_or_else(|| Suite::new(TextSize::default(), &self.parsed.syntax().body))
     }
 
-    /// Would any code run after `stmt` completes — later statements, a loop's next turn, a
-    /// `try`'s `else` — before its function returns? `ancestors` are `stmt`'s, innermost first.
-    pub fn code_runs_after(&self, stmt: &Stmt, ancestors: &[&Stmt]) -> bool {
+    /// What code would run after `stmt` completes — later statements, a loop's next turn, a
+    /// `try`'s `else` — before its function returns, in words for a reason (`None`: nothing).
+    /// `ancestors` are `stmt`'s, innermost first.
+    pub fn code_after(&self, stmt: &Stmt, ancestors: &[&Stmt]) -> Option<String> {
         let mut child_range = stmt.range();
         for parent in ancestors {
-            if matches!(parent, Stmt::FunctionDef(_)) {
-                return suite_containing(parent, &child_range).is_some_and(|(suite, _)| follows(suite, child_range));
+            let Some((suite, role)) = suite_containing(parent, &child_range) else {
+                return Some("the code that follows it".to_string());
+            };
+            if let Some(next) = following(suite, child_range) {
+                let first_line = self.editor.text(next).lines().next().unwrap_or_default().trim();
+                return Some(format!("`{first_line}`"));
             }
-            let Some((suite, role)) = suite_containing(parent, &child_range) else { return true };
-            if follows(suite, child_range) {
-                return true;
+            if matches!(parent, Stmt::FunctionDef(_)) {
+                return None;
             }
             match role {
-                SuiteRole::LoopBody => return true,
-                SuiteRole::TryBodyWithElse => return true,
+                SuiteRole::LoopBody => return Some("the loop's next iteration".to_string()),
+                SuiteRole::TryBodyWithElse => return Some("the `else:` block of the enclosing `try`".to_string()),
                 SuiteRole::Other => {}
             }
             child_range = parent.range();
         }
-        false
+        None
     }
 
-    /// The applicability of a fix here: safe only if the rule judged it safe and the code is not
-    /// in a test. Tests often assert the swallowing on purpose, so a fix there is never applied
-    /// unasked.
-    pub fn applicability(&self, judged_safe: bool) -> Applicability {
-        if judged_safe && !self.in_test_function() {
-            Applicability::Safe
+    /// Would any code run after `stmt` completes before its function returns?
+    pub fn code_runs_after(&self, stmt: &Stmt, ancestors: &[&Stmt]) -> bool {
+        self.code_after(stmt, ancestors).is_some()
+    }
+
+    /// The verdict on a fix here: the rule's own, made unsafe in a test. Tests often assert the
+    /// swallowing on purpose, so a fix there is never applied unasked.
+    pub fn safety(&self, verdict: Safety) -> Safety {
+        if self.in_test_function() {
+            verdict.and(Safety::unsafe_because("this is test code, which may swallow or raise cancellation on purpose"))
         } else {
-            Applicability::Unsafe
+            verdict
         }
     }
 
@@ -177,9 +184,9 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Statements after `child` in `suite` that would run (a trailing `pass` does nothing).
-fn follows(suite: Suite, child: TextRange) -> bool {
-    suite.stmts.iter().any(|s| s.start() >= child.end() && !s.is_pass_stmt())
+/// The first statement after `child` in `suite` that would run (a trailing `pass` does nothing).
+fn following<'a>(suite: Suite<'a>, child: TextRange) -> Option<&'a Stmt> {
+    suite.stmts.iter().find(|s| s.start() >= child.end() && !s.is_pass_stmt())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

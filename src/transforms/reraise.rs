@@ -1,11 +1,11 @@
 //! The one mechanism behind every handler fix: make each leaking exit of a handler re-raise,
 //! after the handler's own code, and judge whether that is safe.
 
-use ruff_diagnostics::{Applicability, Edit};
+use ruff_diagnostics::Edit;
 use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::Checker;
+use super::{Checker, Safety};
 use crate::analysis::flow::{ExitKind, HandlerExit};
 use crate::edits::Snippet;
 
@@ -65,19 +65,37 @@ pub fn reraise_at_exits(checker: &Checker, exits: &[HandlerExit], how: &ReRaise)
 }
 
 /// A fix is safe when it changes only the cancellation path and skips nothing that would have
-/// run after the handler; otherwise unsafe (see docs/fix-forms.md).
-pub fn safety(checker: &Checker, exits: &[HandlerExit], try_stmt: &Stmt) -> Applicability {
+/// run after the handler; otherwise unsafe, with the reason of each exit that makes it so (see
+/// docs/fix-forms.md).
+pub fn safety(checker: &Checker, exits: &[HandlerExit], try_stmt: &Stmt) -> Safety {
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
-    let unsafe_exit = exits.iter().any(|exit| match exit.kind {
-        ExitKind::Return => false,
-        ExitKind::ReturnValue | ExitKind::Continue | ExitKind::RaiseOther => true,
-        ExitKind::FallsOff => checker.code_runs_after(try_stmt, &ancestors),
-        ExitKind::Break => match ancestors.iter().position(|s| matches!(s, Stmt::For(_) | Stmt::While(_))) {
-            Some(index) => checker.code_runs_after(ancestors[index], &ancestors[index + 1..]),
-            None => true,
-        },
+    let editor = &checker.editor;
+    let verdict = exits.iter().fold(Safety::Safe, |verdict, exit| {
+        let reason = match exit.kind {
+            ExitKind::Return => None,
+            ExitKind::ReturnValue => exit.stmt.map(|stmt| {
+                format!("`{}` on the cancel path may be a result someone uses; the fix raises instead", editor.one_line(stmt))
+            }),
+            ExitKind::Continue => Some("`continue` keeps a loop going (a retry?); the fix ends it on cancel".to_string()),
+            ExitKind::RaiseOther => exit.stmt.map(|stmt| {
+                format!("`{}` may convert the cancellation on purpose; the fix re-raises the cancellation instead", editor.one_line(stmt))
+            }),
+            ExitKind::FallsOff => checker
+                .code_after(try_stmt, &ancestors)
+                .map(|after| format!("on cancel the handler used to carry on to {after}, which the re-raise now skips")),
+            ExitKind::Break => match ancestors.iter().position(|s| matches!(s, Stmt::For(_) | Stmt::While(_))) {
+                Some(index) => checker
+                    .code_after(ancestors[index], &ancestors[index + 1..])
+                    .map(|after| format!("`break` used to carry on to {after}, which the re-raise now skips")),
+                None => Some("`break` leaves a loop the analysis cannot see".to_string()),
+            },
+        };
+        match reason {
+            Some(reason) => verdict.and(Safety::Unsafe(reason)),
+            None => verdict,
+        }
     });
-    checker.applicability(!unsafe_exit)
+    checker.safety(verdict)
 }
 
 /// Words for the message: "returns", "falls through or continues the loop".
