@@ -310,8 +310,12 @@ impl<'a> Editor<'a> {
     /// a comment, a string spanning lines or a trailing comma (black's "magic" one) keeps it split.
     fn line_joins(&self, range: TextRange) -> Vec<(TextRange, &'static str)> {
         let text = &self.source[range];
-        let comment = self.tokens.iter().any(|token| token.kind() == TokenKind::Comment && range.contains_range(token.range()));
-        if comment {
+        if !text.contains('\n') {
+            return Vec::new();
+        }
+        let first = self.tokens.partition_point(|token| token.start() < range.start());
+        let mut inside = self.tokens[first..].iter().take_while(|token| token.end() <= range.end());
+        if inside.any(|token| token.kind() == TokenKind::Comment) {
             return Vec::new();
         }
         let mut joins = Vec::new();

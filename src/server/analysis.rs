@@ -10,7 +10,7 @@ use ruff_diagnostics::Applicability;
 use ruff_text_size::{TextLen, TextRange, TextSize};
 
 use super::workspace::Workspace;
-use crate::engine::{self, FileError};
+use crate::engine;
 use crate::finding::Finding;
 use crate::settings::Settings;
 
@@ -54,10 +54,10 @@ pub fn analyze(text: &str, path: Option<&Path>, workspace: &Workspace) -> Analys
         Err(message) => return Analysis::BadConfiguration(message),
     };
     let (body, _) = body(text);
-    match guarded(|| engine::check_source(body, &settings, None)) {
-        Ok(Ok(checked)) => Analysis::Checked { settings, findings: checked.findings },
-        Ok(Err(FileError::Source(_))) => Analysis::SyntaxError,
-        Ok(Err(error)) => Analysis::Failed(error.message()),
+    // The findings alone, as check_source's first step makes them: no copy of the text.
+    match guarded(|| engine::findings_in(body, &settings)) {
+        Ok(Ok(findings)) => Analysis::Checked { settings, findings },
+        Ok(Err(_)) => Analysis::SyntaxError,
         Err(panic) => Analysis::Failed(panic),
     }
 }
