@@ -27,7 +27,7 @@ use lsp_types::{
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileSystemWatcher,
-    FullDocumentDiagnosticReport, GlobPattern, InitializeParams, InitializeResult, MessageType, PublishDiagnosticsParams,
+    FullDocumentDiagnosticReport, GlobPattern, InitializeParams, InitializeResult, MessageType, OneOf, PublishDiagnosticsParams,
     Registration, RegistrationParams, RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport,
     SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, UnchangedDocumentDiagnosticReport, Url, WorkspaceFolder,
@@ -512,4 +512,3 @@ fn parse<P: serde::de::DeserializeOwned>(request: Request) -> Result<P, (ErrorCo
     serde_json::from_value(request.params).map_err(|error| (ErrorCode::InvalidParams, format!("invalid parameters for `{}`: {error}", request.method)))
 }
 
-use lsp_types::OneOf;
