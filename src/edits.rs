@@ -487,9 +487,49 @@ impl<'a> Editor<'a> {
         Edit::insertion(text.into(), at)
     }
 
-    /// The edit that adds `import {module}` to the module.
+    /// The edit that adds `import {module}` (a standard-library module) to the module: where
+    /// isort and ruff's I001 put it, among the leading block's standard-library `import x`
+    /// lines in sorted order, else before its standard-library `from` imports, else as a
+    /// section of its own before the others; with no imports, where imports go.
     pub fn add_import(&self, parsed: &Parsed<ModModule>, module: &str) -> Edit {
-        self.add_module_code(parsed, &Snippet::line(format!("import {module}")))
+        let nl = self.newline();
+        let body = &parsed.syntax().body;
+        let block: Vec<&Stmt> = body
+            .iter()
+            .skip_while(|stmt| is_docstring_or_future(stmt, body))
+            .take_while(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
+            .collect();
+        // Only a block of whole lines can take a line of its own between its statements.
+        let own_lines = block.iter().all(|stmt| {
+            self.starts_line(stmt.start()) && {
+                let rest = &self.source[TextRange::new(stmt.end(), self.source.line_end(stmt.end()))];
+                rest.trim().is_empty() || rest.trim_start().starts_with('#')
+            }
+        });
+        if block.is_empty() || !own_lines {
+            return self.add_module_code(parsed, &Snippet::line(format!("import {module}")));
+        }
+        let stdlib = |name: &str| ruff_python_stdlib::sys::is_known_standard_library(11, name.split('.').next().unwrap_or(name));
+        let straight: Vec<(&Stmt, String)> = block
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Import(import) => import.names.first().map(|alias| (*stmt, alias.name.to_lowercase())),
+                _ => None,
+            })
+            .filter(|(_, name)| stdlib(name))
+            .collect();
+        let line = format!("import {module}");
+        if let Some((next, _)) = straight.iter().find(|(_, name)| name.as_str() > module) {
+            return Edit::insertion(format!("{line}{nl}"), self.source.line_start(next.start()));
+        }
+        if let Some((last, _)) = straight.last() {
+            return Edit::insertion(format!("{nl}{line}"), self.source.line_end(last.end()));
+        }
+        let first_from = block.iter().find(|stmt| matches!(stmt, Stmt::ImportFrom(from) if from.level == 0 && from.module.as_deref().is_some_and(|m| stdlib(m))));
+        match first_from {
+            Some(from) => Edit::insertion(format!("{line}{nl}"), self.source.line_start(from.start())),
+            None => Edit::insertion(format!("{line}{nl}{nl}"), self.source.line_start(block[0].start())),
+        }
     }
 
     /// The edit that adds top-level code where imports go: after the docstring and the

@@ -87,7 +87,7 @@ fn cases() -> Vec<PathBuf> {
 
 /// Rules whose insertions are known not to be formatter-clean yet, judged by the ignored test
 /// below instead: CS301's protected-cleanup helper class (merged from issue 13) has lines over 88
-/// columns that black and ruff format rewrap, and its imports upset I001.
+/// lines: `cleanup(...)` wrapped around a call that spans lines, or one that no longer fits.
 const NOT_CLEAN_YET: &str = "CS301";
 
 #[test]
