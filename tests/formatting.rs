@@ -86,8 +86,8 @@ fn cases() -> Vec<PathBuf> {
 }
 
 /// Rules whose insertions are known not to be formatter-clean yet, judged by the ignored test
-/// below instead: CS301's protected-cleanup helper class (merged from issue 13) has lines over 88
-/// lines: `cleanup(...)` wrapped around a call that spans lines, or one that no longer fits.
+/// below instead: CS301's `cleanup(...)` wrapped around a call that spans lines, or around one
+/// that then no longer fits in 88 columns (its helper class and imports are clean).
 const NOT_CLEAN_YET: &str = "CS301";
 
 #[test]
