@@ -14,20 +14,34 @@ use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 use crate::source::Module;
 
-/// Code to insert, one entry per line: (nesting depth relative to the suite, text).
+/// Code to insert, one entry per line: (nesting depth relative to the suite, line).
 #[derive(Clone, Debug, Default)]
 pub struct Snippet {
-    lines: Vec<(usize, String)>,
+    lines: Vec<(usize, Line)>,
+}
+
+/// One line of a snippet as written, or an `if` header whose layout depends on its width.
+#[derive(Clone, Debug)]
+enum Line {
+    Text(String),
+    /// `if a and b:`, laid out as black lays it out when it does not fit in [`LINE_LENGTH`]:
+    /// `if (`, one clause a line (`and` leading), `):`.
+    If(Vec<String>),
 }
 
 impl Snippet {
     pub fn line(text: impl Into<String>) -> Self {
-        Snippet { lines: vec![(0, text.into())] }
+        Snippet { lines: vec![(0, Line::Text(text.into()))] }
+    }
+
+    /// `if <clauses joined by and>:`, split over lines when it would not fit.
+    pub fn if_all(clauses: &[String]) -> Self {
+        Snippet { lines: vec![(0, Line::If(clauses.to_vec()))] }
     }
 
     /// Adds a line at the given depth below the suite's own indentation.
     pub fn then(mut self, depth: usize, text: impl Into<String>) -> Self {
-        self.lines.push((depth, text.into()));
+        self.lines.push((depth, Line::Text(text.into())));
         self
     }
 
@@ -37,9 +51,14 @@ impl Snippet {
         self
     }
 
-    /// The lines as (depth, text).
-    pub fn lines(&self) -> &[(usize, String)] {
-        &self.lines
+    /// The lines as (depth, text), each `if` header on one line (for text written outside a
+    /// module's own style, such as a new helper module).
+    pub fn lines(&self) -> Vec<(usize, String)> {
+        let text = |line: &Line| match line {
+            Line::Text(text) => text.clone(),
+            Line::If(clauses) => format!("if {}:", clauses.join(" and ")),
+        };
+        self.lines.iter().map(|(depth, line)| (*depth, text(line))).collect()
     }
 
     fn is_multiline(&self) -> bool {
@@ -87,6 +106,10 @@ pub struct Editor<'a> {
     stylist: Stylist<'a>,
     placements: RefCell<Vec<Placement>>,
 }
+
+/// The line length of black and ruff's formatter: code a fix lays out on its own lines is kept
+/// within it the way they would split it.
+pub const LINE_LENGTH: usize = 88;
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
@@ -143,6 +166,28 @@ impl<'a> Editor<'a> {
     pub fn one_line(&self, ranged: impl Ranged) -> String {
         let joined = self.text(ranged).split_whitespace().collect::<Vec<_>>().join(" ");
         joined.replace("( ", "(").replace(" )", ")")
+    }
+
+    /// [`Editor::one_line`], kept short for a reason: a long call's arguments read `(…)`.
+    pub fn short(&self, ranged: impl Ranged) -> String {
+        const LONG: usize = 60;
+        let text = self.one_line(ranged);
+        if text.chars().count() <= LONG {
+            return text;
+        }
+        let shortened = elide_first_arguments(&text).unwrap_or(text);
+        if shortened.chars().count() <= LONG + 20 {
+            return shortened;
+        }
+        format!("{}…", shortened.chars().take(LONG).collect::<String>())
+    }
+
+    /// The comment at the end of the line `stmt` ends on, if nothing but blanks comes between.
+    pub fn trailing_comment(&self, stmt: &Stmt) -> Option<TextRange> {
+        let line_end = self.source.line_end(stmt.end());
+        let rest = &self.source[TextRange::new(stmt.end(), line_end)];
+        let comment = rest.trim_start();
+        comment.starts_with('#').then(|| TextRange::new(line_end - comment.text_len(), line_end))
     }
 
     fn newline(&self) -> &'static str {
@@ -225,15 +270,31 @@ impl<'a> Editor<'a> {
 
     fn render(&self, snippet: &Snippet, indent: &str) -> String {
         let mut out = String::new();
-        for (i, (depth, text)) in snippet.lines.iter().enumerate() {
+        for (i, (depth, line)) in snippet.lines.iter().enumerate() {
             if i > 0 {
                 out.push_str(self.newline());
                 out.push_str(indent);
             }
-            for _ in 0..*depth {
-                out.push_str(self.unit());
+            let own = self.unit().repeat(*depth);
+            out.push_str(&own);
+            match line {
+                Line::Text(text) => out.push_str(text),
+                Line::If(clauses) => {
+                    let one_line = format!("if {}:", clauses.join(" and "));
+                    if width(indent) + width(&own) + one_line.chars().count() <= LINE_LENGTH || clauses.len() < 2 {
+                        out.push_str(&one_line);
+                    } else {
+                        let inner = format!("{}{indent}{own}{}", self.newline(), self.unit());
+                        out.push_str("if (");
+                        for (n, clause) in clauses.iter().enumerate() {
+                            out.push_str(&inner);
+                            out.push_str(if n == 0 { "" } else { "and " });
+                            out.push_str(clause);
+                        }
+                        out.push_str(&format!("{}{indent}{own}):", self.newline()));
+                    }
+                }
             }
-            out.push_str(text);
         }
         out
     }
@@ -311,6 +372,38 @@ impl<'a> Editor<'a> {
             .map_or_else(|| self.source.text_len(), Ranged::start)
     }
 
+    /// Inserts `snippet` as statements before `stmt` and before the comment lines right above
+    /// it, which belong to `stmt` (`# noinspection …`, `# wait for the reader`).
+    pub fn insert_above(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
+        if !self.starts_line(stmt.start()) {
+            return self.insert_before(suite, stmt, snippet);
+        }
+        let indent = self.line_indent(stmt.start());
+        let mut first = self.source.line_start(stmt.start());
+        while first > TextSize::default() {
+            let previous = self.source.line_start(first - TextSize::new(1));
+            let line = &self.source[TextRange::new(previous, first)];
+            if !(line.starts_with(indent) && line[indent.len()..].starts_with('#') && self.is_comment_at(previous + indent.text_len())) {
+                break;
+            }
+            first = previous;
+        }
+        if first == self.source.line_start(stmt.start()) {
+            return self.insert_before(suite, stmt, snippet);
+        }
+        let indent_of_suite = self.indent_of(suite);
+        self.place(first, Some(suite), None, Some(stmt), None);
+        vec![Edit::insertion(format!("{indent_of_suite}{}{}", self.render(snippet, &indent_of_suite), self.newline()), first)]
+    }
+
+    /// A comment token starts at `offset` (not a `#` inside a string).
+    fn is_comment_at(&self, offset: TextSize) -> bool {
+        let tokens = self.tokens.as_ref();
+        tokens
+            .binary_search_by(|token| token.start().cmp(&offset))
+            .is_ok_and(|index| tokens[index].kind() == ruff_python_ast::token::TokenKind::Comment)
+    }
+
     /// Appends `snippet` after the last statement of `suite` (after its trailing comment).
     pub fn append(&self, suite: Suite, snippet: &Snippet) -> Vec<Edit> {
         let (Some(first), Some(last)) = (suite.stmts.first(), suite.stmts.last()) else {
@@ -373,6 +466,60 @@ impl<'a> Editor<'a> {
         edits
     }
 
+    /// Nests the statements `first` ..= `last` of `suite` under a block header (`with …:`),
+    /// one level deeper: every line they span is re-indented, continuation lines of a
+    /// multi-line statement included, except lines that start inside a string literal (their
+    /// indentation is part of the string). The statements themselves keep their text.
+    pub fn nest(&self, suite: Suite, first: &Stmt, last: &Stmt, header: &str) -> Vec<Edit> {
+        let indent = self.indent_of(suite);
+        let nl = self.newline();
+        let unit = self.unit();
+        let mut edits = self.break_before(suite, first, &indent);
+        // The header takes the first statement's place (on a line of its own once
+        // `break_before` has moved it there); the statement goes one level deeper.
+        edits.push(Edit::insertion(format!("{header}{nl}{indent}{unit}"), first.start()));
+        let span = TextRange::new(first.start(), last.end());
+        // Statements after `last` on its line (`a(); b()`) go into the block with it.
+        self.place(first.start(), Some(suite), None, None, Some(TextRange::new(first.start(), self.end_of_logical_line(last))));
+        let strings = self.string_interiors(span);
+        let mut line = self.source.full_line_end(first.start());
+        while line < span.end() {
+            let text = &self.source[TextRange::new(line, self.source.line_end(line))];
+            if !text.trim().is_empty() && !strings.iter().any(|s| s.start() < line && line < s.end()) {
+                // After the suite's own indentation, so that every line of the block starts the
+                // way its first does (`\t` + unit, never unit + `\t`: CPython's TabError), and
+                // after a form feed, which resets CPython's count of the indentation.
+                let blanks = text.len() - text.trim_start_matches([' ', '\t', '\x0c']).len();
+                let after_feed = text[..blanks].rfind('\x0c').map_or(0, |feed| feed + 1);
+                let own = if text[after_feed..].starts_with(indent.as_str()) { indent.len() } else { 0 };
+                let at = line + TextSize::try_from(after_feed + own).unwrap_or_default();
+                edits.push(Edit::insertion(unit.to_string(), at));
+            }
+            line = self.source.full_line_end(line);
+        }
+        edits
+    }
+
+    /// The ranges of the string literals (f-strings and t-strings whole) within `range`.
+    fn string_interiors(&self, range: TextRange) -> Vec<TextRange> {
+        use ruff_python_ast::token::TokenKind;
+        let mut interiors = Vec::new();
+        let mut open = Vec::new();
+        for token in self.tokens.in_range(range) {
+            match token.kind() {
+                TokenKind::String => interiors.push(token.range()),
+                TokenKind::FStringStart | TokenKind::TStringStart => open.push(token.start()),
+                TokenKind::FStringEnd | TokenKind::TStringEnd => {
+                    if let Some(start) = open.pop() {
+                        interiors.push(TextRange::new(start, token.end()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        interiors
+    }
+
     /// Wraps `stmt` in `try:` … `handler`, preceded by `before`.
     pub fn wrap_in_try(&self, suite: Suite, stmt: &Stmt, before: &Snippet, handler: &Snippet) -> Vec<Edit> {
         self.wrap(suite, stmt, before, &["try:".to_string()], handler)
@@ -385,12 +532,17 @@ impl<'a> Editor<'a> {
         if snippet.is_multiline() {
             edits.extend(self.break_before(suite, stmt, &indent));
         }
+        self.place_replacing(suite, stmt);
+        edits.push(Edit::range_replacement(self.render(snippet, &indent), stmt.range()));
+        edits
+    }
+
+    /// Declares the statements that replace `stmt`: between its neighbours in `suite`.
+    fn place_replacing(&self, suite: Suite, stmt: &Stmt) {
         let position = suite.stmts.iter().position(|s| std::ptr::eq(s, stmt));
         let after = position.and_then(|i| i.checked_sub(1)).and_then(|i| suite.stmts.get(i));
         let before = position.and_then(|i| suite.stmts.get(i + 1));
         self.place(stmt.start(), Some(suite), after, before, None);
-        edits.push(Edit::range_replacement(self.render(snippet, &indent), stmt.range()));
-        edits
     }
 
     /// Replaces the header of the compound statement `stmt` (everything before its block's
@@ -429,14 +581,164 @@ impl<'a> Editor<'a> {
         None
     }
 
+    /// Replaces `stmt` with `snippet`. A comment trailing `stmt` described the code being
+    /// replaced (`return  # cancellations are expected here`), so it moves onto a line of its
+    /// own above the replacement rather than trail new code it may contradict.
+    pub fn replace_moving_comment(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
+        let Some(comment) = self.trailing_comment(stmt) else { return self.replace(suite, stmt, snippet) };
+        let snippet = Snippet::line(self.text(comment).trim_end()).nest(0, snippet.clone());
+        let indent = self.indent_of(suite);
+        let mut edits = self.break_before(suite, stmt, &indent);
+        self.place_replacing(suite, stmt);
+        edits.push(Edit::range_replacement(self.render(&snippet, &indent), TextRange::new(stmt.start(), comment.end())));
+        edits
+    }
+
+    /// Wraps an expression in a call, `function(expr)`. When the expression is the value of
+    /// `statement` (alone on its lines, a trailing comment aside), the result is laid out as
+    /// black and ruff's formatter lay it out: on one line if it fits in [`LINE_LENGTH`], else
+    /// `function(`, the expression one level deeper, `)` on a line of its own. An expression
+    /// that spans lines is joined onto one line where it then fits (and has no comment, string
+    /// or trailing comma that keeps it split); otherwise its continuation lines move one level
+    /// deeper with it, except inside strings.
+    pub fn wrap_in_call(&self, range: TextRange, function: &str, statement: Option<&Stmt>) -> Vec<Edit> {
+        let open = Edit::insertion(format!("{function}("), range.start());
+        let close = Edit::insertion(")".to_string(), range.end());
+        let Some(statement) = statement else { return vec![open, close] };
+        let (first_line, last_line_end) = (self.source.line_start(statement.start()), self.source.line_end(range.end()));
+        let after = &self.source[TextRange::new(statement.end(), last_line_end)];
+        if !self.starts_line(statement.start()) || !(after.trim().is_empty() || after.trim_start().starts_with('#')) {
+            return vec![open, close];
+        }
+        let joins = self.line_joins(range);
+        let joined_len = |text: &str| text.chars().count() - joins.iter().map(|(range, with)| self.source[*range].chars().count() - with.len()).sum::<usize>();
+        let with_joins = |mut edits: Vec<Edit>| {
+            edits.extend(joins.iter().map(|(range, with)| match *with {
+                "" => Edit::range_deletion(*range),
+                with => Edit::range_replacement(with.to_string(), *range),
+            }));
+            edits
+        };
+        let multiline = self.source[range].contains(['\n', '\r']);
+        let joinable = !multiline || !joins.is_empty();
+        let whole = &self.source[TextRange::new(first_line, last_line_end)];
+        if joinable && joined_len(whole) + function.chars().count() + 2 <= LINE_LENGTH {
+            return with_joins(vec![open, close]);
+        }
+        let (nl, indent, unit) = (self.newline(), self.line_indent(statement.start()), self.unit());
+        let open = Edit::insertion(format!("{function}({nl}{indent}{unit}"), range.start());
+        let close = Edit::insertion(format!("{nl}{indent})"), range.end());
+        if joinable && indent.len() + unit.len() + joined_len(&self.source[range]) <= LINE_LENGTH {
+            return with_joins(vec![open, close]);
+        }
+        let mut edits = vec![open];
+        let mut at = range.start();
+        while let Some(newline) = self.source[TextRange::new(at, range.end())].find('\n') {
+            at += TextSize::try_from(newline + 1).unwrap_or_default();
+            let blank = self.source[TextRange::new(at, self.source.line_end(at))].trim().is_empty();
+            if !self.inside_token(at) && !blank {
+                edits.push(Edit::insertion(unit.to_string(), at));
+            }
+        }
+        edits.push(close);
+        edits
+    }
+
+    /// Whether `offset` falls strictly inside a token (a string spanning lines).
+    fn inside_token(&self, offset: TextSize) -> bool {
+        let after = self.tokens.partition_point(|token| token.start() < offset);
+        self.tokens[..after].last().is_some_and(|token| token.end() > offset)
+    }
+
+    /// The replacements that put a bracketed expression spanning lines on one line, as black
+    /// joins it: each line break and the blanks around it become one space, or nothing inside
+    /// brackets and before a comma or a dot; none if
+    /// a comment, a string spanning lines or a trailing comma (black's "magic" one) keeps it split.
+    fn line_joins(&self, range: TextRange) -> Vec<(TextRange, &'static str)> {
+        let text = &self.source[range];
+        if !text.contains('\n') {
+            return Vec::new();
+        }
+        let first = self.tokens.partition_point(|token| token.start() < range.start());
+        let mut inside = self.tokens[first..].iter().take_while(|token| token.end() <= range.end());
+        if inside.any(|token| token.kind() == TokenKind::Comment) {
+            return Vec::new();
+        }
+        let mut joins = Vec::new();
+        let mut search = 0;
+        while let Some(newline) = text[search..].find('\n') {
+            let at = search + newline;
+            let start = text[..at].trim_end_matches([' ', '\t', '\r']).len();
+            let end = at + 1 + (text[at + 1..].len() - text[at + 1..].trim_start_matches([' ', '\t']).len());
+            let (before, next) = (text[..start].chars().last(), text[end..].chars().next());
+            let absolute = range.start() + TextSize::try_from(start).unwrap_or_default();
+            if self.inside_token(absolute + TextSize::from(1)) || text[..start].ends_with('\\') || (before == Some(',') && matches!(next, Some(')' | ']' | '}'))) {
+                return Vec::new();
+            }
+            let tight = matches!(before, Some('(' | '[' | '{')) || matches!(next, Some(')' | ']' | '}' | '.' | ','));
+            let with = if tight { "" } else { " " };
+            joins.push((TextRange::new(absolute, range.start() + TextSize::try_from(end).unwrap_or_default()), with));
+            search = end;
+        }
+        joins
+    }
+
     /// Inserts text right after an expression or header part, on the same line.
     pub fn insert_at(&self, at: TextSize, text: impl Into<String>) -> Edit {
         Edit::insertion(text.into(), at)
     }
 
-    /// The edit that adds `import {module}` to the module.
+    /// The edit that adds `import {module}` (a standard-library module) to the module: where
+    /// isort and ruff's I001 put it, among the leading block's standard-library `import x`
+    /// lines in sorted order, else before its standard-library `from` imports, else as a
+    /// section of its own before the others; with no imports, where imports go.
     pub fn add_import(&self, parsed: &Module, module: &str) -> Edit {
-        self.add_module_code(parsed, &Snippet::line(format!("import {module}")))
+        let nl = self.newline();
+        let body = &parsed.syntax().body;
+        let block: Vec<&Stmt> = body
+            .iter()
+            .skip_while(|stmt| is_docstring_or_future(stmt, body))
+            .take_while(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
+            .collect();
+        // Only a block of whole lines can take a line of its own between its statements.
+        let own_lines = block.iter().all(|stmt| {
+            self.starts_line(stmt.start()) && {
+                let rest = &self.source[TextRange::new(stmt.end(), self.source.line_end(stmt.end()))];
+                rest.trim().is_empty() || rest.trim_start().starts_with('#')
+            }
+        });
+        if block.is_empty() || !own_lines {
+            return self.add_module_code(parsed, &Snippet::line(format!("import {module}")));
+        }
+        let stdlib = |name: &str| ruff_python_stdlib::sys::is_known_standard_library(11, name.split('.').next().unwrap_or(name));
+        let straight: Vec<(&Stmt, String)> = block
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Import(import) => import.names.first().map(|alias| (*stmt, alias.name.to_lowercase())),
+                _ => None,
+            })
+            .filter(|(_, name)| stdlib(name))
+            .collect();
+        let line = format!("import {module}");
+        let module_suite = Suite::new(TextSize::default(), body);
+        let before = |next: &Stmt, text: String| {
+            let at = self.source.line_start(next.start());
+            self.place(at, Some(module_suite), None, Some(next), None);
+            Edit::insertion(text, at)
+        };
+        if let Some((next, _)) = straight.iter().find(|(_, name)| name.as_str() > module) {
+            return before(next, format!("{line}{nl}"));
+        }
+        if let Some((last, _)) = straight.last() {
+            let at = self.source.line_end(last.end());
+            self.place(at, Some(module_suite), Some(last), None, None);
+            return Edit::insertion(format!("{nl}{line}"), at);
+        }
+        let first_from = block.iter().find(|stmt| matches!(stmt, Stmt::ImportFrom(from) if from.level == 0 && from.module.as_deref().is_some_and(|m| stdlib(m))));
+        match first_from {
+            Some(from) => before(from, format!("{line}{nl}")),
+            None => before(block[0], format!("{line}{nl}{nl}")),
+        }
     }
 
     /// The edit that adds top-level code where imports go: after the docstring and the
@@ -506,10 +808,46 @@ fn ends_expression(kind: TokenKind) -> bool {
     )
 }
 
+/// `f(a, b) from e` → `f(…) from e`: the first bracketed group's contents elided (quotes
+/// respected); `None` when there is none.
+fn elide_first_arguments(text: &str) -> Option<String> {
+    let open = text.find('(')?;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text[open..].char_indices() {
+        match (quote, c) {
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => {
+                depth -= 1;
+                if depth == 0 {
+                    let close = open + i;
+                    return (close > open + 1).then(|| format!("{}(…){}", &text[..open], &text[close + 1..]));
+                }
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    None
+}
+
 fn is_docstring_or_future(stmt: &Stmt, body: &[Stmt]) -> bool {
     let is_docstring = std::ptr::eq(stmt, &body[0]) && ruff_python_ast::helpers::is_docstring_stmt(stmt);
     let is_future = matches!(stmt, Stmt::ImportFrom(import) if import.module.as_deref() == Some("__future__"));
     is_docstring || is_future
+}
+
+/// Columns an indentation takes, a tab counted as the 8 columns formatters and linters count.
+fn width(indent: &str) -> usize {
+    indent.chars().map(|c| if c == '\t' { 8 } else { 1 }).sum()
 }
 
 /// Builds a [`Fix`] from edits gathered in any order, dropping exact duplicates (two exits that

@@ -32,6 +32,10 @@ pub struct Settings {
     pub rules: Vec<Rule>,
     pub target_version: PythonVersion,
     pub cleanup_timeout: f64,
+    /// The bound of whole-service shutdowns in CS301's fix.
+    pub shutdown_timeout: f64,
+    /// Per call pattern, the bound CS301's fix gives it: (the pattern's dotted parts, seconds).
+    pub cleanup_timeouts: Vec<(Vec<String>, f64)>,
     pub unsafe_fixes: bool,
     /// Where CS201's tracking helper is imported from (`pkg.tasks`); `None`: each module gets
     /// its own copy.
@@ -41,6 +45,10 @@ pub struct Settings {
     /// The configuration file's folder (else the working directory): globs and the helper
     /// module are relative to it.
     pub root: PathBuf,
+    /// The file is test code by its path ([`crate::paths::is_test_path`]); set by
+    /// [`Settings::for_file`]. Tests swallow and raise cancellation on purpose, so no fix there
+    /// is safe.
+    pub test_code: bool,
 }
 
 /// Directory and file names skipped unless `exclude` replaces this list (ruff's defaults).
@@ -62,8 +70,8 @@ pub struct Overrides {
     pub target_version: Option<String>,
     pub cleanup_timeout: Option<f64>,
     pub helper_module: Option<String>,
-    /// `--unsafe-fixes` switches them on; its absence leaves the file's choice.
-    pub unsafe_fixes: bool,
+    /// `--unsafe-fixes` (or an editor's setting) decides; `None` leaves the file's choice.
+    pub unsafe_fixes: Option<bool>,
 }
 
 /// Where configuration comes from.
@@ -97,6 +105,16 @@ impl Settings {
             .or_else(|| config.requires_python.as_deref().and_then(target_from_requires_python))
             .unwrap_or(PythonVersion::PY311);
         let cleanup_timeout = layered(&overrides.cleanup_timeout, &file.cleanup_timeout, "cleanup-timeout", config, check_timeout)?.unwrap_or(5.0);
+        let shutdown_timeout = match file.shutdown_timeout {
+            Some(seconds) => check_timeout(seconds).with_context(|| origin("shutdown-timeout", false))?,
+            None => DEFAULT_SHUTDOWN_TIMEOUT.max(cleanup_timeout),
+        };
+        let mut cleanup_timeouts = Vec::new();
+        for (pattern, seconds) in file.cleanup_timeouts.iter().flatten() {
+            let key = format!("cleanup-timeouts.\"{pattern}\"");
+            let seconds = check_timeout(*seconds).with_context(|| origin(&key, false))?;
+            cleanup_timeouts.push((parse_call_pattern(pattern).with_context(|| origin(&key, false))?, seconds));
+        }
         let helper_module = layered(&overrides.helper_module, &file.helper_module, "helper-module", config, |name| parse_helper_module(&name))?;
         let per_file_ignores = match &file.per_file_ignores {
             Some(patterns) => PerFileIgnores::new(&root, patterns).with_context(|| origin("per-file-ignores", false))?,
@@ -119,11 +137,14 @@ impl Settings {
             rules,
             target_version,
             cleanup_timeout,
-            unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
+            shutdown_timeout,
+            cleanup_timeouts,
+            unsafe_fixes: overrides.unsafe_fixes.or(file.unsafe_fixes).unwrap_or(false),
             helper_module,
             per_file_ignores,
             exclusions,
             root,
+            test_code: false,
         })
     }
 
@@ -131,14 +152,19 @@ impl Settings {
         self.rules.contains(&rule)
     }
 
-    /// The settings for one file: `per-file-ignores` applied.
+    /// The settings for one file: `per-file-ignores` applied, and whether it is test code.
     pub fn for_file(&self, path: &Path) -> Cow<'_, Settings> {
         let ignored = self.per_file_ignores.ignored(path);
-        if ignored.iter().all(|rule| !self.rules.contains(rule)) {
+        let absolute = normalize(path);
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
+        let root_name = self.root.file_name().and_then(|name| name.to_str());
+        let test_code = crate::paths::is_test_path(relative, root_name);
+        if ignored.iter().all(|rule| !self.rules.contains(rule)) && test_code == self.test_code {
             return Cow::Borrowed(self);
         }
         let mut settings = self.clone();
         settings.rules.retain(|rule| !ignored.contains(rule));
+        settings.test_code = test_code;
         Cow::Owned(settings)
     }
 }
@@ -149,6 +175,20 @@ fn layered<T: Clone, U>(flag: &Option<T>, file: &Option<T>, key: &str, config: &
         (Some(value), _) => parse(value.clone()).with_context(|| format!("--{key}")).map(Some),
         (None, Some(value)) => parse(value.clone()).with_context(|| config.origin(key)).map(Some),
         (None, None) => Ok(None),
+    }
+}
+
+/// The default bound of a whole-service shutdown in CS301's fix: aiohttp's own
+/// `shutdown_timeout`.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: f64 = 60.0;
+
+/// `runner.cleanup` → `["runner", "cleanup"]`: dotted identifiers.
+fn parse_call_pattern(pattern: &str) -> Result<Vec<String>> {
+    let parts: Vec<String> = pattern.split('.').map(|part| part.trim_start_matches('_').to_string()).collect();
+    if parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+        Ok(parts)
+    } else {
+        bail!("a call pattern is a method or function name, optionally after its receiver (`flush`, `runner.cleanup`), not `{pattern}`")
     }
 }
 
@@ -174,6 +214,12 @@ pub struct Resolver {
 impl Resolver {
     pub fn new(source: ConfigSource, overrides: Overrides) -> Result<Resolver> {
         let cwd = std::env::current_dir().context("cannot read the working directory")?;
+        Resolver::in_folder(source, overrides, cwd)
+    }
+
+    /// A resolver for which relative paths, and the root of a folder without configuration,
+    /// are `cwd` (the language server uses each workspace folder).
+    pub fn in_folder(source: ConfigSource, overrides: Overrides, cwd: PathBuf) -> Result<Resolver> {
         let fixed = match source {
             ConfigSource::Discover => None,
             ConfigSource::File(path) => Some(config::read(&path)?),
@@ -316,11 +362,14 @@ impl Default for Settings {
             rules: Rule::ALL.to_vec(),
             target_version: PythonVersion::PY311,
             cleanup_timeout: 5.0,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            cleanup_timeouts: Vec::new(),
             unsafe_fixes: false,
             helper_module: None,
             per_file_ignores: PerFileIgnores::default(),
             exclusions: Exclusions::default(),
             root: PathBuf::new(),
+            test_code: false,
         }
     }
 }

@@ -85,7 +85,7 @@ fn unsafe_fixes_need_the_flag() {
     let output = run(cmd(&["--write", "a.py"]), dir.path());
     assert_eq!(code(&output), 1, "unsafe fix not applied, leak remains");
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("(unsafe fix: `continue` keeps a loop going"), "the reason is shown: {stdout}");
+    assert!(stdout.contains("(unsafe fix: `continue` keeps the loop going on cancel"), "the reason is shown: {stdout}");
     assert!(stdout.contains("review them with `cancelsafe -i` or `--unsafe-fixes --diff`"), "{stdout}");
     assert_eq!(read(dir.path(), "a.py"), retry);
     let output = run(cmd(&["--write", "--unsafe-fixes", "a.py"]), dir.path());
@@ -107,7 +107,10 @@ fn crlf_and_tabs_are_kept() {
     assert!(fixed.contains("        raise\r\n"), "{fixed:?}");
     assert!(!fixed.replace("\r\n", "").contains('\n'), "a bare LF was inserted: {fixed:?}");
     let fixed = read(dir.path(), "tabs.py");
-    assert_eq!(fixed, "import asyncio\n\n\nasync def worker(conn):\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif isinstance(exc, asyncio.CancelledError):\n\t\t\traise\n");
+    assert_eq!(
+        fixed,
+        "import asyncio\n\n\nasync def worker(conn):\n\tcancels_before = asyncio.current_task().cancelling()\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif (\n\t\t\tisinstance(exc, asyncio.CancelledError)\n\t\t\tand asyncio.current_task().cancelling() > cancels_before\n\t\t):\n\t\t\traise\n"
+    );
     for name in ["crlf.py", "tabs.py"] {
         assert!(compiles(&dir.path().join(name)));
     }
@@ -285,15 +288,13 @@ fn per_file_ignores_and_helper_module_come_from_pyproject() {
 }
 
 #[test]
-fn cleanup_timeout_sets_the_bound_of_the_shield_fix() {
+fn cleanup_timeout_sets_the_bound_of_the_protected_cleanup() {
     let source = "import asyncio\n\n\nasync def run(conn):\n    try:\n        await conn.send()\n    finally:\n        await conn.close()\n";
     let dir = project(&[("a.py", source.as_bytes())]);
-    let safe_only = run(cmd(&["--write", "--cleanup-timeout", "0.25", "a.py"]), dir.path());
-    assert_eq!(code(&safe_only), 1, "CS301's fix is unsafe: without --unsafe-fixes the finding remains");
-    assert_eq!(read(dir.path(), "a.py"), source);
-    let write = run(cmd(&["--write", "--unsafe-fixes", "--cleanup-timeout", "0.25", "a.py"]), dir.path());
-    assert_eq!(code(&write), 0, "{}", text(&write.stdout));
-    assert!(read(dir.path(), "a.py").contains("async with asyncio.timeout(0.25):"), "{}", read(dir.path(), "a.py"));
+    let write = run(cmd(&["--write", "--cleanup-timeout", "0.25", "a.py"]), dir.path());
+    assert_eq!(code(&write), 0, "CS301's fix is safe: --write applies it\n{}", text(&write.stdout));
+    let fixed = read(dir.path(), "a.py");
+    assert!(fixed.contains("with _ProtectedCleanup(0.25) as cleanup:\n            await cleanup(conn.close())"), "{fixed}");
     assert_eq!(code(&run(cmd(&["--cleanup-timeout", "0", "a.py"]), dir.path())), 2);
 }
 
@@ -437,4 +438,32 @@ fn write_refuses_a_read_only_file() {
     assert!(failure["message"].as_str().unwrap().contains("the file is read-only"), "{failure:#}");
     let output = as_a_user(&["--write", "--format", "github", "ro.py"], dir.path());
     assert!(text(&output.stdout).contains("::error file=ro.py,line=1,col=1,title=cancelsafe (write error)::ro.py:1:1: cannot write file: the file is read-only"), "{}", text(&output.stdout));
+}
+
+#[test]
+fn an_unsafe_fix_says_so_under_unsafe_fixes() {
+    let dir = project(&[("a.py", LEAKY.replace("        return\n", "        return False\n").as_bytes())]);
+    let stdout = text(&run(cmd(&["--check", "--unsafe-fixes", "."]), dir.path()).stdout);
+    assert!(stdout.contains("a.py:7:5: CS101 [* unsafe fix] "), "{stdout}");
+    assert!(stdout.contains("(unsafe fix: `return False` on the cancel path may be a result someone uses"), "{stdout}");
+}
+
+/// Test code is found by its path, by the same `Settings::for_file` every front end uses:
+/// `tests/` folders, `test_*.py`, `*_test.py`, `conftest.py`. No fix there is safe.
+#[test]
+fn test_code_by_path_gets_no_safe_fix() {
+    let files: Vec<(&str, &[u8])> = ["tests/helpers.py", "pkg/test_worker.py", "pkg/worker_test.py", "conftest.py", "pkg/worker.py"]
+        .iter()
+        .map(|path| (*path, LEAKY.as_bytes()))
+        .collect();
+    let dir = project(&files);
+    let output = run(cmd(&["--write", "."]), dir.path());
+    let stdout = text(&output.stdout);
+    for test_file in ["tests/helpers.py", "pkg/test_worker.py", "pkg/worker_test.py", "conftest.py"] {
+        assert_eq!(read(dir.path(), test_file), LEAKY, "{test_file} was rewritten:\n{stdout}");
+        assert!(stdout.contains(&format!("{test_file}:7:5: CS101 [unsafe fix] ")), "{stdout}");
+        assert!(stdout.contains("this file is test code (by its path)"), "{stdout}");
+    }
+    assert!(read(dir.path(), "pkg/worker.py").contains("        raise\n"), "the library file was not fixed:\n{stdout}");
+    assert_eq!(code(&output), 1, "test files keep their findings:\n{stdout}");
 }

@@ -21,11 +21,13 @@ const PROMPT: &str = "Apply this fix [y,n,a,d,A,e,q,?]? ";
 /// A CS102 leak appended to runtime subjects: a second fix in the same file, which the runtime
 /// checks do not exercise.
 const CLOSE_ON_ERROR: &str = "\n\nasync def close_on_error(conn):\n    try:\n        await conn.read()\n    except BaseException:\n        conn.close()\n";
-const CLOSE_ON_ERROR_FIXED: &str = "    except BaseException as exc:\n        conn.close()\n        if isinstance(exc, asyncio.CancelledError):\n            raise\n";
+/// `conn.read()` may pass on a CancelledError that is not this task's: the count-snapshot form.
+const CLOSE_ON_ERROR_FIXED: &str = "    cancels_before = asyncio.current_task().cancelling()\n    try:\n        await conn.read()\n    except BaseException as exc:\n        conn.close()\n        if (\n            isinstance(exc, asyncio.CancelledError)\n            and asyncio.current_task().cancelling() > cancels_before\n        ):\n            raise\n";
 /// A second dropped task in the CS201 subject.
 const HEARTBEAT: &str = "\n\nasync def heartbeat():\n    asyncio.create_task(asyncio.sleep(0))\n";
-/// A retry loop: its CS101 fix is unsafe.
-const RETRY: &str = "import asyncio\n\n\nasync def poll(q):\n    while True:\n        try:\n            await q.get()\n        except asyncio.CancelledError:\n            continue\n";
+/// A retry loop: its CS101 fix is unsafe. (An asyncio queue's `get()` raises only this task's
+/// cancel: the plain `raise`.)
+const RETRY: &str = "import asyncio\n\n\nasync def poll(q: asyncio.Queue):\n    while True:\n        try:\n            await q.get()\n        except asyncio.CancelledError:\n            continue\n";
 
 fn subject(scenario: &str) -> String {
     std::fs::read_to_string(repo_path(&format!("tests/runtime/{scenario}/subject.py"))).unwrap()
@@ -365,8 +367,8 @@ fn without_a_terminal_it_refuses_and_points_to_diff_and_write() {
     assert!(text(&output.stderr).contains("standard input"), "{}", text(&output.stderr));
 }
 
-/// Two cleanup awaits on one line: their CS301 fixes overlap, so --write applies them in two
-/// passes. Here the second is offered on the text the first answer left, and either can be
+/// Two cleanup awaits on one line share one unit: each fix nests the line in it and wraps its
+/// own await. The second is offered on the text the first answer left, and either can be
 /// taken without the other.
 #[test]
 fn overlapping_fixes_are_offered_one_after_the_other() {
@@ -376,12 +378,12 @@ fn overlapping_fixes_are_offered_one_after_the_other() {
         let mut session = review(dir.path(), &["same_line.py"], &[], false);
         answer(&mut session, "[1/3] same_line.py:12 CS301", keys[0]);
         let shown = answer(&mut session, "[2/3] same_line.py:", keys[1]);
-        assert!(shown.contains("+                await asyncio.shield(writer.close())"), "{keys:?}: {shown}");
+        assert!(shown.contains("await cleanup(writer.close())"), "{keys:?}: {shown}");
         answer(&mut session, "[3/3] same_line.py:", "n");
         let (rest, _) = finish(session);
         let file = read(dir.path(), "same_line.py");
-        assert_eq!(file.contains("await asyncio.shield(writer.flush())"), flush_fixed, "{keys:?}: {rest}\n{file}");
-        assert_eq!(file.contains("await asyncio.shield(writer.close())"), close_fixed, "{keys:?}\n{file}");
+        assert_eq!(file.contains("await cleanup(writer.flush())"), flush_fixed, "{keys:?}: {rest}\n{file}");
+        assert_eq!(file.contains("await cleanup(writer.close())"), close_fixed, "{keys:?}\n{file}");
         assert!(file.contains("await writer.flush(); stats.flushes += 1"), "the skipped third fix was applied:\n{file}");
         assert_compiles(dir.path(), &["same_line.py"]);
     }

@@ -1,6 +1,8 @@
 //! Runtime guarantees: each scenario under tests/runtime/ is leaky code plus a Python check of
 //! design.md's guarantees. The check must FAIL on the original (the leak is real and the check
-//! can fail) and PASS on what the real binary writes; a second run must change nothing.
+//! can fail) and PASS on what the real binary writes; a second run must change nothing. Where
+//! the original is right (a deliberate swallow no fix may break), the check must instead FAIL on
+//! the scenario's `harmful.py`, a rewrite that breaks it.
 
 mod common;
 
@@ -36,6 +38,15 @@ fn scenarios() -> Vec<Scenario> {
     found
 }
 
+/// Where the subject goes in the work folder: `subject.py`, or the path in the scenario's
+/// `path` file (`tests/test_jobs.py`: test code by its path).
+fn subject_path(scenario: &Scenario) -> PathBuf {
+    match std::fs::read_to_string(scenario.dir.join("path")) {
+        Ok(path) => PathBuf::from(path.trim()),
+        Err(_) => PathBuf::from(scenario.subject),
+    }
+}
+
 fn python_check(scenario: &Scenario, subject: &Path) -> (bool, String) {
     let output = common::output(Command::new("python3").arg("-B").arg(scenario.dir.join(scenario.check)).arg(subject));
     (output.status.success(), format!("{}{}", text(&output.stdout), text(&output.stderr)))
@@ -53,16 +64,20 @@ fn variants(scenario: &Scenario) -> Vec<Vec<String>> {
 fn run_scenario(scenario: &Scenario, extra: &[String]) -> Result<(), String> {
     let name = format!("{} [{}]", scenario.dir.file_name().unwrap().to_string_lossy(), extra.join(" "));
     let work = common::tempdir();
-    let subject = work.path().join(scenario.subject);
+    let relative = subject_path(scenario);
+    let subject = work.path().join(&relative);
+    std::fs::create_dir_all(subject.parent().unwrap()).unwrap();
     std::fs::copy(scenario.dir.join(scenario.subject), &subject).unwrap();
 
-    let (passed, output) = python_check(scenario, &subject);
+    let harmful = scenario.dir.join("harmful.py");
+    let (must_fail, what) = if harmful.is_file() { (harmful, "the harmful rewrite") } else { (subject.clone(), "the leaky original") };
+    let (passed, output) = python_check(scenario, &must_fail);
     if passed {
-        return Err(format!("{name}: the check passes on the leaky original, so it proves nothing\n{output}"));
+        return Err(format!("{name}: the check passes on {what}, so it proves nothing\n{output}"));
     }
 
     let mut write = cancelsafe();
-    write.arg("--write").args(extra).arg(scenario.subject);
+    write.arg("--write").args(extra).arg(&relative);
     let written = run(write, work.path());
     if code(&written) != 0 {
         return Err(format!("{name}: `cancelsafe --write {}` exited {}\n{}{}", extra.join(" "), code(&written), text(&written.stdout), text(&written.stderr)));
@@ -75,7 +90,7 @@ fn run_scenario(scenario: &Scenario, extra: &[String]) -> Result<(), String> {
     }
 
     let mut again = cancelsafe();
-    again.arg("--write").args(extra).arg(scenario.subject);
+    again.arg("--write").args(extra).arg(&relative);
     let again = run(again, work.path());
     let after = std::fs::read_to_string(&subject).unwrap();
     if code(&again) != 0 || after != fixed {
@@ -89,9 +104,23 @@ fn every_fix_meets_the_runtime_guarantees() {
     let scenarios = scenarios();
     assert!(scenarios.len() >= 15, "expected at least fifteen runtime scenarios, found {}", scenarios.len());
     let runs: Vec<(&Scenario, Vec<String>)> = scenarios.iter().flat_map(|s| variants(s).into_iter().map(move |v| (s, v))).collect();
+    // A bounded pool: the checks poll and time their scenarios, and the signal scenarios give a
+    // subprocess a few seconds to start, so all of them at once on two cores would fail on load.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 3;
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs.iter().map(|(s, extra)| scope.spawn(move || run_scenario(s, extra))).collect();
-        handles.into_iter().filter_map(|h| h.join().unwrap().err()).collect()
+        let handles: Vec<_> = (0..workers.min(runs.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failures = Vec::new();
+                    while let Some((s, extra)) = runs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        failures.extend(run_scenario(s, extra).err());
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     assert!(failures.is_empty(), "{} of {} runs failed:\n\n{}", failures.len(), runs.len(), failures.join("\n\n"));
 }
@@ -109,4 +138,29 @@ fn the_seed_guides_bounded_shield_swallows_a_cancel() {
     let (passed, output) = python_check(&scenario, &scenario.dir.join("seed_snippet.py"));
     assert!(!passed, "the seed snippet passes the check:\n{output}");
     assert!(output.contains("FAIL: (b)"), "the seed snippet should fail guarantee (b), not something else:\n{output}");
+}
+
+/// Forms that look like fixes but are not (`"""NOT a valid fix: …` files next to a scenario,
+/// such as an earlier version of a fix): each must fail its scenario's check on the property
+/// its docstring names (`must fail on (d)`), so nobody "simplifies" a fix back to one.
+#[test]
+fn rejected_fix_forms_fail_their_check() {
+    let mut checked = 0;
+    for scenario in scenarios() {
+        for entry in std::fs::read_dir(&scenario.dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if path.extension().is_none_or(|ext| ext != "py") || !text.starts_with("\"\"\"NOT a valid fix") {
+                continue;
+            }
+            let docstring = text.split("\"\"\"").nth(1).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+            let property = docstring.split("must fail on ").nth(1).and_then(|rest| rest.split(')').next()).map(|p| format!("{p})"));
+            let property = property.unwrap_or_else(|| panic!("{}: the docstring does not say `must fail on (x)`", path.display()));
+            let (passed, output) = python_check(&scenario, &path);
+            assert!(!passed, "{} passes its check:\n{output}", path.display());
+            assert!(output.contains(&format!("FAIL: {property}")), "{} should fail {property}, not something else:\n{output}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "expected at least five rejected fix forms, found {checked}");
 }

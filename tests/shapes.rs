@@ -176,13 +176,13 @@ fn a_global_declaration_of_the_name_a_fix_would_bind() {
 
 #[test]
 fn a_fix_that_would_cross_cpythons_block_limit_is_not_applied_and_the_rest_are() {
-    // 18 loops, then `try`/`finally` (19 blocks in each part; CPython allows 20). CS301's fix
-    // puts a `try` and an `async with` around the cleanup in the `finally`: 21.
+    // 19 loops, then `try`/`finally` (20 blocks in each part; CPython allows 20). CS301's fix
+    // puts a `with` block around the cleanup in the `finally`: 21.
     let mut source = String::from("import asyncio\n\n\nasync def deep(log):\n");
-    for level in 0..18 {
+    for level in 0..19 {
         source.push_str(&format!("{}for _ in log:\n", "    ".repeat(level + 1)));
     }
-    let indent = "    ".repeat(19);
+    let indent = "    ".repeat(20);
     source.push_str(&format!("{indent}try:\n{indent}    await asyncio.sleep(1)\n{indent}finally:\n{indent}    await log.aclose()\n"));
     source.push_str(&format!("\n\nasync def shallow(log):\n    try:\n        await asyncio.sleep(1)\n    except asyncio.CancelledError:\n        log.append(1)\n"));
     let dir = project(&[("case.py", source.as_bytes())]);

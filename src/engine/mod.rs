@@ -123,6 +123,17 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
     })
 }
 
+/// The findings of `text` (noqa applied), their fixes verified, none applied: for front ends
+/// that apply nothing (the language server).
+pub fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
+    with_stack(|| {
+        let module = source::parse(text)?;
+        let mut pass = Pass::new(text.to_string(), module, settings);
+        pass.verify_rest();
+        Ok(pass.findings)
+    })
+}
+
 /// One text, its findings and what their fixes declare; which fixes have passed verification.
 struct Pass {
     text: String,

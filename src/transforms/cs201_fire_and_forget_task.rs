@@ -5,11 +5,10 @@
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ExprContext, PythonVersion, Stmt};
-use ruff_source_file::LineRanges;
 use ruff_text_size::Ranged;
 
-use super::{reraise, Checker, Finding, Safety};
-use crate::edits::{import_binding, with_safety, Snippet};
+use super::{module_helper, reraise, Checker, Finding, Safety};
+use crate::edits::{with_safety, Snippet};
 use crate::rules::Rule;
 
 /// The names of the helper, local to a module or public in a shared helper module.
@@ -64,7 +63,7 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
         Some(name) if checker.in_function() && !is_read(checker, &name.id) => "it is assigned to a name that is never read",
         Some(_) => return,
     };
-    report(checker, call, spawn, dropped_as);
+    report(checker, call, Some(stmt), spawn, dropped_as);
 }
 
 /// `loop.add_signal_handler(sig, lambda: asyncio.create_task(stop()))`: the loop drops what
@@ -79,18 +78,18 @@ pub fn callback_registration(checker: &mut Checker, call: &ExprCall) {
         if let Expr::Lambda(lambda) = argument {
             if let Expr::Call(body) = lambda.body.as_ref() {
                 if let Some(spawn) = spawn_kind(checker, body) {
-                    report(checker, body, spawn, "the loop drops what the callback returns");
+                    report(checker, body, None, spawn, "the loop drops what the callback returns");
                 }
             }
         }
     }
 }
 
-fn report(checker: &mut Checker, call: &ExprCall, spawn: &str, dropped_as: &str) {
+/// `statement`: the statement whose value the call is (`None` inside a lambda).
+fn report(checker: &mut Checker, call: &ExprCall, statement: Option<&Stmt>, spawn: &str, dropped_as: &str) {
     let (fix, reason) = match tracking_edits(checker) {
         Some((track, mut edits)) => {
-            edits.push(Edit::insertion(format!("{track}("), call.start()));
-            edits.push(Edit::insertion(")".to_string(), call.end()));
+            edits.extend(checker.editor.wrap_in_call(call.range(), &track, statement));
             with_safety(edits, checker.safety(Safety::Safe))
         }
         None => (None, None),
@@ -236,7 +235,7 @@ fn import_from_helper_module(checker: &Checker, module: &str) -> (String, Vec<Ed
         format!("from {module} import {} as {local}", SHARED_TRACK)
     };
     // After the module's own imports: first-party imports come last.
-    let edit = match last_leading_import(&checker.parsed.syntax().body) {
+    let edit = match module_helper::last_leading_import(&checker.parsed.syntax().body) {
         Some(anchor) => checker.editor.add_module_code_after(checker.parsed, anchor, &Snippet::line(line)),
         None => checker.editor.add_module_code(checker.parsed, &Snippet::line(line)),
     };
@@ -247,61 +246,7 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
     let names = HelperNames::local(checker);
     let (asyncio, import) = reraise::asyncio_module(checker);
     let helper = helper_code(&names, &asyncio, checker.settings.target_version, checker.editor.quote());
-    let body = &checker.parsed.syntax().body;
-    // After the imports, and never before the import that binds `asyncio` (the set's annotation
-    // is evaluated at import time).
-    let binds_asyncio = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, "asyncio").as_deref() == Some(asyncio.as_str())));
-    let anchor = match (last_leading_import(body), binds_asyncio) {
-        (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
-        (last, _) => last,
-    };
-    let edits = match anchor {
-        Some(anchor) => {
-            // Two blank lines on both sides, counting those already after the imports.
-            let mut code = Snippet::line("").then(0, "").nest(0, helper);
-            for _ in blank_lines_after(checker.source(), anchor)..2 {
-                code = code.then(0, "");
-            }
-            import.into_iter().chain([checker.editor.add_module_code_after(checker.parsed, anchor, &code)]).collect()
-        }
-        // No import to follow: the helper goes where an import would, after the one it needs.
-        None => {
-            let mut code = Snippet::default();
-            if import.is_some() {
-                code = code.then(0, format!("import {asyncio}")).then(0, "").then(0, "");
-            }
-            let code = code.nest(0, helper).then(0, "").then(0, "");
-            vec![checker.editor.add_module_code(checker.parsed, &code)]
-        }
-    };
-    (names.track, edits)
-}
-
-/// How many blank lines follow `stmt`'s last line.
-fn blank_lines_after(source: &str, stmt: &Stmt) -> usize {
-    let rest = &source[source.line_end(stmt.end()).to_usize()..];
-    rest.lines().skip(1).take_while(|line| line.trim().is_empty()).count()
-}
-
-/// The last import of the module's leading block of imports (with `try: import x` /
-/// `except ImportError:` blocks), `__future__` imports aside.
-fn last_leading_import(body: &[Stmt]) -> Option<&Stmt> {
-    let is_import = |stmt: &Stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_));
-    let only_imports = |stmts: &[Stmt]| stmts.iter().all(|s| is_import(s) || matches!(s, Stmt::Pass(_) | Stmt::Assign(_)));
-    let is_import_block = |stmt: &Stmt| match stmt {
-        Stmt::Try(t) => {
-            only_imports(&t.body) && t.handlers.iter().all(|h| only_imports(&h.as_except_handler().unwrap().body))
-        }
-        Stmt::If(i) => only_imports(&i.body) && i.elif_else_clauses.iter().all(|c| only_imports(&c.body)),
-        other => is_import(other),
-    };
-    let is_future = |stmt: &Stmt| matches!(stmt, Stmt::ImportFrom(i) if i.module.as_deref() == Some("__future__"));
-    let start = usize::from(body.first().is_some_and(ruff_python_ast::helpers::is_docstring_stmt));
-    body[start..]
-        .iter()
-        .take_while(|stmt| is_import_block(stmt))
-        .filter(|stmt| !is_future(stmt))
-        .last()
+    (names.track, module_helper::insert_after_imports(checker, helper, &asyncio, import))
 }
 
 /// The helper's code: the set, the tracking function, the shutdown coroutine.
@@ -317,16 +262,16 @@ fn helper_code(names: &HelperNames, asyncio: &str, target: PythonVersion, quote:
         .then(0, "")
         .then(0, "")
         .then(0, format!("def {track}(task):"))
-        .then(1, docstring("Keep a reference to `task` until it is done, so it cannot be garbage-collected mid-flight."))
+        .then(1, docstring("Keep a reference to `task` until it is done, so it is not garbage-collected."))
         .then(1, format!("{set}.add(task)"))
         .then(1, format!("task.add_done_callback({set}.discard)"))
         .then(1, "return task")
         .then(0, "")
         .then(0, "")
         .then(0, format!("async def {cancel_all}():"))
-        .then(1, docstring("Cancel the tracked tasks still running and wait until they are done (call it on shutdown)."))
+        .then(1, docstring("Cancel the tracked tasks still running and wait for them (call on shutdown)."))
         .then(1, format!("current = {asyncio}.current_task()"))
-        .then(1, format!("tasks = [task for task in {set} if task is not current and not task.done()]"))
+        .then(1, format!("tasks = [t for t in {set} if t is not current and not t.done()]"))
         .then(1, "for task in tasks:")
         .then(2, "task.cancel()")
         .then(1, format!("await {asyncio}.gather(*tasks, return_exceptions=True)"))
@@ -338,8 +283,8 @@ pub fn helper_module_source(target: PythonVersion) -> String {
     let mut out = String::from("\"\"\"Tracked background tasks (created by cancelsafe, rule CS201).\"\"\"\n\nimport asyncio\n\n\n");
     for (depth, text) in helper_code(&names, "asyncio", target, '"').lines() {
         if !text.is_empty() {
-            out.push_str(&"    ".repeat(*depth));
-            out.push_str(text);
+            out.push_str(&"    ".repeat(depth));
+            out.push_str(&text);
         }
         out.push('\n');
     }
