@@ -39,6 +39,7 @@ rules! {
     ForeignCancelSwallowsOwnCancel => "CS103", "foreign-cancel-swallows-own-cancel", "CS103-foreign-cancel-swallows-own-cancel";
     CancelledTaskAwaitedBare => "CS104", "cancelled-task-awaited-bare", "CS104-cancelled-task-awaited-bare";
     FireAndForgetTask => "CS201", "fire-and-forget-task", "CS201-fire-and-forget-task";
+    CancelledTaskNeverAwaited => "CS202", "cancelled-task-never-awaited", "CS202-cancelled-task-never-awaited";
     UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "CS301-unshielded-cleanup-await";
 }
 

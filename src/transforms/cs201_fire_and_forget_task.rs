@@ -107,7 +107,7 @@ fn report(checker: &mut Checker, call: &ExprCall, spawn: &str, dropped_as: &str)
 }
 
 /// How `call` spawns a task (`asyncio.create_task`, `loop.create_task`), if it does.
-fn spawn_kind(checker: &Checker, call: &ExprCall) -> Option<&'static str> {
+pub fn spawn_kind(checker: &Checker, call: &ExprCall) -> Option<&'static str> {
     if let Some(member) = checker.names.asyncio_member(&call.func) {
         // `ensure_future(fut)` of an existing future returns it: no new task is dropped.
         let makes_a_task = || call.arguments.args.first().is_some_and(|arg| arg.is_call_expr() || arg.is_await_expr());

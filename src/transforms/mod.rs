@@ -7,8 +7,10 @@ pub mod cs102_broad_except_swallows_cancellation;
 pub mod cs103_foreign_cancel_swallows_own_cancel;
 pub mod cs104_cancelled_task_awaited_bare;
 pub mod cs201_fire_and_forget_task;
+pub mod cs202_cancelled_task_never_awaited;
 pub mod cs301_unshielded_cleanup_await;
 mod reraise;
+mod task_refs;
 
 use std::cell::OnceCell;
 use std::collections::HashSet;
@@ -149,6 +151,15 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// The class whose body defines the function being visited (a method's class).
+    pub fn enclosing_class(&self) -> Option<&'a ruff_python_ast::StmtClassDef> {
+        let function = self.parents.iter().rposition(|s| matches!(s, Stmt::FunctionDef(_)))?;
+        match self.parents[..function].last() {
+            Some(Stmt::ClassDef(class)) => Some(class),
+            _ => None,
+        }
+    }
+
     /// Would any code run after `stmt` completes before its function returns?
     pub fn code_runs_after(&self, stmt: &Stmt, ancestors: &[&Stmt]) -> bool {
         self.code_after(stmt, ancestors).is_some()
@@ -254,6 +265,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
         if simple && self.enabled(Rule::FireAndForgetTask) {
             cs201_fire_and_forget_task::statement(self, stmt);
+        }
+        if matches!(stmt, Stmt::Expr(_) | Stmt::For(_)) && self.in_function() && self.enabled(Rule::CancelledTaskNeverAwaited) {
+            cs202_cancelled_task_never_awaited::statement(self, stmt);
         }
         if in_async && self.enabled(Rule::UnshieldedCleanupAwait) {
             cs301_unshielded_cleanup_await::statement(self, stmt);
