@@ -94,9 +94,23 @@ fn every_fix_meets_the_runtime_guarantees() {
     let scenarios = scenarios();
     assert!(scenarios.len() >= 15, "expected at least fifteen runtime scenarios, found {}", scenarios.len());
     let runs: Vec<(&Scenario, Vec<String>)> = scenarios.iter().flat_map(|s| variants(s).into_iter().map(move |v| (s, v))).collect();
+    // A few runs at a time: the checks bound their waits (a service must print "ready" within
+    // 5 s), and thirty interpreters starting at once on a small machine would miss those bounds.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs.iter().map(|(s, extra)| scope.spawn(move || run_scenario(s, extra))).collect();
-        handles.into_iter().filter_map(|h| h.join().unwrap().err()).collect()
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failed = Vec::new();
+                    while let Some((s, extra)) = runs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        failed.extend(run_scenario(s, extra).err());
+                    }
+                    failed
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     assert!(failures.is_empty(), "{} of {} runs failed:\n\n{}", failures.len(), runs.len(), failures.join("\n\n"));
 }
