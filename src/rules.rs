@@ -41,6 +41,7 @@ rules! {
     FireAndForgetTask => "CS201", "fire-and-forget-task", "CS201-fire-and-forget-task";
     CancelledTaskNeverAwaited => "CS202", "cancelled-task-never-awaited", "CS202-cancelled-task-never-awaited";
     UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "CS301-unshielded-cleanup-await";
+    YieldInsideCancelScope => "CS401", "yield-inside-cancel-scope", "CS401-yield-inside-cancel-scope";
 }
 
 impl Rule {

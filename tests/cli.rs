@@ -300,3 +300,16 @@ fn cleanup_timeout_sets_the_bound_of_the_shield_fix() {
     assert!(read(dir.path(), "a.py").contains("async with asyncio.timeout(0.25):"), "{}", read(dir.path(), "a.py"));
     assert_eq!(code(&run(cmd(&["--cleanup-timeout", "0", "a.py"]), dir.path())), 2);
 }
+
+/// A module that imports trio (or anyio) and not asyncio is looked at by CS401 only: the
+/// asyncio rules stay out of code that has its own cancellation.
+#[test]
+fn only_cs401_looks_at_modules_without_asyncio() {
+    let source = "import trio\n\n\nasync def items(channel, conn):\n    try:\n        with trio.move_on_after(5):\n            async for item in channel:\n                yield item\n    finally:\n        await conn.aclose()\n";
+    let dir = project(&[("t.py", source.as_bytes())]);
+    let output = run(cmd(&["--check", "--format", "concise", "t.py"]), dir.path());
+    let stdout = text(&output.stdout);
+    assert_eq!(code(&output), 1, "{stdout}");
+    let codes: Vec<&str> = stdout.lines().filter_map(|l| l.split_whitespace().nth(1)).filter(|c| c.starts_with("CS")).collect();
+    assert_eq!(codes, ["CS401"], "{stdout}");
+}

@@ -9,6 +9,7 @@ pub mod cs104_cancelled_task_awaited_bare;
 pub mod cs201_fire_and_forget_task;
 pub mod cs202_cancelled_task_never_awaited;
 pub mod cs301_unshielded_cleanup_await;
+pub mod cs401_yield_inside_cancel_scope;
 mod reraise;
 mod task_refs;
 
@@ -30,7 +31,7 @@ use crate::settings::Settings;
 /// Runs every enabled rule over a parsed module.
 pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Settings) -> Vec<Finding> {
     let names = AsyncioNames::of(parsed.syntax());
-    if !names.uses_asyncio() {
+    if !names.uses_asyncio() && !names.uses_cancel_scope_library() {
         return Vec::new();
     }
     let mut checker = Checker::new(parsed, source, settings, names);
@@ -190,8 +191,10 @@ impl<'a> Checker<'a> {
         self.scopes.last() == Some(&Scope::AsyncFunction)
     }
 
+    /// Only CS401 looks at modules that import anyio or trio but not asyncio: their cancel
+    /// scopes have the same hazard.
     fn enabled(&self, rule: Rule) -> bool {
-        self.settings.enabled(rule)
+        self.settings.enabled(rule) && (self.names.uses_asyncio() || rule == Rule::YieldInsideCancelScope)
     }
 }
 
@@ -256,6 +259,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
                     cs103_foreign_cancel_swallows_own_cancel::suppress_block(self, stmt, with);
+                }
+                if self.enabled(Rule::YieldInsideCancelScope) {
+                    cs401_yield_inside_cancel_scope::with_statement(self, stmt, with);
                 }
             }
             _ => {}
