@@ -38,6 +38,7 @@ rules! {
     BroadExceptSwallowsCancellation => "CS102", "broad-except-swallows-cancellation", "CS102-broad-except-swallows-cancellation";
     ForeignCancelSwallowsOwnCancel => "CS103", "foreign-cancel-swallows-own-cancel", "CS103-foreign-cancel-swallows-own-cancel";
     CancelledTaskAwaitedBare => "CS104", "cancelled-task-awaited-bare", "CS104-cancelled-task-awaited-bare";
+    AsyncKeyboardInterruptHandler => "CS105", "async-keyboard-interrupt-handler", "CS105-async-keyboard-interrupt-handler";
     FireAndForgetTask => "CS201", "fire-and-forget-task", "CS201-fire-and-forget-task";
     CancelledTaskNeverAwaited => "CS202", "cancelled-task-never-awaited", "CS202-cancelled-task-never-awaited";
     UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "CS301-unshielded-cleanup-await";

@@ -6,6 +6,7 @@ pub mod cs101_swallowed_cancellation;
 pub mod cs102_broad_except_swallows_cancellation;
 pub mod cs103_foreign_cancel_swallows_own_cancel;
 pub mod cs104_cancelled_task_awaited_bare;
+pub mod cs105_async_keyboard_interrupt_handler;
 pub mod cs201_fire_and_forget_task;
 pub mod cs202_cancelled_task_never_awaited;
 pub mod cs301_unshielded_cleanup_await;
@@ -251,6 +252,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
                     cs103_foreign_cancel_swallows_own_cancel::try_statement(self, stmt, try_stmt);
+                }
+                if self.enabled(Rule::AsyncKeyboardInterruptHandler) {
+                    cs105_async_keyboard_interrupt_handler::try_statement(self, try_stmt);
                 }
             }
             Stmt::With(with) if in_async => {
