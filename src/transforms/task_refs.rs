@@ -136,14 +136,33 @@ impl<'a> Reference<'a> {
         let Reference::Attribute(attr) = self else { return None };
         let class = checker.enclosing_class()?;
         let methods = ClassMethods::of(checker, class);
-        spawned_methods(checker, class, attr).into_iter().find_map(|start| {
-            let path = methods.call_path(start, function.name.as_str())?;
-            Some(format!(
-                "`{start}` runs as this task and reaches `{}` ({}): awaiting the task from inside itself would never end",
-                function.name,
-                path.join(" → ")
-            ))
-        })
+        let stopper = function.name.as_str();
+        let spawns = spawned_methods(checker, class);
+        let coroutines = || spawns.iter().filter(|(a, _)| *a == attr).map(|(_, m)| *m);
+        for start in coroutines() {
+            if let Some(path) = methods.call_path(start, stopper) {
+                return Some(format!(
+                    "`{start}` runs as this task and reaches `{stopper}` ({}): awaiting the task from inside itself would never end",
+                    path.join(" → ")
+                ));
+            }
+        }
+        // The stopper runs in another task of the class, which this task's coroutine cancels in
+        // an async method: once each of them awaits what it cancelled, they wait for each other.
+        for (host, host_start) in spawns.iter().filter(|(a, _)| *a != attr) {
+            let Some(host_path) = methods.call_path(host_start, stopper) else { continue };
+            for start in coroutines() {
+                let reached = methods.reachable(start, |m| &m.calls);
+                let cancels_host = reached.iter().find(|(m, _)| methods.method(m).is_some_and(|m| m.is_async && m.cancels.contains(host)));
+                if let Some((canceller, _)) = cancels_host {
+                    return Some(format!(
+                        "`{stopper}` runs in `self.{host}` ({}), which this task cancels in `{canceller}`: once each awaits the other's end, both wait forever",
+                        host_path.join(" → ")
+                    ));
+                }
+            }
+        }
+        None
     }
 }
 
@@ -716,7 +735,10 @@ struct ClassMethods<'a> {
 
 struct Method<'a> {
     name: &'a str,
+    is_async: bool,
     calls: HashSet<&'a str>,
+    /// Attributes it calls `.cancel()` on.
+    cancels: HashSet<&'a str>,
     mentions: HashSet<&'a str>,
     tests_empty: HashSet<&'a str>,
 }
@@ -753,6 +775,11 @@ impl<'a> ClassMethods<'a> {
                         if let Some(callee) = self.own(&call.func) {
                             self.method.calls.insert(callee);
                         }
+                        if let Expr::Attribute(method) = call.func.as_ref() {
+                            if let (Some(cancelled), "cancel") = (self.own(&method.value), method.attr.as_str()) {
+                                self.method.cancels.insert(cancelled);
+                            }
+                        }
                         if let (Expr::Name(builtin), [only]) = (call.func.as_ref(), call.arguments.args.as_ref()) {
                             if matches!(builtin.id.as_str(), "len" | "bool") {
                                 self.tested(only);
@@ -788,7 +815,14 @@ impl<'a> ClassMethods<'a> {
             .filter_map(|stmt| match stmt {
                 Stmt::FunctionDef(method) => {
                     let receiver = method.parameters.iter().next()?.name().as_str();
-                    let empty = Method { name: method.name.as_str(), calls: HashSet::new(), mentions: HashSet::new(), tests_empty: HashSet::new() };
+                    let empty = Method {
+                        name: method.name.as_str(),
+                        is_async: method.is_async,
+                        calls: HashSet::new(),
+                        cancels: HashSet::new(),
+                        mentions: HashSet::new(),
+                        tests_empty: HashSet::new(),
+                    };
                     let mut walk = Walk { checker, receiver, method: empty };
                     walk.visit_body(&method.body);
                     Some(walk.method)
@@ -875,16 +909,24 @@ fn awaits_until_empty(methods: &ClassMethods, function: &StmtFunctionDef, cancel
     })
 }
 
-/// The methods whose coroutines run as the tasks stored in `self.<attr>`:
-/// `self._task = asyncio.create_task(self._run())` → `_run`.
-fn spawned_methods<'a>(checker: &Checker, class: &'a StmtClassDef, attr: &str) -> Vec<&'a str> {
+/// Which method's coroutine runs as the task stored in which attribute, for every attribute of
+/// the class: `self._task = asyncio.create_task(self._run())` → (`_task`, `_run`); also
+/// `self._tasks.add(...)`, `self._tasks[key] = ...`.
+fn spawned_methods<'a>(checker: &Checker, class: &'a StmtClassDef) -> Vec<(&'a str, &'a str)> {
     struct Spawns<'c, 'x, 'a> {
         checker: &'c Checker<'x>,
-        attr: &'c str,
-        found: Vec<&'a str>,
+        found: Vec<(&'a str, &'a str)>,
     }
     impl<'a> Spawns<'_, '_, 'a> {
-        fn stored(&mut self, value: &'a Expr) {
+        fn stored(&mut self, target: &'a Expr, value: &'a Expr) {
+            let attr = match target {
+                Expr::Attribute(a) => a.attr.as_str(),
+                Expr::Subscript(s) => match s.value.as_ref() {
+                    Expr::Attribute(a) => a.attr.as_str(),
+                    _ => return,
+                },
+                _ => return,
+            };
             let Expr::Call(call) = value else { return };
             if spawn_kind(self.checker, call).is_none() {
                 return;
@@ -892,33 +934,26 @@ fn spawned_methods<'a>(checker: &Checker, class: &'a StmtClassDef, attr: &str) -
             if let Some(Expr::Call(coroutine)) = call.arguments.args.first() {
                 if let Expr::Attribute(method) = coroutine.func.as_ref() {
                     if method.value.is_name_expr() {
-                        self.found.push(method.attr.as_str());
+                        self.found.push((attr, method.attr.as_str()));
                     }
                 }
-            }
-        }
-        fn is_attr(&self, expr: &Expr) -> bool {
-            match expr {
-                Expr::Attribute(a) => a.attr.as_str() == self.attr,
-                Expr::Subscript(s) => self.is_attr(&s.value),
-                _ => false,
             }
         }
     }
     impl<'a> StatementVisitor<'a> for Spawns<'_, '_, 'a> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
             match stmt {
-                Stmt::Assign(assign) if assign.targets.iter().any(|t| self.is_attr(t)) => self.stored(&assign.value),
-                Stmt::AnnAssign(assign) if self.is_attr(&assign.target) => {
+                Stmt::Assign(assign) => assign.targets.iter().for_each(|t| self.stored(t, &assign.value)),
+                Stmt::AnnAssign(assign) => {
                     if let Some(value) = &assign.value {
-                        self.stored(value);
+                        self.stored(&assign.target, value);
                     }
                 }
                 Stmt::Expr(expr) => {
                     if let Expr::Call(call) = expr.value.as_ref() {
                         if let (Expr::Attribute(method), [element]) = (call.func.as_ref(), call.arguments.args.as_ref()) {
-                            if matches!(method.attr.as_str(), "add" | "append") && self.is_attr(&method.value) {
-                                self.stored(element);
+                            if matches!(method.attr.as_str(), "add" | "append") {
+                                self.stored(&method.value, element);
                             }
                         }
                     }
@@ -928,7 +963,7 @@ fn spawned_methods<'a>(checker: &Checker, class: &'a StmtClassDef, attr: &str) -
             walk_statements(self, stmt);
         }
     }
-    let mut spawns = Spawns { checker, attr, found: Vec::new() };
+    let mut spawns = Spawns { checker, found: Vec::new() };
     spawns.visit_body(&class.body);
     spawns.found
 }

@@ -63,3 +63,36 @@ async def stop_then_flush(job, flush):
     with contextlib.suppress(asyncio.CancelledError):
         task.cancel()
         await flush()
+
+
+class Connection:
+    def __init__(self) -> None:
+        self._reading_task: asyncio.Task | None = None
+        self._reconnection_task: asyncio.Task | None = None
+
+    def connect(self) -> None:
+        self._reading_task = asyncio.create_task(self._read_loop())
+
+    async def _read_loop(self) -> None:
+        while True:
+            if not await self._read():
+                await self._on_error()
+
+    async def _read(self) -> bool:
+        await asyncio.sleep(1)
+        return False
+
+    # nats-py: the reader's error path cancels the reconnection task, and the reconnection
+    # task cancels the reader. Awaiting each would make the two wait for each other.
+    # Error
+    async def _on_error(self) -> None:
+        if self._reconnection_task is not None:
+            self._reconnection_task.cancel()
+        self._reconnection_task = asyncio.create_task(self._reconnect())
+
+    # Error
+    async def _reconnect(self) -> None:
+        if self._reading_task is not None:
+            self._reading_task.cancel()
+        await asyncio.sleep(1)
+        self._reading_task = asyncio.create_task(self._read_loop())
