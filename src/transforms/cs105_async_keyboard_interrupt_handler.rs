@@ -117,21 +117,35 @@ fn catch_and_reraise(checker: &Checker, handler: &ExceptHandlerExceptHandler, ty
         .collect();
     let process_exits = process_exits(handler);
     let mut edits: Vec<Edit> = import.into_iter().collect();
-    let name = if exits.is_empty() && process_exits.is_empty() {
-        // Every path re-raises already: the handler only has to catch the cancellation too.
-        None
-    } else {
-        let (name, bind) = reraise::bind_exception(checker, handler);
-        edits.extend(bind);
-        Some(name)
-    };
-    edits.push(match type_ {
+    // Every path re-raises already: the handler only has to catch the cancellation too.
+    let needs_name = !exits.is_empty() || !process_exits.is_empty();
+    let name = match type_ {
         Expr::Tuple(tuple) => {
             let first = tuple.elts.first().ok_or("the `except` names an empty tuple")?;
-            Edit::insertion(format!("{cancelled}, "), first.start())
+            let name = needs_name.then(|| {
+                let (name, bind) = reraise::bind_exception(checker, handler);
+                edits.extend(bind);
+                name
+            });
+            edits.push(Edit::insertion(format!("{cancelled}, "), first.start()));
+            name
         }
-        single => Edit::range_replacement(format!("({cancelled}, {})", checker.editor.text(single)), single.range()),
-    });
+        // `except KeyboardInterrupt:` or `except (KeyboardInterrupt):` — the tuple replaces the
+        // type with its parentheses, and the name goes after them.
+        single => {
+            let range = parenthesized(checker.source(), single.range());
+            edits.push(Edit::range_replacement(format!("({cancelled}, {})", checker.editor.text(single)), range));
+            match (&handler.name, needs_name) {
+                (Some(name), _) => Some(name.id.to_string()),
+                (None, true) => {
+                    let name = checker.fresh_name("exc");
+                    edits.push(Edit::insertion(format!(" as {name}"), range.end()));
+                    Some(name)
+                }
+                (None, false) => None,
+            }
+        }
+    };
     let Some(name) = name else { return Ok(edits) };
     let editor = &checker.editor;
     let guard = |nested: bool| {
@@ -153,6 +167,20 @@ fn catch_and_reraise(checker: &Checker, handler: &ExceptHandlerExceptHandler, ty
         edits.extend(editor.insert_before(suite, stmt, &guard(in_nested_handler(handler, stmt.start()))));
     }
     Ok(edits)
+}
+
+/// `range` widened over the parentheses around it: `(KeyboardInterrupt)` for `KeyboardInterrupt`.
+fn parenthesized(source: &str, mut range: TextRange) -> TextRange {
+    loop {
+        let before = source[..range.start().to_usize()].trim_end();
+        let after = source[range.end().to_usize()..].trim_start();
+        if !(before.ends_with('(') && after.starts_with(')')) {
+            return range;
+        }
+        let start = ruff_text_size::TextSize::try_from(before.len() - 1).unwrap_or_default();
+        let end = range.end() + ruff_text_size::TextSize::try_from(source[range.end().to_usize()..].len() - after.len() + 1).unwrap_or_default();
+        range = TextRange::new(start, end);
+    }
 }
 
 /// The statements of the handler (outside nested functions) that end the process, each with

@@ -4,7 +4,9 @@
 //! cancel with `asyncio.gather(..., return_exceptions=True)`; sync code is reported only.
 //! The rule's page is `transforms/CS202-cancelled-task-never-awaited/README.md`.
 
+use ruff_diagnostics::Edit;
 use ruff_python_ast::{ExceptHandler, Expr, Stmt, StmtFor, StmtFunctionDef};
+use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::cs103_foreign_cancel_swallows_own_cancel::suppressed_cancellation;
@@ -51,7 +53,7 @@ pub fn statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt) {
                 }
             }
             let gather = Snippet::line(format!("await {asyncio}.gather({}, return_exceptions=True)", awaited.join(", ")));
-            let mut edits = vec![checker.editor.insert_after(suite, anchor, &gather)];
+            let mut edits = wait_after(checker, suite, anchor, &gather);
             edits.extend(import);
             let plural = run.len() > 1 || cancel.several;
             let verdict = Safety::unsafe_because(format!(
@@ -109,6 +111,22 @@ fn wait_placement<'a>(checker: &Checker<'a>, last: &'a Stmt) -> Result<(Suite<'a
         }
     }
     Ok((suite, anchor))
+}
+
+/// The edits that put `wait` right after `anchor`, a statement of `suite`. A suite written on
+/// its header's line (`if task: task.cancel()`) is broken onto lines of its own first.
+fn wait_after(checker: &Checker, suite: Suite, anchor: &Stmt, wait: &Snippet) -> Vec<Edit> {
+    let editor = &checker.editor;
+    let next = suite.stmts.iter().find(|s| s.start() >= anchor.end());
+    let on_header_line = suite.stmts.first().is_some_and(|first| {
+        let line_start = checker.source().line_start(first.start());
+        !checker.source()[TextRange::new(line_start, first.start())].trim().is_empty()
+    });
+    match next {
+        None => editor.append(suite, wait),
+        Some(next) if on_header_line => editor.insert_before(suite, next, wait),
+        Some(_) => vec![editor.insert_after(suite, anchor, wait)],
+    }
 }
 
 /// The function the statement being visited is in.

@@ -37,3 +37,14 @@ async def test_stream(source):
     async with asyncio.timeout(1):
         first = await source.get()
         yield first
+
+
+# A value over several lines, with a trailing comment.
+# Error
+async def pairs(ws):
+    async with asyncio.timeout(1):
+        raw = await ws.recv()
+        yield (
+            raw,
+            len(raw),
+        )  # the pair
