@@ -183,7 +183,8 @@ fn move_out(
     if let Some(outer) = outer {
         return Err(format!("the `yield` is also inside `{outer}`: restructure by hand"));
     }
-    let last = with.body.last().filter(|last| matches!(last, Stmt::Expr(e) if e.value.range() == yield_expr.range()));
+    // The statement is the bare `yield …` (not `(yield …)`), so its keyword can become a binding.
+    let last = with.body.last().filter(|last| matches!(last, Stmt::Expr(e) if e.value.range() == yield_expr.range() && last.start() == yield_expr.start()));
     let (Some(last), [_, _, ..], [_]) = (last, with.body.as_slice(), yields) else {
         return Err("only a `yield` statement that ends the timeout's block, after other code and as its only `yield`, can move out of it unchanged".to_string());
     };
