@@ -11,6 +11,7 @@ pub mod cs201_fire_and_forget_task;
 pub mod cs202_cancelled_task_never_awaited;
 pub mod cs301_unshielded_cleanup_await;
 pub mod cs401_yield_inside_cancel_scope;
+mod module_helper;
 mod reraise;
 mod task_refs;
 
@@ -256,6 +257,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 if self.enabled(Rule::AsyncKeyboardInterruptHandler) {
                     cs105_async_keyboard_interrupt_handler::try_statement(self, try_stmt);
                 }
+                if self.enabled(Rule::UnshieldedCleanupAwait) {
+                    cs301_unshielded_cleanup_await::try_statement(self, stmt, try_stmt);
+                }
             }
             Stmt::With(with) if in_async => {
                 if self.enabled(Rule::SwallowedCancellation) {
@@ -278,9 +282,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
         if matches!(stmt, Stmt::Expr(_) | Stmt::For(_)) && self.in_function() && self.enabled(Rule::CancelledTaskNeverAwaited) {
             cs202_cancelled_task_never_awaited::statement(self, stmt);
-        }
-        if in_async && self.enabled(Rule::UnshieldedCleanupAwait) {
-            cs301_unshielded_cleanup_await::statement(self, stmt);
         }
         let scope = match stmt {
             Stmt::FunctionDef(f) if f.is_async => Some(Scope::AsyncFunction),
