@@ -87,7 +87,7 @@ fn unsafe_fixes_need_the_flag() {
     let output = run(cmd(&["--write", "a.py"]), dir.path());
     assert_eq!(code(&output), 1, "unsafe fix not applied, leak remains");
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("(unsafe fix: `continue` keeps a loop going"), "the reason is shown: {stdout}");
+    assert!(stdout.contains("(unsafe fix: `continue` keeps the loop going on cancel"), "the reason is shown: {stdout}");
     assert!(stdout.contains("review them with `cancelsafe -i` or `--unsafe-fixes --diff`"), "{stdout}");
     assert_eq!(read(dir.path(), "a.py"), retry);
     let output = run(cmd(&["--write", "--unsafe-fixes", "a.py"]), dir.path());
@@ -109,7 +109,10 @@ fn crlf_and_tabs_are_kept() {
     assert!(fixed.contains("        raise\r\n"), "{fixed:?}");
     assert!(!fixed.replace("\r\n", "").contains('\n'), "a bare LF was inserted: {fixed:?}");
     let fixed = read(dir.path(), "tabs.py");
-    assert_eq!(fixed, "import asyncio\n\n\nasync def worker(conn):\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif isinstance(exc, asyncio.CancelledError):\n\t\t\traise\n");
+    assert_eq!(
+        fixed,
+        "import asyncio\n\n\nasync def worker(conn):\n\tcancels_before = asyncio.current_task().cancelling()\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif isinstance(exc, asyncio.CancelledError) and asyncio.current_task().cancelling() > cancels_before:\n\t\t\traise\n"
+    );
     for name in ["crlf.py", "tabs.py"] {
         assert!(compiles(&dir.path().join(name)));
     }
@@ -310,4 +313,32 @@ fn only_cs401_looks_at_modules_without_asyncio() {
     assert_eq!(code(&output), 1, "{stdout}");
     let codes: Vec<&str> = stdout.lines().filter_map(|l| l.split_whitespace().nth(1)).filter(|c| c.starts_with("CS")).collect();
     assert_eq!(codes, ["CS401"], "{stdout}");
+}
+
+#[test]
+fn an_unsafe_fix_says_so_under_unsafe_fixes() {
+    let dir = project(&[("a.py", LEAKY.replace("        return\n", "        return False\n").as_bytes())]);
+    let stdout = text(&run(cmd(&["--check", "--unsafe-fixes", "."]), dir.path()).stdout);
+    assert!(stdout.contains("a.py:7:5: CS101 [* unsafe fix] "), "{stdout}");
+    assert!(stdout.contains("(unsafe fix: `return False` on the cancel path may be a result someone uses"), "{stdout}");
+}
+
+/// Test code is found by its path, by the same `Settings::for_file` every front end uses:
+/// `tests/` folders, `test_*.py`, `*_test.py`, `conftest.py`. No fix there is safe.
+#[test]
+fn test_code_by_path_gets_no_safe_fix() {
+    let files: Vec<(&str, &[u8])> = ["tests/helpers.py", "pkg/test_worker.py", "pkg/worker_test.py", "conftest.py", "pkg/worker.py"]
+        .iter()
+        .map(|path| (*path, LEAKY.as_bytes()))
+        .collect();
+    let dir = project(&files);
+    let output = run(cmd(&["--write", "."]), dir.path());
+    let stdout = text(&output.stdout);
+    for test_file in ["tests/helpers.py", "pkg/test_worker.py", "pkg/worker_test.py", "conftest.py"] {
+        assert_eq!(read(dir.path(), test_file), LEAKY, "{test_file} was rewritten:\n{stdout}");
+        assert!(stdout.contains(&format!("{test_file}:7:5: CS101 [unsafe fix] ")), "{stdout}");
+        assert!(stdout.contains("this file is test code (by its path)"), "{stdout}");
+    }
+    assert!(read(dir.path(), "pkg/worker.py").contains("        raise\n"), "the library file was not fixed:\n{stdout}");
+    assert_eq!(code(&output), 1, "test files keep their findings:\n{stdout}");
 }

@@ -47,9 +47,11 @@ impl Palette {
     }
 }
 
-/// How a finding's fix relates to this run.
+/// How a finding's fix relates to this run. An unsafe fix that `--unsafe-fixes` applies still
+/// says it is unsafe.
 pub fn fix_marker(finding: &Finding, threshold: Applicability) -> &'static str {
     match &finding.fix {
+        Some(fix) if fix.applies(threshold) && fix.applicability() == Applicability::Unsafe => " [* unsafe fix]",
         Some(fix) if fix.applies(threshold) => " [*]",
         Some(fix) if fix.applicability() == Applicability::Unsafe => " [unsafe fix]",
         _ => "",
