@@ -12,6 +12,7 @@ use clap::Parser;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::engine::cache::{self, Cache};
 use crate::engine::helper_module::NewModule;
 use crate::engine::{self, FileReport};
 use crate::present::text::{self, Palette};
@@ -131,6 +132,14 @@ struct Args {
     #[arg(long, conflicts_with = "exit_zero", help_heading = "Output")]
     exit_non_zero_on_fix: bool,
 
+    /// Do not read or write the results cache.
+    #[arg(long, env = "CANCELSAFE_NO_CACHE", value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Cache")]
+    no_cache: bool,
+
+    /// Where results of unchanged files are kept between runs [default: .cancelsafe_cache].
+    #[arg(long, value_name = "DIR", env = "CANCELSAFE_CACHE_DIR", help_heading = "Cache")]
+    cache_dir: Option<PathBuf>,
+
     /// Print the documentation of a rule and exit.
     #[arg(long, value_name = "CODE", help_heading = "Rules")]
     explain: Option<String>,
@@ -217,10 +226,15 @@ fn run() -> Result<u8> {
         return run_stdin(&*resolver.for_folder(std::path::Path::new(""))?, options, &mut stdout);
     }
 
+    // Opened first: it reads its files while the files to check are found.
+    let cache = match args.no_cache || args.interactive {
+        true => None,
+        false => Some(Cache::new(args.cache_dir.clone().unwrap_or_else(|| PathBuf::from(cache::DEFAULT_DIR)))?),
+    };
     // Settings are resolved (and a bad configuration reported) before any file is touched.
     let excluded = {
         let resolver = resolver.clone();
-        Arc::new(move |path: &std::path::Path| Ok(resolver.for_file(path)?.exclusions.excludes(path)))
+        Arc::new(move |path: &std::path::Path, found| resolver.excludes(path, found))
     };
     let files = crate::discover::python_files(&args.paths, args.force_exclude, excluded)?;
     let jobs: Vec<(PathBuf, Arc<Settings>)> =
@@ -229,9 +243,20 @@ fn run() -> Result<u8> {
         return crate::review::run(&jobs);
     }
     let progress = progress_bar(jobs.len(), options.quiet);
-    let reports: Vec<FileReport> =
-        jobs.par_iter().progress_with(progress.clone()).map(|(path, settings)| engine::process_file(path, settings, options.mode)).collect();
+    let reports: Vec<FileReport> = jobs
+        .par_iter()
+        .progress_with(progress.clone())
+        .map(|(path, settings)| match &cache {
+            Some(cache) => cache.process_file(path, settings, options.mode),
+            None => engine::process_file(path, settings, options.mode),
+        })
+        .collect();
     progress.finish_and_clear();
+    if let Some(Err(error)) = cache.as_ref().map(Cache::save) {
+        if !options.quiet {
+            eprintln!("warning: the results cache was not saved ({error:#}); pass --no-cache or --cache-dir to silence this");
+        }
+    }
     let new_modules = needed_helper_modules(&reports, &jobs);
     present::report(&reports, &new_modules, options, &mut stdout)
 }

@@ -8,8 +8,10 @@ use std::sync::{Arc, Mutex};
 use anyhow::{bail, Result};
 use ignore::WalkBuilder;
 
+pub use crate::settings::Found;
+
 /// Says whether a path (file or folder) is left out.
-pub type Excluded = dyn Fn(&Path) -> Result<bool> + Send + Sync;
+pub type Excluded = dyn Fn(&Path, Found) -> Result<bool> + Send + Sync;
 
 /// The files under `paths`, sorted and without duplicates. The first error of `excluded`
 /// stops the search.
@@ -18,7 +20,7 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
     let first_error = Arc::new(Mutex::new(None));
     let keep = {
         let first_error = first_error.clone();
-        Arc::new(move |path: &Path| match excluded(path) {
+        Arc::new(move |path: &Path, found: Found| match excluded(path, found) {
             Ok(excluded) => !excluded,
             Err(error) => {
                 first_error.lock().unwrap().get_or_insert(error);
@@ -28,7 +30,7 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
     };
     for path in paths {
         if path.is_file() {
-            if !force_exclude || keep(path) {
+            if !force_exclude || keep(path, Found::Named) {
                 files.push(path.clone());
             }
             continue;
@@ -36,14 +38,14 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
         if !path.is_dir() {
             bail!("{}: no such file or directory", path.display());
         }
-        if force_exclude && !keep(path) {
+        if force_exclude && !keep(path, Found::Named) {
             continue;
         }
         let keep = keep.clone();
         let walker = WalkBuilder::new(path)
             .hidden(false)
             .require_git(false)
-            .filter_entry(move |entry| entry.depth() == 0 || (!is_virtualenv(entry) && keep(entry.path())))
+            .filter_entry(move |entry| entry.depth() == 0 || (!is_virtualenv(entry) && keep(entry.path(), Found::Walked)))
             .build();
         for entry in walker {
             let entry = entry?;

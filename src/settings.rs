@@ -46,7 +46,7 @@ pub struct Settings {
 /// Directory and file names skipped unless `exclude` replaces this list (ruff's defaults).
 pub const DEFAULT_EXCLUDE: &[&str] = &[
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox", ".pants.d",
-    ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode", "__pycache__",
+    ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".cancelsafe_cache", ".svn", ".tox", ".venv", ".vscode", "__pycache__",
     "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
 ];
 
@@ -125,6 +125,27 @@ impl Settings {
             exclusions,
             root,
         })
+    }
+
+    /// What a file's findings depend on besides its text, as text: the results cache reuses
+    /// findings only under the same fingerprint. Call it on [`Settings::for_file`]'s result.
+    pub fn fingerprint(&self) -> String {
+        // Every field is named, so a new setting has to be added here or ruled out.
+        let Settings {
+            rules,
+            target_version,
+            cleanup_timeout,
+            helper_module,
+            // Which fixes apply, not what is found or how it is fixed.
+            unsafe_fixes: _,
+            // Already applied to `rules` by `for_file`.
+            per_file_ignores: _,
+            // Which files are found, and where the helper module goes: not a file's findings.
+            exclusions: _,
+            root: _,
+        } = self;
+        let codes: Vec<&str> = rules.iter().map(|rule| rule.code()).collect();
+        format!("rules={} target={target_version} cleanup-timeout={cleanup_timeout:?} helper-module={helper_module:?}", codes.join(","))
     }
 
     pub fn enabled(&self, rule: Rule) -> bool {
@@ -218,6 +239,14 @@ impl Resolver {
     pub fn for_file(&self, file: &Path) -> Result<Arc<Settings>> {
         self.for_folder(file.parent().unwrap_or(Path::new("")))
     }
+
+    /// Whether the configuration that governs `path` excludes it (discovery asks this of every
+    /// file and folder it meets).
+    pub fn excludes(&self, path: &Path, found: Found) -> Result<bool> {
+        // Made absolute here, where the working directory is known, rather than asked of the
+        // system for every path.
+        Ok(self.for_file(path)?.exclusions.excludes(&self.cwd.join(path), found))
+    }
 }
 
 /// The absolute form of `path` with `.` and `..` resolved by name (not through symlinks), so
@@ -259,20 +288,31 @@ impl Exclusions {
         Ok(Exclusions { root: root.to_path_buf(), globs: builder.build()? })
     }
 
-    /// Whether `path`, or a folder above it inside the project, is excluded (a file named on
-    /// the command line with `--force-exclude` may sit in an excluded folder).
-    pub fn excludes(&self, path: &Path) -> bool {
+    /// Whether `path` is excluded: the path itself, or with `Found::Named` also a folder above
+    /// it inside the project (a file named on the command line with `--force-exclude` may sit
+    /// in an excluded folder; the walk checked the folders above what it finds already).
+    pub fn excludes(&self, path: &Path, found: Found) -> bool {
         if self.globs.is_empty() {
             return false;
         }
         let matches = |part: &Path| self.globs.is_match(part) || part.file_name().is_some_and(|name| self.globs.is_match(name));
         let absolute = normalize(path);
-        match absolute.strip_prefix(&self.root) {
-            Ok(relative) => relative.ancestors().filter(|part| !part.as_os_str().is_empty()).any(matches),
+        match (absolute.strip_prefix(&self.root), found) {
+            (Ok(relative), Found::Named) => relative.ancestors().filter(|part| !part.as_os_str().is_empty()).any(matches),
+            (Ok(relative), Found::Walked) => matches(relative),
             // Outside the project only the path itself is matched, never the folders above it.
-            Err(_) => matches(&absolute),
+            (Err(_), _) => matches(&absolute),
         }
     }
+}
+
+/// How discovery came to a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// Named on the command line.
+    Named,
+    /// Met while walking a folder.
+    Walked,
 }
 
 /// Rules switched off for some files (`per-file-ignores`), matched on the path relative to the
