@@ -365,22 +365,28 @@ impl Default for Settings {
     }
 }
 
-/// Resolves `--select` / `--ignore` lists of codes or prefixes (`CS1`, `CS101`, `ALL`).
+/// Resolves `--select` / `--ignore` lists of codes, names or prefixes (`CS1`, `CS101`,
+/// `swallowed-cancellation`, `ALL`).
 pub fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<Rule>> {
     let matching = |selector: &str| -> Result<Vec<Rule>> {
         let selector = selector.trim();
         let rules: Vec<Rule> = if selector.eq_ignore_ascii_case("ALL") {
             Rule::ALL.to_vec()
+        } else if let Some(rule) = Rule::from_code_or_name(selector) {
+            vec![rule]
         } else {
             let upper = selector.to_ascii_uppercase();
             Rule::ALL.iter().copied().filter(|rule| rule.code().starts_with(&upper)).collect()
         };
         if rules.is_empty() {
-            let known: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
-            bail!("unknown rule selector `{selector}` (known rules: {}; prefixes such as CS1 and ALL also work)", known.join(", "));
+            let hint = Rule::closest(selector).map(|close| format!("; did you mean `{close}`?")).unwrap_or_default();
+            bail!("unknown rule selector `{selector}`{hint} (known rules: {}; prefixes such as CS1 and ALL also work)", Rule::known());
         }
         Ok(rules)
     };
+    // An empty item (a trailing comma) is skipped; as a prefix it would match every rule.
+    let select: Vec<&String> = select.iter().filter(|selector| !selector.trim().is_empty()).collect();
+    let ignore: Vec<&String> = ignore.iter().filter(|selector| !selector.trim().is_empty()).collect();
     let mut rules = Vec::new();
     if select.is_empty() {
         rules.extend_from_slice(Rule::ALL);
@@ -411,15 +417,18 @@ pub fn parse_helper_module(text: &str) -> Result<String> {
     }
 }
 
-/// Parses `py38` … `py314`.
+/// Parses `py38` … `py314`, or the same versions written `3.8` … `3.14`.
 pub fn parse_target_version(text: &str) -> Result<PythonVersion> {
-    let minor = text
+    let trimmed = text.trim();
+    let minor = trimmed
         .strip_prefix("py3")
+        .or_else(|| trimmed.strip_prefix("3."))
+        .filter(|minor| !minor.starts_with('+'))
         .and_then(|minor| minor.parse::<u8>().ok())
         .filter(|minor| (8..=14).contains(minor));
     match minor {
         Some(minor) => Ok(PythonVersion { major: 3, minor }),
-        None => bail!("invalid target version `{text}`: expected one of py38, py39, py310, py311, py312, py313, py314"),
+        None => bail!("invalid target version `{text}`: expected one of py38, py39, py310, py311, py312, py313, py314 (or 3.8 … 3.14)"),
     }
 }
 

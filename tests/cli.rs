@@ -16,7 +16,7 @@ fn default_mode_prints_findings_and_diff_and_writes_nothing() {
     let output = run(cmd(&["src"]), dir.path());
     assert_eq!(code(&output), 1);
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("src/app.py:7:5: CS101 [*]"), "{stdout}");
+    assert!(stdout.contains("src/app.py:7:5: CS101 swallowed-cancellation [*]"), "{stdout}");
     assert!(stdout.contains("--- a/src/app.py\n+++ b/src/app.py\n"), "{stdout}");
     assert!(stdout.contains("-        return\n+        raise\n"), "{stdout}");
     assert!(stdout.contains("Found 1 leak in 1 file (1 fixable with --write)."), "{stdout}");
@@ -190,15 +190,38 @@ fn explain_and_list_rules_print_the_rule_pages() {
     assert!(text(&output.stdout).starts_with("# CS101 swallowed-cancellation"));
     let output = run(cmd(&["--list-rules"]), dir.path());
     let listing = text(&output.stdout);
+    let long = listing.lines().find(|line| line.chars().count() > 100);
+    assert!(long.is_none(), "--list-rules fits in 100 columns: {long:?}");
     let index = std::fs::read_to_string(common::repo_path("docs/rules.md")).unwrap();
-    for line in listing.lines() {
-        let mut parts = line.split_whitespace();
-        let (code, name) = (parts.next().unwrap(), parts.next().unwrap());
-        let summary = parts.collect::<Vec<_>>().join(" ");
+    // `CODE  name  fix` then the summary, indented and wrapped.
+    let mut rules: Vec<(String, String, String, String)> = Vec::new();
+    for line in listing.lines().skip(1).take_while(|line| !line.is_empty()) {
+        match line.strip_prefix("       ") {
+            Some(summary) => {
+                let last = rules.last_mut().expect("a rule before its summary");
+                last.3 = format!("{} {summary}", last.3).trim().to_string();
+            }
+            None => {
+                let mut parts = line.split_whitespace();
+                let (code, name) = (parts.next().unwrap().to_string(), parts.next().unwrap().to_string());
+                rules.push((code, name, parts.collect::<Vec<_>>().join(" "), String::new()));
+            }
+        }
+    }
+    assert_eq!(rules.len(), 6, "{listing}");
+    for (code, name, fix, summary) in &rules {
         let entry = format!("- **[{code} {name}](../transforms/{code}-{name}/README.md)**: {summary}");
         assert!(index.lines().any(|l| l == entry), "docs/rules.md is missing or out of date for {code}; expected:\n{entry}");
+        assert!(["safe", "unsafe", "safe or unsafe", "safe, py311+", "safe or unsafe, py311+"].contains(&fix.as_str()), "{code}: fix column {fix:?}");
     }
-    assert_eq!(listing.lines().count(), 6, "{listing}");
+    assert_eq!(rules.iter().find(|rule| rule.0 == "CS301").unwrap().2, "unsafe");
+    assert!(listing.contains("\nfix: safe = --write applies it; unsafe = applied only with --unsafe-fixes"), "a legend: {listing}");
+    // A rule's name works as well as its code, and a near miss is corrected.
+    let by_name = run(cmd(&["--explain", "fire-and-forget-task"]), dir.path());
+    assert!(text(&by_name.stdout).starts_with("# CS201 fire-and-forget-task"));
+    let near_miss = run(cmd(&["--explain", "fire-and-forget"]), dir.path());
+    assert_eq!(code(&near_miss), 2);
+    assert!(text(&near_miss.stderr).starts_with("error: unknown rule `fire-and-forget`; did you mean `fire-and-forget-task`?"), "{}", text(&near_miss.stderr));
     assert_eq!(code(&run(cmd(&["--explain", "CS999"]), dir.path())), 2);
 }
 
@@ -298,4 +321,55 @@ fn cleanup_timeout_sets_the_bound_of_the_shield_fix() {
     assert_eq!(code(&write), 0, "{}", text(&write.stdout));
     assert!(read(dir.path(), "a.py").contains("async with asyncio.timeout(0.25):"), "{}", read(dir.path(), "a.py"));
     assert_eq!(code(&run(cmd(&["--cleanup-timeout", "0", "a.py"]), dir.path())), 2);
+}
+
+#[test]
+fn color_follows_the_flag_then_the_environment() {
+    let dir = project(&[("a.py", LEAKY.as_bytes())]);
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = cmd(args);
+        for name in ["FORCE_COLOR", "CLICOLOR_FORCE", "NO_COLOR"] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = run(command, dir.path());
+        text(&output.stdout).contains("\u{1b}[")
+    };
+    let check = ["--check", "a.py"];
+    assert!(!coloured(&check, &[]), "not a terminal: no colour");
+    assert!(coloured(&["--check", "--color", "always", "a.py"], &[]));
+    assert!(coloured(&check, &[("FORCE_COLOR", "1")]));
+    assert!(coloured(&check, &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&check, &[("CLICOLOR_FORCE", "0")]));
+    assert!(coloured(&check, &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]), "forcing wins, as in ruff");
+    assert!(!coloured(&["--check", "--color", "never", "a.py"], &[("FORCE_COLOR", "1")]), "the flag wins over the environment");
+    assert!(!coloured(&["--check", "--color", "always", "--format", "json", "a.py"], &[]), "JSON is never coloured");
+    assert!(coloured(&["--diff", "--color", "always", "a.py"], &[]), "a diff asked to be coloured is");
+    // Errors on standard error take the same choice.
+    let mut command = cmd(&["--color", "always", "missing.py"]);
+    command.env_remove("NO_COLOR");
+    assert!(text(&run(command, dir.path()).stderr).starts_with("\u{1b}["));
+    let mut command = cmd(&["--color", "never", "missing.py"]);
+    command.env("FORCE_COLOR", "1");
+    assert!(text(&run(command, dir.path()).stderr).starts_with("error: missing.py: no such file or directory"));
+}
+
+#[test]
+fn default_mode_shows_unsafe_fixes_on_request_with_their_label() {
+    let retry = "import asyncio\n\n\nasync def poll(q):\n    while True:\n        try:\n            await q.get()\n        except asyncio.CancelledError:\n            continue\n";
+    let dir = project(&[("a.py", retry.as_bytes())]);
+    let output = run(cmd(&["a.py"]), dir.path());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("a.py:8:9: CS101 swallowed-cancellation [unsafe fix] "), "{stdout}");
+    assert!(!stdout.contains("@@"), "unsafe fixes are not shown unless asked for:\n{stdout}");
+    assert!(stdout.contains("1 unsafe: `cancelsafe --unsafe-fixes PATH` shows their diffs without writing"), "{stdout}");
+
+    let output = run(cmd(&["--unsafe-fixes", "a.py"]), dir.path());
+    assert_eq!(code(&output), 1);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("a.py:8:9: CS101 swallowed-cancellation [unsafe fix] "), "the label stays:\n{stdout}");
+    assert!(stdout.contains("(unsafe fix: `continue` keeps a loop going"), "and the reason:\n{stdout}");
+    assert!(stdout.contains("-            continue\n+            raise\n"), "the diff is shown:\n{stdout}");
+    assert!(stdout.contains("1 fixable with --write --unsafe-fixes, 1 of them unsafe"), "{stdout}");
+    assert_eq!(read(dir.path(), "a.py"), retry, "nothing is written");
 }

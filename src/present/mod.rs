@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod github;
 pub mod json;
+pub mod rule_list;
 pub mod sarif;
 pub mod summary;
 pub mod text;
@@ -20,7 +21,7 @@ use crate::settings::Mode;
 use crate::source::{Locations, Position};
 use crate::finding::Finding;
 use summary::Tally;
-use text::Palette;
+use text::{ColorChoice, Palette};
 
 /// Exit codes: each means one thing.
 pub const EXIT_CLEAN: u8 = 0;
@@ -62,6 +63,7 @@ pub struct Options {
     pub quiet: bool,
     pub exit_zero: bool,
     pub exit_non_zero_on_fix: bool,
+    pub color: ColorChoice,
 }
 
 /// A finding with the positions users read, in the text it was found in.
@@ -98,7 +100,7 @@ pub fn locate<'a>(path: &'a str, locations: &Locations, findings: &'a [Finding])
 fn finding_lines(report: &FileReport, text_: &str, findings: &[Finding], format: Format, palette: &Palette) -> String {
     match format {
         Format::Github => github::annotations(&report.display, text_, findings),
-        _ => text::finding_lines(&report.display, text_, findings, report.threshold, palette),
+        _ => text::finding_lines(&report.display, text_, findings, palette),
     }
 }
 
@@ -114,8 +116,8 @@ pub fn findings(report: &FileReport, mode: Mode, format: Format) -> Result<Strin
 
 /// Prints everything about a run and returns its exit code.
 pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Options, stdout: &mut impl Write) -> Result<u8> {
-    let palette = Palette::new(std::io::stdout().is_terminal() && !options.format.is_machine_readable());
-    let error_palette = Palette::new(std::io::stderr().is_terminal());
+    let palette = Palette::new(!options.format.is_machine_readable() && options.color.enabled(std::io::stdout().is_terminal()));
+    let error_palette = Palette::new(options.color.enabled(std::io::stderr().is_terminal()));
     let mut stderr = std::io::stderr().lock();
     let mut tally = Tally::default();
     let mut diff_non_empty = false;

@@ -24,7 +24,7 @@ use ruff_diagnostics::Applicability;
 use crate::paths;
 use crate::engine::{self, FileError, FileReport};
 use crate::present::summary::plural;
-use crate::present::text::{self, Palette};
+use crate::present::text::{self, ColorChoice, Palette};
 use crate::present::{diff, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
@@ -55,7 +55,7 @@ file, and a file changed on disk since it was read is not overwritten.
 ";
 
 /// Reviews the fixes for `jobs`, the files found and the settings of each.
-pub fn run(jobs: &[(PathBuf, Arc<Settings>)]) -> Result<u8> {
+pub fn run(jobs: &[(PathBuf, Arc<Settings>)], color: ColorChoice) -> Result<u8> {
     let terminal = Terminal::open()?;
     // A first look at every file, in parallel, to count the fixes ahead ([3/17]); each file is
     // read and checked again when its turn comes.
@@ -66,7 +66,9 @@ pub fn run(jobs: &[(PathBuf, Arc<Settings>)]) -> Result<u8> {
         .collect();
     let mut review = Review {
         terminal,
-        palette: Palette::new(true),
+        // Standard output is a terminal (it must be).
+        palette: Palette::new(color.enabled(true)),
+        error_palette: Palette::new(color.enabled(std::io::stderr().is_terminal())),
         apply_everywhere: false,
         tally: Tally { files_checked: jobs.len(), ..Tally::default() },
     };
@@ -102,6 +104,8 @@ enum Answer {
 struct Review {
     terminal: Terminal,
     palette: Palette,
+    /// For standard error.
+    error_palette: Palette,
     /// `A` was pressed.
     apply_everywhere: bool,
     tally: Tally,
@@ -140,7 +144,7 @@ impl Review {
         let locations = Locations::new(&file.text);
         for finding in file.findings.iter().filter(|f| f.fix.is_none()) {
             let position = locations.position(finding.range.start());
-            writeln!(out, "note: {}:{position}: {} {} (no automatic fix: fix it by hand)", file.display, finding.rule.code(), finding.message)?;
+            writeln!(out, "note: {}:{position}: {} {} {} (no automatic fix: fix it by hand)", file.display, finding.rule.code(), finding.rule.name(), finding.message)?;
             self.tally.notes += 1;
         }
         if file.pending().next().is_none() {
@@ -227,20 +231,21 @@ impl Review {
         answer
     }
 
-    /// `[3/17] path:42 CS101 message`, the fix's safety, its diff.
+    /// `[3/17] path:42:9 CS101 name message`, the fix's safety, its diff.
     fn show(&self, file: &FileReview, finding: &Finding, proposal: &str, later: usize) -> Result<()> {
         let palette = &self.palette;
         let t = &self.tally;
         let done = t.accepted + t.skipped + t.edited + t.failed + file.accepted + file.skipped + file.edited + file.failed;
         let total = done + file.pending().count() + later;
-        let line = Locations::new(&file.text).position(finding.range.start()).line;
+        let position = Locations::new(&file.text).position(finding.range.start());
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "\n{} {}:{line} {} {}",
+            "\n{} {}:{position} {} {} {}",
             palette.paint(palette.bold, &format!("[{}/{total}]", done + 1)),
             palette.paint(palette.bold, &file.display),
             palette.paint(palette.code, finding.rule.code()),
+            finding.rule.name(),
             finding.message
         )?;
         let unsafe_fix = finding.fix.as_ref().is_some_and(|fix| fix.applicability() == Applicability::Unsafe);
@@ -336,7 +341,7 @@ impl Review {
                 match engine::create_new(&module.path, module.contents.as_bytes()) {
                     Ok(()) => println!("Created the shared helper module {display} (CS201 fixes import from it)."),
                     Err(error) => {
-                        eprintln!("{}: {display}: cannot create the shared helper module: {error:#}; {} not written", self.palette.paint(self.palette.error, "error"), file.display);
+                        eprintln!("{}: {display}: cannot create the shared helper module: {error:#}; {} not written", self.error_palette.paint(self.error_palette.error, "error"), file.display);
                         self.tally.errors += 1;
                         return Ok(());
                     }
@@ -355,7 +360,7 @@ impl Review {
 
     /// `error: path:line:col: message`, as the other modes print it.
     fn error(&mut self, display: &str, error: FileError) {
-        eprint!("{}", text::error_text(display, &error, &Palette::new(std::io::stderr().is_terminal())));
+        eprint!("{}", text::error_text(display, &error, &self.error_palette));
         self.tally.errors += 1;
     }
 
