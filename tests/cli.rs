@@ -373,3 +373,26 @@ fn default_mode_shows_unsafe_fixes_on_request_with_their_label() {
     assert!(stdout.contains("1 fixable with --write --unsafe-fixes, 1 of them unsafe"), "{stdout}");
     assert_eq!(read(dir.path(), "a.py"), retry, "nothing is written");
 }
+
+#[test]
+fn cs201_says_to_call_the_shutdown_helper_and_suggests_a_shared_module() {
+    let dir = project(&[("app/a.py", DROPS_A_TASK.as_bytes()), ("app/b.py", DROPS_A_TASK.as_bytes())]);
+    let preview = text(&run(cmd(&["app"]), dir.path()).stdout);
+    assert!(
+        preview.contains("CS201: would add a copy of the task-tracking helper to each of 2 modules (app/a.py, app/b.py): call `await _cancel_tracked_tasks()` from each one's shutdown path"),
+        "{preview}"
+    );
+    assert!(preview.contains("set `helper-module = \"yourpackage.tasks\"` in [tool.cancelsafe]"), "two copies: a shared module is suggested\n{preview}");
+    let write = text(&run(cmd(&["--write", "app/a.py"]), dir.path()).stdout);
+    assert!(write.contains("CS201: added `_cancel_tracked_tasks()` to app/a.py: call `await _cancel_tracked_tasks()` from its shutdown path"), "{write}");
+    assert!(!write.contains("helper-module"), "one copy: no suggestion\n{write}");
+    assert!(read(dir.path(), "app/a.py").contains("async def _cancel_tracked_tasks():"));
+    // A second run adds nothing, and says nothing.
+    assert!(!text(&run(cmd(&["--write", "app/a.py"]), dir.path()).stdout).contains("CS201:"));
+    // A shared module: its function is named when it is created.
+    let write = text(&run(cmd(&["--write", "--helper-module", "app.tasks", "app/b.py"]), dir.path()).stdout);
+    assert!(write.contains("Created the shared helper module app/tasks.py (CS201 fixes import from it): call `await app.tasks.cancel_tracked_tasks()` from your shutdown path."), "{write}");
+    // The rule's page says it too.
+    let page = text(&run(cmd(&["--explain", "CS201"]), dir.path()).stdout);
+    assert!(page.contains("**Then call `await _cancel_tracked_tasks()` on shutdown**") && page.contains("set `helper-module`"), "{page}");
+}

@@ -170,6 +170,8 @@ fn cs201_helper_comes_with_the_first_accepted_fix_and_never_alone() {
         assert_eq!(file.contains("    _track_task(asyncio.create_task(run_job(job_id, release)))\n"), submit_fixed, "{keys:?}\n{file}");
         assert_eq!(file.contains("    _track_task(asyncio.create_task(asyncio.sleep(0)))\n"), heartbeat_fixed, "{keys:?}\n{file}");
         assert_compiles(dir.path(), &["jobs.py"]);
+        let advice = "CS201: added `_cancel_tracked_tasks()` to jobs.py: call `await _cancel_tracked_tasks()` from its shutdown path";
+        assert_eq!(rest.contains(advice), submit_fixed || heartbeat_fixed, "{keys:?}: {rest}");
         if submit_fixed {
             assert_runtime_check_passes("cs201_gc_destroys_dropped_task", &path);
         } else {

@@ -165,6 +165,34 @@ impl Tally {
     }
 }
 
+/// After CS201's fixes gave modules their own shutdown coroutine (`modules`: each file and the
+/// coroutine's name): what to call on shutdown, and how to share one helper when several
+/// modules got a copy. `written`: the fixes were applied (else they would be).
+pub fn shutdown_advice(modules: &[(String, String)], written: bool) -> Option<String> {
+    let (first_file, first_name) = modules.first()?;
+    let verb = if written { "added" } else { "would add" };
+    let why = "so that the tasks still running are cancelled and awaited";
+    if modules.len() == 1 {
+        return Some(format!("CS201: {verb} `{first_name}()` to {first_file}: call `await {first_name}()` from its shutdown path, {why}."));
+    }
+    let same_name = modules.iter().all(|(_, name)| name == first_name);
+    let shown: Vec<String> = modules
+        .iter()
+        .take(5)
+        .map(|(file, name)| if same_name { file.clone() } else { format!("{file} ({name})") })
+        .collect();
+    let more = if modules.len() > shown.len() { format!(", and {} more", modules.len() - shown.len()) } else { String::new() };
+    let call = if same_name { format!("`await {first_name}()`") } else { "its `await _cancel_tracked_tasks…()`".to_string() };
+    let share = if written { "for the fixes still to come" } else { "instead, before you run --write" };
+    Some(format!(
+        "CS201: {verb} a copy of the task-tracking helper to each of {} ({}{more}): call {call} from each one's shutdown path, {why}. \
+         To share one helper {share}, set `helper-module = \"yourpackage.tasks\"` in [tool.cancelsafe] (or pass --helper-module): \
+         one `cancel_tracked_tasks()` for the whole project (see `cancelsafe --explain CS201`).",
+        plural(modules.len(), "module", "modules"),
+        shown.join(", ")
+    ))
+}
+
 /// `--show-fixes`: the fixes applied per file and rule (`--write`), or those that would be.
 pub fn fix_list(reports: &[FileReport], mode: Mode) -> String {
     let mut total = 0;

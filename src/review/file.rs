@@ -173,6 +173,11 @@ impl<'s> FileReview<'s> {
         self.findings = revision.findings;
     }
 
+    /// The text as it was read.
+    pub fn original(&self) -> &str {
+        &self.source.text
+    }
+
     pub fn changed(&self) -> bool {
         self.text != self.source.text
     }

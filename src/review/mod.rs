@@ -24,13 +24,14 @@ use ruff_text_size::TextSize;
 
 use crate::paths;
 use crate::engine::{self, FileError, FileReport};
-use crate::present::summary::plural;
+use crate::present::summary::{plural, shutdown_advice};
 use crate::present::text::{self, ColorChoice, Palette};
 use crate::present::{diff, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::source::Locations;
 use crate::finding::Finding;
+use crate::transforms::cs201_fire_and_forget_task::added_shutdown_helper;
 
 use file::{offered, FileReview};
 use terminal::{Key, Terminal};
@@ -73,6 +74,7 @@ pub fn run(jobs: &[(PathBuf, Arc<Settings>)], color: ColorChoice) -> Result<u8> 
         error_palette: Palette::new(color.enabled(std::io::stderr().is_terminal())),
         apply_everywhere: false,
         tally: Tally { files_checked: jobs.len(), ..Tally::default() },
+        shutdown_helpers: Vec::new(),
     };
     let mut end = End::Finished;
     for (index, (path, settings)) in jobs.iter().enumerate() {
@@ -111,6 +113,8 @@ struct Review {
     /// `A` was pressed.
     apply_everywhere: bool,
     tally: Tally,
+    /// Files written with their own CS201 shutdown coroutine, and its name.
+    shutdown_helpers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -371,6 +375,9 @@ impl Review {
                 self.tally.accepted += file.accepted;
                 self.tally.edited += file.edited;
                 self.tally.files_written += 1;
+                if let Some(name) = added_shutdown_helper(file.original(), &file.text) {
+                    self.shutdown_helpers.push((file.display.clone(), name));
+                }
                 println!("Wrote {} ({}).", file.display, plural(applied, "fix", "fixes"));
             }
             Err(error) => {
@@ -398,7 +405,7 @@ impl Review {
                 let display = paths::display(&module.path);
                 engine::create_new(&module.path, module.contents.as_bytes())
                     .with_context(|| format!("cannot create the shared helper module {display}; {} not written", file.display))?;
-                println!("Created the shared helper module {display} (CS201 fixes import from it).");
+                println!("Created the shared helper module {display} (CS201 fixes import from it): call `await {}.cancel_tracked_tasks()` from your shutdown path.", module.name);
             }
         }
         file.write()
@@ -438,6 +445,9 @@ impl Review {
         }
         if t.notes > 0 {
             writeln!(out, "{} no automatic fix (shown as notes).", plural(t.notes, "leak has", "leaks have"))?;
+        }
+        if let Some(advice) = shutdown_advice(&self.shutdown_helpers, true) {
+            writeln!(out, "{advice}")?;
         }
         if t.errors > 0 {
             writeln!(std::io::stderr(), "{} (see above).", plural(t.errors, "error", "errors"))?;
