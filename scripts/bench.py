@@ -166,7 +166,8 @@ def main():
 
     print(f"Machine: {machine()}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after.")
     print(f"Versions: {versions['cancelsafe']}; {versions['ruff']}; flake8 {versions['flake8']}.")
-    print(f"Rounds: {args.reps} (flake8 in the first {min(args.flake8_reps, args.reps)}), interleaved; wall time is the median.")
+    flake8_rounds = "flake8 left out" if args.no_flake8 else f"flake8 in the first {min(args.flake8_reps, args.reps)}"
+    print(f"Rounds: {args.reps} ({flake8_rounds}), interleaved; wall time is the median.")
     for slice_name, (dirs, (files, lines, size)) in trees.items():
         print()
         print(f"### `{slice_name}` slice: {len(dirs)} packages, {files} files, {lines:,} lines, {size / 1e6:.1f} MB")

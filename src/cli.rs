@@ -261,7 +261,7 @@ fn run(args: Args) -> Result<u8> {
         })
         .collect();
     progress.finish_and_clear();
-    if let Some(Err(error)) = cache.as_ref().map(Cache::save) {
+    if let Some(Err(error)) = cache.as_ref().map(|cache| cache.save(jobs.iter().map(|(path, _)| path.as_path()))) {
         if !options.quiet {
             eprintln!("warning: the results cache was not saved ({error:#}); pass --no-cache or --cache-dir to silence this");
         }

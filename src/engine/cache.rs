@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -53,7 +53,7 @@ pub struct Cache {
     /// This build's cache files, read in the background while the files are found.
     prefetch: Mutex<Option<JoinHandle<HashMap<String, Table>>>>,
     /// Their entries, by settings fingerprint.
-    tables: Mutex<HashMap<String, Arc<Table>>>,
+    tables: OnceLock<Mutex<HashMap<String, Arc<Table>>>>,
     /// Per fingerprint and path: a new entry, or `None` to drop a stale one.
     updates: Mutex<HashMap<String, HashMap<String, Option<Entry>>>>,
 }
@@ -112,7 +112,7 @@ impl Cache {
         let root = cwd.join(root);
         let folder = root.join(BUILD);
         let prefetch = std::thread::spawn(move || read_tables(&folder));
-        Ok(Cache { root, cwd, prefetch: Mutex::new(Some(prefetch)), tables: Mutex::default(), updates: Mutex::default() })
+        Ok(Cache { root, cwd, prefetch: Mutex::new(Some(prefetch)), tables: OnceLock::new(), updates: Mutex::default() })
     }
 
     /// [`super::process_file`], with results reused where the file and its settings are
@@ -170,13 +170,15 @@ impl Cache {
 
     /// The entries cached under `fingerprint`.
     fn table(&self, fingerprint: &str) -> Arc<Table> {
-        let mut tables = self.tables.lock().unwrap();
-        if let Some(prefetch) = self.prefetch.lock().unwrap().take() {
-            for (settings, table) in prefetch.join().unwrap_or_default() {
-                tables.insert(settings, Arc::new(table));
-            }
+        let tables = self.tables.get_or_init(|| {
+            let prefetched = self.prefetch.lock().unwrap().take().map(|prefetch| prefetch.join().unwrap_or_default()).unwrap_or_default();
+            Mutex::new(prefetched.into_iter().map(|(settings, table)| (settings, Arc::new(table))).collect())
+        });
+        let mut tables = tables.lock().unwrap();
+        match tables.get(fingerprint) {
+            Some(table) => table.clone(),
+            None => tables.entry(fingerprint.to_string()).or_default().clone(),
         }
-        tables.entry(fingerprint.to_string()).or_default().clone()
     }
 
     fn update(&self, fingerprint: &str, key: &str, entry: Option<Entry>) {
@@ -188,16 +190,19 @@ impl Cache {
     }
 
     /// Writes the cache files whose entries changed. Entries of files that no longer exist
-    /// are dropped on the way.
-    pub fn save(&self) -> Result<()> {
+    /// are dropped on the way (only those outside `checked`, the files of this run, are
+    /// looked for).
+    pub fn save<'a>(&self, checked: impl IntoIterator<Item = &'a Path>) -> Result<()> {
         let updates = std::mem::take(&mut *self.updates.lock().unwrap());
         if updates.is_empty() {
             return Ok(());
         }
         self.create_root()?;
+        let checked: std::collections::HashSet<String> =
+            checked.into_iter().filter_map(|path| crate::settings::normalize(&self.cwd.join(path)).to_str().map(str::to_string)).collect();
         for (fingerprint, changes) in updates {
             let mut table: Table = (*self.table(&fingerprint)).clone();
-            table.retain(|key, _| changes.contains_key(key) || Path::new(key).exists());
+            table.retain(|key, _| changes.contains_key(key) || checked.contains(key) || Path::new(key).exists());
             for (key, entry) in changes {
                 match entry {
                     Some(entry) => table.insert(key, entry),
