@@ -63,7 +63,8 @@ def build():
 
 
 def run_once(command, cwd):
-    """Wall seconds and max RSS (MiB) of one run; output discarded, exit status checked."""
+    """Wall seconds, max RSS (MiB) and CPU seconds (user + system) of one run; output
+    discarded, exit status checked."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = process.stderr.read()
@@ -73,7 +74,7 @@ def run_once(command, cwd):
     # 0 clean, 1 findings (cancelsafe, ruff, flake8); anything else is a failed run.
     if code not in (0, 1):
         raise SystemExit(f"bench: {' '.join(map(str, command[:3]))} … exited {code}:\n{stderr.decode(errors='replace')[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def tree_size(folders):
@@ -159,9 +160,9 @@ def main():
             for tool, command in tools(cancelsafe, parse_only, venv_bin, with_flake8).items():
                 if tool.startswith("flake8") and slice_name != args.flake8_slice:
                     continue
-                wall, rss = run_once(command(dirs), root)
-                times.setdefault((slice_name, tool), []).append((wall, rss))
-                print(f"bench: round {round_number + 1}: {slice_name}: {tool}: {wall:.3f} s, {rss:.0f} MiB", file=sys.stderr, flush=True)
+                wall, rss, cpu = run_once(command(dirs), root)
+                times.setdefault((slice_name, tool), []).append((wall, rss, cpu))
+                print(f"bench: round {round_number + 1}: {slice_name}: {tool}: {wall:.3f} s, {cpu:.3f} s CPU, {rss:.0f} MiB", file=sys.stderr, flush=True)
     load_after = os.getloadavg()
 
     print(f"Machine: {machine()}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after.")
@@ -172,26 +173,31 @@ def main():
         print()
         print(f"### `{slice_name}` slice: {len(dirs)} packages, {files} files, {lines:,} lines, {size / 1e6:.1f} MB")
         print()
-        print("| tool | median wall | min–max | lines/s | × floor | × cancelsafe --no-cache | peak RSS |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
-        floor = statistics.median(w for w, _ in times[(slice_name, next(iter(tools(cancelsafe, parse_only, venv_bin, False))))])
-        ours = statistics.median(w for w, _ in times[(slice_name, COLD)])
+        print("| tool | median wall | min–max | lines/s | × floor | × cancelsafe --no-cache | median CPU | peak RSS |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        floor = statistics.median(w for w, _, _ in times[(slice_name, next(iter(tools(cancelsafe, parse_only, venv_bin, False))))])
+        ours = statistics.median(w for w, _, _ in times[(slice_name, COLD)])
         for (tree, tool), runs in times.items():
             if tree != slice_name:
                 continue
-            walls = [w for w, _ in runs]
+            walls = [w for w, _, _ in runs]
             median = statistics.median(walls)
-            rss = max(r for _, r in runs)
+            rss = max(r for _, r, _ in runs)
+            cpu = statistics.median(c for _, _, c in runs)
             print(
                 f"| {tool} | {median:.3f} s | {min(walls):.3f}–{max(walls):.3f} | {lines / median:,.0f} "
-                f"| {median / floor:.2f} | {median / ours:.2f} | {rss:.0f} MiB |"
+                f"| {median / floor:.2f} | {median / ours:.2f} | {cpu:.3f} s | {rss:.0f} MiB |"
             )
-        # Each round's warm run against the same round's cold one, so that load hits both alike.
-        pairs = [warm / cold for (warm, _), (cold, _) in zip(times[(slice_name, WARM)], times[(slice_name, COLD)])]
+        # Each round's warm run against the same round's cold one, so that load hits both alike;
+        # CPU time (user + system) does not depend on the load at all.
+        warm_runs, cold_runs = times[(slice_name, WARM)], times[(slice_name, COLD)]
+        pairs = [warm[0] / cold[0] for warm, cold in zip(warm_runs, cold_runs)]
+        cpu_ratio = statistics.median(c for _, _, c in warm_runs) / statistics.median(c for _, _, c in cold_runs)
         print()
         print(
-            f"Warm rerun: {statistics.median(w for w, _ in times[(slice_name, WARM)]) / ours:.3f}× a --no-cache run "
-            f"(median of the rounds' own ratios {statistics.median(pairs):.3f}, range {min(pairs):.3f}–{max(pairs):.3f}; target ≤ 0.15)."
+            f"Warm rerun: {statistics.median(w for w, _, _ in warm_runs) / ours:.3f}× a --no-cache run in wall time "
+            f"(median of the rounds' own ratios {statistics.median(pairs):.3f}, range {min(pairs):.3f}–{max(pairs):.3f}), "
+            f"{cpu_ratio:.3f}× in CPU time; target ≤ 0.15."
         )
 
 

@@ -164,10 +164,12 @@ Examples:
   cancelsafe --diff src/ > fix.patch    a patch that `git apply` takes (same as --write)
   cancelsafe --write src/               apply the safe fixes in place
   cancelsafe -i src/                    review the fixes one at a time, apply those you accept
-  cancelsafe --explain CS101            what a rule finds and how it fixes it
+  cancelsafe --explain CS101            what a rule finds and how it fixes it (a name works too)
+  cancelsafe --list-rules               every rule: code, name, kind of fix
 
-Suppress a finding with `# noqa: CS101` on its line (the `except` line for handler rules), or
-a whole file with `# cancelsafe: noqa` on a line of its own.";
+Suppress a finding with `# noqa: CS101` (or `# noqa: swallowed-cancellation`) on its line (the
+`except` line for handler rules), or a whole file with `# cancelsafe: noqa` on a line of its own.
+Results of unchanged files are reused from .cancelsafe_cache/ (--no-cache, --cache-dir).";
 
 pub fn main() -> ExitCode {
     let args = Args::parse();
