@@ -21,6 +21,10 @@ pub struct FileSettings {
     pub extend_exclude: Option<Vec<String>>,
     pub target_version: Option<String>,
     pub cleanup_timeout: Option<f64>,
+    /// The bound of whole-service shutdowns (`runner.cleanup()`, `stop()`) in CS301's fix.
+    pub shutdown_timeout: Option<f64>,
+    /// Call pattern (`runner.cleanup`, `flush`) → the bound CS301's fix gives it.
+    pub cleanup_timeouts: Option<std::collections::BTreeMap<String, f64>>,
     pub helper_module: Option<String>,
     pub unsafe_fixes: Option<bool>,
 }

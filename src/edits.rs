@@ -63,12 +63,13 @@ impl<'a> Suite<'a> {
 /// Knows the file's style; turns snippets into edits.
 pub struct Editor<'a> {
     source: &'a str,
+    tokens: &'a Tokens,
     stylist: Stylist<'a>,
 }
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
-        Editor { source, stylist: Stylist::from_tokens(tokens, source) }
+        Editor { source, tokens, stylist: Stylist::from_tokens(tokens, source) }
     }
 
     pub fn source(&self) -> &'a str {
@@ -225,6 +226,51 @@ impl<'a> Editor<'a> {
         edits.push(Edit::insertion(head, stmt.start()));
         edits.push(self.insert_after(suite, stmt, after));
         edits
+    }
+
+    /// Nests the statements `first` ..= `last` of `suite` under a block header (`with …:`),
+    /// one level deeper: every line they span is re-indented, continuation lines of a
+    /// multi-line statement included, except lines that start inside a string literal (their
+    /// indentation is part of the string). The statements themselves keep their text.
+    pub fn nest(&self, suite: Suite, first: &Stmt, last: &Stmt, header: &str) -> Vec<Edit> {
+        let indent = self.indent_of(suite);
+        let nl = self.newline();
+        let unit = self.unit();
+        let mut edits = self.break_before(suite, first, &indent);
+        // The header takes the first statement's place (on a line of its own once
+        // `break_before` has moved it there); the statement goes one level deeper.
+        edits.push(Edit::insertion(format!("{header}{nl}{indent}{unit}"), first.start()));
+        let span = TextRange::new(first.start(), last.end());
+        let strings = self.string_interiors(span);
+        let mut line = self.source.full_line_end(first.start());
+        while line < span.end() {
+            let text = &self.source[TextRange::new(line, self.source.line_end(line))];
+            if !text.trim().is_empty() && !strings.iter().any(|s| s.start() < line && line < s.end()) {
+                edits.push(Edit::insertion(unit.to_string(), line));
+            }
+            line = self.source.full_line_end(line);
+        }
+        edits
+    }
+
+    /// The ranges of the string literals (f-strings and t-strings whole) within `range`.
+    fn string_interiors(&self, range: TextRange) -> Vec<TextRange> {
+        use ruff_python_ast::token::TokenKind;
+        let mut interiors = Vec::new();
+        let mut open = Vec::new();
+        for token in self.tokens.in_range(range) {
+            match token.kind() {
+                TokenKind::String => interiors.push(token.range()),
+                TokenKind::FStringStart | TokenKind::TStringStart => open.push(token.start()),
+                TokenKind::FStringEnd | TokenKind::TStringEnd => {
+                    if let Some(start) = open.pop() {
+                        interiors.push(TextRange::new(start, token.end()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        interiors
     }
 
     /// Wraps `stmt` in `try:` … `handler`, preceded by `before`.

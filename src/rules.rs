@@ -21,7 +21,8 @@ macro_rules! rules {
             }
 
             /// The fixes it proposes, in a few words (the page's "Fix safety" says more):
-            /// `safe`, `unsafe`, `safe or unsafe` by case, `py311+` when older targets get none.
+            /// `safe`, `unsafe`, `safe or unsafe` by case, `py311+` when older targets get none,
+            /// `unsafe < py311` when older targets get an unsafe one.
             pub const fn fixes(self) -> &'static str {
                 match self { $(Rule::$variant => $fix,)* }
             }
@@ -45,7 +46,7 @@ rules! {
     ForeignCancelSwallowsOwnCancel => "CS103", "foreign-cancel-swallows-own-cancel", "safe or unsafe, py311+", "CS103-foreign-cancel-swallows-own-cancel";
     CancelledTaskAwaitedBare => "CS104", "cancelled-task-awaited-bare", "safe, py311+", "CS104-cancelled-task-awaited-bare";
     FireAndForgetTask => "CS201", "fire-and-forget-task", "safe", "CS201-fire-and-forget-task";
-    UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "unsafe", "CS301-unshielded-cleanup-await";
+    UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "safe, unsafe < py311", "CS301-unshielded-cleanup-await";
 }
 
 impl Rule {

@@ -32,6 +32,10 @@ pub struct Settings {
     pub rules: Vec<Rule>,
     pub target_version: PythonVersion,
     pub cleanup_timeout: f64,
+    /// The bound of whole-service shutdowns in CS301's fix.
+    pub shutdown_timeout: f64,
+    /// Per call pattern, the bound CS301's fix gives it: (the pattern's dotted parts, seconds).
+    pub cleanup_timeouts: Vec<(Vec<String>, f64)>,
     pub unsafe_fixes: bool,
     /// Where CS201's tracking helper is imported from (`pkg.tasks`); `None`: each module gets
     /// its own copy.
@@ -97,6 +101,16 @@ impl Settings {
             .or_else(|| config.requires_python.as_deref().and_then(target_from_requires_python))
             .unwrap_or(PythonVersion::PY311);
         let cleanup_timeout = layered(&overrides.cleanup_timeout, &file.cleanup_timeout, "cleanup-timeout", config, check_timeout)?.unwrap_or(5.0);
+        let shutdown_timeout = match file.shutdown_timeout {
+            Some(seconds) => check_timeout(seconds).with_context(|| origin("shutdown-timeout", false))?,
+            None => DEFAULT_SHUTDOWN_TIMEOUT.max(cleanup_timeout),
+        };
+        let mut cleanup_timeouts = Vec::new();
+        for (pattern, seconds) in file.cleanup_timeouts.iter().flatten() {
+            let key = format!("cleanup-timeouts.\"{pattern}\"");
+            let seconds = check_timeout(*seconds).with_context(|| origin(&key, false))?;
+            cleanup_timeouts.push((parse_call_pattern(pattern).with_context(|| origin(&key, false))?, seconds));
+        }
         let helper_module = layered(&overrides.helper_module, &file.helper_module, "helper-module", config, |name| parse_helper_module(&name))?;
         let per_file_ignores = match &file.per_file_ignores {
             Some(patterns) => PerFileIgnores::new(&root, patterns).with_context(|| origin("per-file-ignores", false))?,
@@ -119,6 +133,8 @@ impl Settings {
             rules,
             target_version,
             cleanup_timeout,
+            shutdown_timeout,
+            cleanup_timeouts,
             unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
             helper_module,
             per_file_ignores,
@@ -135,6 +151,8 @@ impl Settings {
             rules,
             target_version,
             cleanup_timeout,
+            shutdown_timeout,
+            cleanup_timeouts,
             helper_module,
             // Which fixes apply, not what is found or how it is fixed.
             unsafe_fixes: _,
@@ -145,7 +163,11 @@ impl Settings {
             root: _,
         } = self;
         let codes: Vec<&str> = rules.iter().map(|rule| rule.code()).collect();
-        format!("rules={} target={target_version} cleanup-timeout={cleanup_timeout:?} helper-module={helper_module:?}", codes.join(","))
+        format!(
+            "rules={} target={target_version} cleanup-timeout={cleanup_timeout:?} shutdown-timeout={shutdown_timeout:?} \
+             cleanup-timeouts={cleanup_timeouts:?} helper-module={helper_module:?}",
+            codes.join(",")
+        )
     }
 
     pub fn enabled(&self, rule: Rule) -> bool {
@@ -170,6 +192,20 @@ fn layered<T: Clone, U>(flag: &Option<T>, file: &Option<T>, key: &str, config: &
         (Some(value), _) => parse(value.clone()).with_context(|| format!("--{key}")).map(Some),
         (None, Some(value)) => parse(value.clone()).with_context(|| config.origin(key)).map(Some),
         (None, None) => Ok(None),
+    }
+}
+
+/// The default bound of a whole-service shutdown in CS301's fix: aiohttp's own
+/// `shutdown_timeout`.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: f64 = 60.0;
+
+/// `runner.cleanup` → `["runner", "cleanup"]`: dotted identifiers.
+fn parse_call_pattern(pattern: &str) -> Result<Vec<String>> {
+    let parts: Vec<String> = pattern.split('.').map(|part| part.trim_start_matches('_').to_string()).collect();
+    if parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+        Ok(parts)
+    } else {
+        bail!("a call pattern is a method or function name, optionally after its receiver (`flush`, `runner.cleanup`), not `{pattern}`")
     }
 }
 
@@ -356,6 +392,8 @@ impl Default for Settings {
             rules: Rule::ALL.to_vec(),
             target_version: PythonVersion::PY311,
             cleanup_timeout: 5.0,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            cleanup_timeouts: Vec::new(),
             unsafe_fixes: false,
             helper_module: None,
             per_file_ignores: PerFileIgnores::default(),

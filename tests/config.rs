@@ -98,6 +98,9 @@ fn every_bad_setting_names_the_file_the_key_and_what_is_allowed() {
         ("target-version = \"py27\"", &["[tool.cancelsafe] target-version", "py38, py39"]),
         ("cleanup-timeout = -1", &["[tool.cancelsafe] cleanup-timeout", "positive number of seconds"]),
         ("cleanup-timeout = \"soon\"", &["cleanup-timeout", "invalid type"]),
+        ("shutdown-timeout = 0", &["[tool.cancelsafe] shutdown-timeout", "positive number of seconds"]),
+        ("cleanup-timeouts = { \"runner.cleanup()\" = 30 }", &["[tool.cancelsafe] cleanup-timeouts.\"runner.cleanup()\"", "call pattern"]),
+        ("cleanup-timeouts = { \"flush\" = -2 }", &["[tool.cancelsafe] cleanup-timeouts.\"flush\"", "positive number of seconds"]),
         ("helper-module = \"my-app.tasks\"", &["[tool.cancelsafe] helper-module", "dotted Python module name"]),
         ("unsafe-fixes = \"yes\"", &["unsafe-fixes", "invalid type", "boolean"]),
         ("per-file-ignores = { \"tests/[\" = [\"CS1\"] }", &["[tool.cancelsafe] per-file-ignores", "invalid glob"]),
@@ -129,6 +132,28 @@ fn every_bad_setting_names_the_file_the_key_and_what_is_allowed() {
     let output = run(configured(&["--check", "--config", "missing.toml", "."]), dir.path());
     assert_eq!(code(&output), 2);
     assert!(text(&output.stderr).contains("cannot read config file missing.toml"), "{}", text(&output.stderr));
+}
+
+/// CS301's bounds: `cleanup-timeout`, `shutdown-timeout` for whole-service shutdowns, and a
+/// `cleanup-timeouts` pattern, each in the unit the fix writes; a nested project sets its own.
+#[test]
+fn cleanup_bounds_come_from_the_configuration() {
+    const CLEANUPS: &str = "import asyncio\n\n\nasync def serve(runner, writer):\n    try:\n        await writer.write()\n    finally:\n        await writer.close()\n\n\nasync def stop(runner, app):\n    try:\n        await app.run()\n    finally:\n        await runner.cleanup()\n\n\nasync def flush(self):\n    try:\n        await self.run()\n    finally:\n        await self._buffer.flush()\n";
+    let dir = project(&[
+        ("pyproject.toml", b"[tool.cancelsafe]\ncleanup-timeout = 2\nshutdown-timeout = 90\ncleanup-timeouts = { \"buffer.flush\" = 12.5 }\n"),
+        ("app.py", CLEANUPS.as_bytes()),
+        ("legacy/pyproject.toml", b"[tool.cancelsafe]\ncleanup-timeouts = { \"runner.cleanup\" = 300 }\n"),
+        ("legacy/app.py", CLEANUPS.as_bytes()),
+    ]);
+    let output = run(configured(&["--diff", "."]), dir.path());
+    let diff = text(&output.stdout);
+    let units = |file: &str| -> Vec<String> {
+        let part = diff.split("--- a/").find(|part| part.starts_with(file)).unwrap_or_default();
+        let headers = part.lines().filter_map(|line| line.strip_prefix('+')?.trim_start().strip_prefix("with _ProtectedCleanup("));
+        headers.map(|rest| rest.split(')').next().unwrap().to_string()).collect()
+    };
+    assert_eq!(units("app.py"), ["2", "90", "12.5"], "{diff}");
+    assert_eq!(units("legacy/app.py"), ["5", "300", "5"], "the nested project's own settings:\n{diff}");
 }
 
 #[test]

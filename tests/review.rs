@@ -466,8 +466,8 @@ fn without_a_terminal_it_refuses_and_points_to_diff_and_write() {
     assert!(text(&output.stderr).contains("standard input"), "{}", text(&output.stderr));
 }
 
-/// Two cleanup awaits on one line: their CS301 fixes overlap, so --write applies them in two
-/// passes. Here the second is offered on the text the first answer left, and either can be
+/// Two cleanup awaits on one line share one unit: each fix nests the line in it and wraps its
+/// own await. The second is offered on the text the first answer left, and either can be
 /// taken without the other.
 #[test]
 fn overlapping_fixes_are_offered_one_after_the_other() {
@@ -477,12 +477,12 @@ fn overlapping_fixes_are_offered_one_after_the_other() {
         let mut session = review(dir.path(), &["same_line.py"], &[], false);
         answer(&mut session, "[1/3] same_line.py:12:14 CS301", keys[0]);
         let shown = answer(&mut session, "[2/3] same_line.py:", keys[1]);
-        assert!(shown.contains("+                await asyncio.shield(writer.close())"), "{keys:?}: {shown}");
+        assert!(shown.contains("await cleanup(writer.close())"), "{keys:?}: {shown}");
         answer(&mut session, "[3/3] same_line.py:", "n");
         let (rest, _) = finish(session);
         let file = read(dir.path(), "same_line.py");
-        assert_eq!(file.contains("await asyncio.shield(writer.flush())"), flush_fixed, "{keys:?}: {rest}\n{file}");
-        assert_eq!(file.contains("await asyncio.shield(writer.close())"), close_fixed, "{keys:?}\n{file}");
+        assert_eq!(file.contains("await cleanup(writer.flush())"), flush_fixed, "{keys:?}: {rest}\n{file}");
+        assert_eq!(file.contains("await cleanup(writer.close())"), close_fixed, "{keys:?}\n{file}");
         assert!(file.contains("await writer.flush(); stats.flushes += 1"), "the skipped third fix was applied:\n{file}");
         assert_compiles(dir.path(), &["same_line.py"]);
     }

@@ -94,9 +94,23 @@ fn every_fix_meets_the_runtime_guarantees() {
     let scenarios = scenarios();
     assert!(scenarios.len() >= 15, "expected at least fifteen runtime scenarios, found {}", scenarios.len());
     let runs: Vec<(&Scenario, Vec<String>)> = scenarios.iter().flat_map(|s| variants(s).into_iter().map(move |v| (s, v))).collect();
+    // A bounded pool: the checks poll and time their scenarios, and the signal scenarios give a
+    // subprocess a few seconds to start, so all of them at once on two cores would fail on load.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 3;
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs.iter().map(|(s, extra)| scope.spawn(move || run_scenario(s, extra))).collect();
-        handles.into_iter().filter_map(|h| h.join().unwrap().err()).collect()
+        let handles: Vec<_> = (0..workers.min(runs.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failures = Vec::new();
+                    while let Some((s, extra)) = runs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        failures.extend(run_scenario(s, extra).err());
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     assert!(failures.is_empty(), "{} of {} runs failed:\n\n{}", failures.len(), runs.len(), failures.join("\n\n"));
 }
@@ -114,4 +128,29 @@ fn the_seed_guides_bounded_shield_swallows_a_cancel() {
     let (passed, output) = python_check(&scenario, &scenario.dir.join("seed_snippet.py"));
     assert!(!passed, "the seed snippet passes the check:\n{output}");
     assert!(output.contains("FAIL: (b)"), "the seed snippet should fail guarantee (b), not something else:\n{output}");
+}
+
+/// Forms that look like fixes but are not (`"""NOT a valid fix: …` files next to a scenario,
+/// such as an earlier version of a fix): each must fail its scenario's check on the property
+/// its docstring names (`must fail on (d)`), so nobody "simplifies" a fix back to one.
+#[test]
+fn rejected_fix_forms_fail_their_check() {
+    let mut checked = 0;
+    for scenario in scenarios() {
+        for entry in std::fs::read_dir(&scenario.dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if path.extension().is_none_or(|ext| ext != "py") || !text.starts_with("\"\"\"NOT a valid fix") {
+                continue;
+            }
+            let docstring = text.split("\"\"\"").nth(1).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+            let property = docstring.split("must fail on ").nth(1).and_then(|rest| rest.split(')').next()).map(|p| format!("{p})"));
+            let property = property.unwrap_or_else(|| panic!("{}: the docstring does not say `must fail on (x)`", path.display()));
+            let (passed, output) = python_check(&scenario, &path);
+            assert!(!passed, "{} passes its check:\n{output}", path.display());
+            assert!(output.contains(&format!("FAIL: {property}")), "{} should fail {property}, not something else:\n{output}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "expected at least five rejected fix forms, found {checked}");
 }

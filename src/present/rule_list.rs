@@ -9,8 +9,9 @@ const INDENT: &str = "       ";
 const LEGEND: &str = "\
 fix: safe = --write applies it; unsafe = applied only with --unsafe-fixes or when accepted in -i,
 and each one says why; safe or unsafe = depends on the case (see \"Fix safety\" in --explain RULE);
-py311+ = older targets get the finding without a fix. In a function named test…, every fix is
-unsafe. Codes and names both work in --select, --ignore, the configuration and # noqa.
+py311+ = older targets get the finding without a fix; unsafe < py311 = older targets get an
+unsafe fix. In a function named test…, every fix is unsafe. Codes and names both work in
+--select, --ignore, the configuration and # noqa.
 ";
 
 pub fn listing() -> String {

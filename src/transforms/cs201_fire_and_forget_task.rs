@@ -5,11 +5,10 @@
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ExprContext, PythonVersion, Stmt};
-use ruff_source_file::LineRanges;
 use ruff_text_size::Ranged;
 
-use super::{reraise, Checker, Finding, Safety};
-use crate::edits::{import_binding, with_safety, Snippet};
+use super::{module_helper, reraise, Checker, Finding, Safety};
+use crate::edits::{with_safety, Snippet};
 use crate::rules::Rule;
 
 /// The names of the helper, local to a module or public in a shared helper module.
@@ -236,7 +235,7 @@ fn import_from_helper_module(checker: &Checker, module: &str) -> (String, Vec<Ed
         format!("from {module} import {} as {local}", SHARED_TRACK)
     };
     // After the module's own imports: first-party imports come last.
-    let edit = match last_leading_import(&checker.parsed.syntax().body) {
+    let edit = match module_helper::last_leading_import(&checker.parsed.syntax().body) {
         Some(anchor) => checker.editor.add_module_code_after(anchor, &Snippet::line(line)),
         None => checker.editor.add_module_code(checker.parsed, &Snippet::line(line)),
     };
@@ -247,61 +246,7 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
     let names = HelperNames::local(checker);
     let (asyncio, import) = reraise::asyncio_module(checker);
     let helper = helper_code(&names, &asyncio, checker.settings.target_version, checker.editor.quote());
-    let body = &checker.parsed.syntax().body;
-    // After the imports, and never before the import that binds `asyncio` (the set's annotation
-    // is evaluated at import time).
-    let binds_asyncio = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, "asyncio").as_deref() == Some(asyncio.as_str())));
-    let anchor = match (last_leading_import(body), binds_asyncio) {
-        (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
-        (last, _) => last,
-    };
-    let edits = match anchor {
-        Some(anchor) => {
-            // Two blank lines on both sides, counting those already after the imports.
-            let mut code = Snippet::line("").then(0, "").nest(0, helper);
-            for _ in blank_lines_after(checker.source(), anchor)..2 {
-                code = code.then(0, "");
-            }
-            import.into_iter().chain([checker.editor.add_module_code_after(anchor, &code)]).collect()
-        }
-        // No import to follow: the helper goes where an import would, after the one it needs.
-        None => {
-            let mut code = Snippet::default();
-            if import.is_some() {
-                code = code.then(0, format!("import {asyncio}")).then(0, "").then(0, "");
-            }
-            let code = code.nest(0, helper).then(0, "").then(0, "");
-            vec![checker.editor.add_module_code(checker.parsed, &code)]
-        }
-    };
-    (names.track, edits)
-}
-
-/// How many blank lines follow `stmt`'s last line.
-fn blank_lines_after(source: &str, stmt: &Stmt) -> usize {
-    let rest = &source[source.line_end(stmt.end()).to_usize()..];
-    rest.lines().skip(1).take_while(|line| line.trim().is_empty()).count()
-}
-
-/// The last import of the module's leading block of imports (with `try: import x` /
-/// `except ImportError:` blocks), `__future__` imports aside.
-fn last_leading_import(body: &[Stmt]) -> Option<&Stmt> {
-    let is_import = |stmt: &Stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_));
-    let only_imports = |stmts: &[Stmt]| stmts.iter().all(|s| is_import(s) || matches!(s, Stmt::Pass(_) | Stmt::Assign(_)));
-    let is_import_block = |stmt: &Stmt| match stmt {
-        Stmt::Try(t) => {
-            only_imports(&t.body) && t.handlers.iter().all(|h| only_imports(&h.as_except_handler().unwrap().body))
-        }
-        Stmt::If(i) => only_imports(&i.body) && i.elif_else_clauses.iter().all(|c| only_imports(&c.body)),
-        other => is_import(other),
-    };
-    let is_future = |stmt: &Stmt| matches!(stmt, Stmt::ImportFrom(i) if i.module.as_deref() == Some("__future__"));
-    let start = usize::from(body.first().is_some_and(ruff_python_ast::helpers::is_docstring_stmt));
-    body[start..]
-        .iter()
-        .take_while(|stmt| is_import_block(stmt))
-        .filter(|stmt| !is_future(stmt))
-        .last()
+    (names.track, module_helper::insert_after_imports(checker, helper, &asyncio, import))
 }
 
 /// The helper's code: the set, the tracking function, the shutdown coroutine.

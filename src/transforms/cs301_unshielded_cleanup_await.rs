@@ -1,125 +1,413 @@
 //! CS301 unshielded-cleanup-await: an `await` in a `finally:` block (or in a handler that
-//! catches the cancellation) runs while the task is being cancelled; a second cancel cuts it
-//! short. The fix shields it and bounds it with the cleanup timeout.
+//! catches the cancellation) can be cut short by a cancel that arrives while it runs, and a
+//! cleanup that hangs keeps a cancelled task alive. The fix makes the block's cleanup awaits
+//! one protected unit that runs in the same task and context: a cancel is held back until the
+//! unit ends, then raised; once cancelled, the unit gets a bound.
 //! The rule's page is `transforms/CS301-unshielded-cleanup-await/README.md`.
 
 use ruff_diagnostics::Edit;
-use ruff_python_ast::visitor::{walk_expr, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtWith};
+use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+use ruff_python_ast::{ExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtTry, StmtWith};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{reraise, Checker, Finding, Safety};
-use crate::analysis::names::{AsyncioNames, Catches};
+use super::{module_helper, reraise, Checker, Finding, Safety};
+use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
+use crate::analysis::names::Catches;
 use crate::analysis::suspension::awaited_tasks;
-use crate::edits::{with_safety, Snippet};
+use crate::edits::{with_safety, Snippet, Suite};
 use crate::rules::Rule;
 
 /// Where the cleanup runs.
 #[derive(Clone, Copy)]
-enum Cleanup {
+enum Place {
     Finally,
     CancelHandler,
 }
 
-/// What kind of suspension the statement is, and why it has no fix if it has none.
-enum Shape<'a> {
-    /// `await x` as a statement: wrapped.
-    Await(&'a Expr),
-    /// Reported without a fix; `awaited` is the operand when there is a single one.
-    ReportOnly { range: TextRange, why: &'static str, awaited: Option<&'a Expr> },
+/// A suspension in a cleanup block that the fix protects (or cannot).
+struct Item<'a> {
+    kind: ItemKind<'a>,
+    /// The statement of the block's own suite that holds it.
+    top: usize,
+    /// The unit it already runs in: the name bound by an enclosing `with <helper>(…) as name:`.
+    existing_unit: Option<String>,
+    bound: Bound,
 }
 
-pub fn statement(checker: &mut Checker, stmt: &Stmt) {
-    let Some(shape) = shape_of(checker, stmt) else { return };
-    let awaited = match &shape {
-        Shape::Await(awaited) => Some(*awaited),
-        Shape::ReportOnly { awaited, .. } => *awaited,
-    };
-    if awaited.is_some_and(|awaited| !is_cleanup_call(checker, awaited)) {
+enum ItemKind<'a> {
+    /// `await call(…)`: the operand, and the whole `await` expression.
+    Await(&'a Expr, TextRange),
+    /// `async with a, b:` entering and leaving are awaits too.
+    AsyncWith(&'a StmtWith),
+    /// `async for`: reported, not fixed.
+    AsyncFor(TextRange),
+}
+
+/// How long a unit may run once its task is cancelled: the largest literal, and expressions
+/// for bounds the code itself computes (`self.stop_timeout`).
+#[derive(Clone, Debug, Default)]
+struct Bound {
+    seconds: f64,
+    expressions: Vec<String>,
+}
+
+impl Bound {
+    fn at_least(&mut self, other: &Bound) {
+        self.seconds = self.seconds.max(other.seconds);
+        for expression in &other.expressions {
+            if !self.expressions.contains(expression) {
+                self.expressions.push(expression.clone());
+            }
+        }
+    }
+
+    /// The helper's arguments: `5`, `60, self.stop_timeout`.
+    fn arguments(&self) -> String {
+        std::iter::once(format!("{}", self.seconds)).chain(self.expressions.iter().cloned()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Every `try` in an async function: its `finally:` block and its handlers that catch the
+/// cancellation, unless they sit inside a cleanup block of an enclosing `try` (that block's
+/// unit covers them).
+pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt, try_stmt: &'a StmtTry) {
+    if !matches!(enclosing_cleanup(checker, stmt), Enclosing::Nothing) {
         return;
     }
-    let Some(cleanup) = cleanup_context(checker, stmt) else { return };
-    let place = match cleanup {
-        Cleanup::Finally => "in a `finally:` block",
-        Cleanup::CancelHandler => "in a handler that catches the cancellation",
-    };
-    let (range, fix, reason) = match shape {
-        Shape::Await(awaited) => {
-            let await_range = match stmt {
-                Stmt::Expr(expr) => expr.value.range(),
-                _ => stmt.range(),
-            };
-            let bound = checker.settings.cleanup_timeout;
-            let verdict = Safety::unsafe_because(format!(
-                "a cleanup slower than the {bound} s bound is abandoned even when nothing was cancelled, its own `TimeoutError` is swallowed, and the shielded call runs in a new task with a copied context{}",
-                background_race(checker, awaited)
-            ));
-            let (fix, reason) = with_safety(shielded_and_bounded(checker, stmt, awaited), checker.safety(verdict));
-            (await_range, fix, reason)
+    let header = stmt.start();
+    if !try_stmt.finalbody.is_empty() {
+        unit(checker, Suite::new(header, &try_stmt.finalbody), Place::Finally);
+    }
+    for ExceptHandler::ExceptHandler(handler) in &try_stmt.handlers {
+        if checker.names.catches(handler.type_.as_deref()) != Catches::Nothing {
+            unit(checker, Suite::new(handler.start(), &handler.body), Place::CancelHandler);
         }
-        Shape::ReportOnly { range, why, .. } => (range, None, Some(why.to_string())),
-    };
-    checker.report(Finding {
-        rule: Rule::UnshieldedCleanupAwait,
-        message: format!(
-            "cleanup awaited {place} is not shielded: a second cancel cuts it short, and if it hangs the task never ends"
-        ),
-        range,
-        fix,
-        reason,
-    });
+    }
 }
 
-fn shape_of<'a>(checker: &Checker, stmt: &'a Stmt) -> Option<Shape<'a>> {
-    let report_only = |range: TextRange, why, awaited| Some(Shape::ReportOnly { range, why, awaited });
-    match stmt {
-        Stmt::Expr(expr) => match expr.value.as_ref() {
-            Expr::Await(await_expr) => Some(Shape::Await(&await_expr.value)),
+enum Enclosing {
+    Nothing,
+    /// Inside the cleanup block of an enclosing `try`, or under a shielding scope.
+    Covered,
+}
+
+/// Whether the `try` being visited sits in cleanup code that an enclosing `try`'s unit
+/// covers (or that a framework's shield already protects).
+fn enclosing_cleanup(checker: &Checker, stmt: &Stmt) -> Enclosing {
+    let mut child = stmt.range();
+    for ancestor in checker.ancestors() {
+        let within = |stmts: &[Stmt]| stmts.iter().any(|s| s.range().contains_range(child));
+        match ancestor {
+            Stmt::Try(outer) => {
+                if within(&outer.finalbody) {
+                    return Enclosing::Covered;
+                }
+                if within(&outer.body) && outer.handlers.iter().any(|h| catches_cancel(checker, h)) {
+                    return Enclosing::Nothing;
+                }
+                if outer.handlers.iter().any(|h| catches_cancel(checker, h) && h.range().contains_range(child)) {
+                    return Enclosing::Covered;
+                }
+            }
+            Stmt::With(with) if is_shielding_scope(with) => return Enclosing::Covered,
+            Stmt::For(for_stmt) if for_stmt.is_async => return Enclosing::Nothing,
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return Enclosing::Nothing,
+            _ => {}
+        }
+        child = ancestor.range();
+    }
+    Enclosing::Nothing
+}
+
+fn catches_cancel(checker: &Checker, handler: &ExceptHandler) -> bool {
+    let ExceptHandler::ExceptHandler(handler) = handler;
+    checker.names.catches(handler.type_.as_deref()) != Catches::Nothing
+}
+
+/// One cleanup block: its items, one finding each, and the fix they share.
+fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
+    let helper = existing_helper(checker);
+    let mut collector = Collector { checker, helper: helper.as_deref(), items: Vec::new(), top: 0, units: Vec::new(), timeouts: Vec::new() };
+    for (top, stmt) in suite.stmts.iter().enumerate() {
+        collector.top = top;
+        collector.visit_stmt(stmt);
+    }
+    let items = collector.items;
+    if items.is_empty() {
+        return;
+    }
+    let fix = UnitFix::new(checker, suite, &items, helper);
+    let place_text = match place {
+        Place::Finally => "in a `finally:` block",
+        Place::CancelHandler => "in a handler that catches the cancellation",
+    };
+    for item in &items {
+        let (range, what) = match &item.kind {
+            ItemKind::Await(_, range) => (*range, "cleanup awaited"),
+            ItemKind::AsyncWith(with) => (TextRange::new(with.start(), with.items.last().map_or(with.start(), Ranged::end)), "`async with`"),
+            ItemKind::AsyncFor(header) => (*header, "`async for`"),
+        };
+        let (fix, reason) = match (&item.kind, &fix.refusal) {
+            (ItemKind::AsyncFor(_), _) => {
+                (None, Some("an `async for` cannot be protected as one unit: move the loop into an `async def` and protect the call".to_string()))
+            }
+            (_, Some(why)) => (None, Some(why.clone())),
+            (_, None) => {
+                let mut edits = fix.shared.clone();
+                edits.extend(fix.wrap(checker, item));
+                with_safety(edits, checker.safety(fix.safety.clone()))
+            }
+        };
+        checker.report(Finding {
+            rule: Rule::UnshieldedCleanupAwait,
+            message: format!(
+                "{what} {place_text} is not shielded: a cancel that arrives meanwhile cuts it short, and if it hangs the task never ends"
+            ),
+            range,
+            fix,
+            reason,
+        });
+    }
+}
+
+/// Walks one cleanup block for the suspensions to protect.
+struct Collector<'c, 'a> {
+    checker: &'c Checker<'a>,
+    helper: Option<&'c str>,
+    items: Vec<Item<'a>>,
+    top: usize,
+    /// Names bound by enclosing `with <helper>(…) as name:` blocks.
+    units: Vec<String>,
+    /// Bounds of enclosing `async with asyncio.timeout(…)` blocks.
+    timeouts: Vec<Bound>,
+}
+
+impl<'a> Collector<'_, 'a> {
+    fn push(&mut self, kind: ItemKind<'a>, mut bound: Bound) {
+        for timeout in &self.timeouts {
+            bound.at_least(timeout);
+        }
+        let existing_unit = self.units.last().cloned();
+        self.items.push(Item { kind, top: self.top, existing_unit, bound });
+    }
+
+    /// The name of the unit a `with` item opens: `with _ProtectedCleanup(5) as cleanup:`.
+    fn opened_unit(&self, with: &StmtWith) -> Option<String> {
+        let helper = self.helper?;
+        with.items.iter().find_map(|item| match (&item.context_expr, item.optional_vars.as_deref()) {
+            (Expr::Call(call), Some(Expr::Name(name))) if matches!(call.func.as_ref(), Expr::Name(f) if f.id.as_str() == helper) => {
+                Some(name.id.to_string())
+            }
             _ => None,
+        })
+    }
+
+    /// `cleanup(x)` or `cleanup.context(x)` of a unit in scope: already protected.
+    fn is_protected(&self, expr: &Expr) -> bool {
+        let Expr::Call(call) = expr else { return false };
+        let unit = match call.func.as_ref() {
+            Expr::Name(name) => name.id.as_str(),
+            Expr::Attribute(attribute) if attribute.attr.as_str() == "context" => match attribute.value.as_ref() {
+                Expr::Name(name) => name.id.as_str(),
+                _ => return false,
+            },
+            _ => return false,
+        };
+        self.units.iter().any(|name| name == unit)
+    }
+}
+
+impl<'a> Visitor<'a> for Collector<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Try(try_stmt) => {
+                // A nested `try` whose handler catches the cancellation guards its own body.
+                if !try_stmt.handlers.iter().any(|h| catches_cancel(self.checker, h)) {
+                    self.visit_body(&try_stmt.body);
+                }
+                for ExceptHandler::ExceptHandler(handler) in &try_stmt.handlers {
+                    self.visit_body(&handler.body);
+                }
+                self.visit_body(&try_stmt.orelse);
+                self.visit_body(&try_stmt.finalbody);
+            }
+            Stmt::With(with) if is_shielding_scope(with) => {}
+            Stmt::With(with) if with.is_async && is_timeout_block(self.checker, with) => {
+                let mut bound = Bound::default();
+                for item in &with.items {
+                    if let Expr::Call(call) = &item.context_expr {
+                        if let Some(arg) = call.arguments.args.first().or(call.arguments.find_keyword("delay").map(|k| &k.value)) {
+                            bound.at_least(&self.stated_bound(arg));
+                        }
+                    }
+                }
+                self.timeouts.push(bound);
+                walk_stmt(self, stmt);
+                self.timeouts.pop();
+            }
+            Stmt::With(with) if with.is_async => {
+                let protected = with.items.iter().all(|item| self.is_protected(&item.context_expr));
+                if !protected {
+                    let bound = Bound { seconds: self.checker.settings.cleanup_timeout, expressions: Vec::new() };
+                    self.push(ItemKind::AsyncWith(with), bound);
+                }
+                walk_stmt(self, stmt);
+            }
+            Stmt::With(with) => match self.opened_unit(with) {
+                Some(name) => {
+                    self.units.push(name);
+                    walk_stmt(self, stmt);
+                    self.units.pop();
+                }
+                None => walk_stmt(self, stmt),
+            },
+            Stmt::For(for_stmt) if for_stmt.is_async => {
+                self.push(ItemKind::AsyncFor(TextRange::new(for_stmt.start(), for_stmt.iter.end())), Bound::default());
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Await(await_expr) => {
+                if !self.is_protected(&await_expr.value) {
+                    if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
+                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound);
+                    }
+                }
+                walk_expr(self, expr);
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+impl Collector<'_, '_> {
+    fn stated_bound(&self, expr: &Expr) -> Bound {
+        existing_bound(self.checker, expr)
+    }
+}
+
+/// A bound the code states (`5`, `self.stop_timeout`); `None` and anything else count as none.
+fn existing_bound(checker: &Checker, expr: &Expr) -> Bound {
+    match expr {
+        Expr::NumberLiteral(number) => match &number.value {
+            Number::Int(int) => Bound { seconds: int.as_u64().map_or(0.0, |n| n as f64), expressions: Vec::new() },
+            Number::Float(float) => Bound { seconds: *float, expressions: Vec::new() },
+            Number::Complex { .. } => Bound::default(),
         },
-        Stmt::Assign(assign) if assign.value.is_await_expr() => {
-            report_only(assign.value.range(), "the awaited value is assigned, and a bound would leave the name unset", operand(&assign.value))
+        Expr::Attribute(_) | Expr::Name(_) if is_plain_reference(expr) => {
+            Bound { seconds: 0.0, expressions: vec![checker.editor.one_line(expr)] }
         }
-        Stmt::AnnAssign(assign) if assign.value.as_deref().is_some_and(Expr::is_await_expr) => {
-            report_only(stmt.range(), "the awaited value is assigned, and a bound would leave the name unset", assign.value.as_deref().and_then(operand))
-        }
-        Stmt::Return(ret) if ret.value.as_deref().is_some_and(Expr::is_await_expr) => {
-            report_only(stmt.range(), "the awaited value is returned", ret.value.as_deref().and_then(operand))
-        }
-        Stmt::With(with) if with.is_async && !is_timeout_block(checker, stmt) => {
-            let header = TextRange::new(with.start(), with.items.last().map_or(with.start(), Ranged::end));
-            report_only(header, "shield the `async with` body by hand, or move it out of the cleanup", None)
-        }
-        Stmt::For(for_stmt) if for_stmt.is_async => {
-            let header = TextRange::new(for_stmt.start(), for_stmt.iter.end());
-            report_only(header, "an `async for` cannot be shielded as a whole", None)
-        }
-        _ => None,
+        _ => Bound::default(),
     }
 }
 
-/// `async with asyncio.timeout(...)`: entering and leaving it does not suspend, so it is no
-/// cleanup of its own (the fix writes one).
-fn is_timeout_block(checker: &Checker, stmt: &Stmt) -> bool {
-    let Stmt::With(with) = stmt else { return false };
-    with.items.iter().all(|item| {
-        matches!(&item.context_expr, Expr::Call(call) if matches!(checker.names.asyncio_member(&call.func), Some("timeout" | "timeout_at")))
-    })
-}
-
-/// The operand of `await x`.
-fn operand(value: &Expr) -> Option<&Expr> {
-    match value {
-        Expr::Await(await_expr) => Some(await_expr.value.as_ref()),
-        _ => None,
+/// `self.stop_timeout`, `timeout`: read again when the unit starts, with no side effects.
+fn is_plain_reference(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(name) => name.ctx == ExprContext::Load && name.id.as_str() != "None",
+        Expr::Attribute(attribute) => is_plain_reference(&attribute.value),
+        _ => false,
     }
 }
 
-/// A cleanup worth protecting: not already shielded, not a delay (`asyncio.sleep`), not a wait
-/// for a task cancelled just before (CS104 and CS103 judge those).
-fn is_cleanup_call(checker: &Checker, awaited: &Expr) -> bool {
+/// If `awaited` is a cleanup worth protecting, the bound it gets: not already shielded, not
+/// a delay (`asyncio.sleep`), not a wait for tasks that exist already (CS104 and CS103 judge
+/// those), and a call whose name says it releases something.
+fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
+    let Expr::Call(call) = awaited else { return None };
+    if mentions_shield(checker, awaited) {
+        return None;
+    }
+    if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
+        return None;
+    }
+    match checker.names.asyncio_member(&call.func) {
+        Some("sleep") => None,
+        // `wait_for(x.close(), 10)`: the cleanup keeps its own bound, and gets no shorter one.
+        Some("wait_for") => {
+            let mut bound = cleanup_bound(checker, call.arguments.args.first()?)?;
+            if let Some(timeout) = call.arguments.args.get(1).or(call.arguments.find_keyword("timeout").map(|k| &k.value)) {
+                bound.at_least(&existing_bound(checker, timeout));
+            }
+            Some(bound)
+        }
+        Some("gather") => {
+            let mut bound: Option<Bound> = None;
+            for arg in &call.arguments.args {
+                // `gather(*(bot.close() for bot in bots))`: the calls a comprehension makes.
+                let arg = match arg {
+                    Expr::Starred(starred) => match starred.value.as_ref() {
+                        Expr::Generator(generator) => generator.elt.as_ref(),
+                        Expr::ListComp(list) => list.elt.as_ref(),
+                        other => other,
+                    },
+                    other => other,
+                };
+                if let Some(one) = cleanup_bound(checker, arg) {
+                    bound.get_or_insert_with(Bound::default).at_least(&one);
+                }
+            }
+            bound
+        }
+        Some(_) => None,
+        None => {
+            let (name, receiver) = match call.func.as_ref() {
+                Expr::Attribute(method) => (method.attr.as_str(), checker.editor.text(method.value.as_ref())),
+                Expr::Name(function) => (function.id.as_str(), ""),
+                _ => return None,
+            };
+            let kind = cleanup_kind(name, receiver)?;
+            let settings = checker.settings;
+            let configured = configured_bound(settings, call.func.as_ref());
+            let seconds = configured.unwrap_or(match kind {
+                CleanupKind::Release => settings.cleanup_timeout,
+                CleanupKind::Shutdown => settings.shutdown_timeout,
+            });
+            let mut bound = Bound { seconds, expressions: Vec::new() };
+            // `close(timeout=10)`: the call bounds itself. Such an argument may be a library's
+            // own object (aiohttp's `ClientTimeout`): the helper ignores what is not a number.
+            if let Some(keyword) = call.arguments.find_keyword("timeout") {
+                bound.at_least(&existing_bound(checker, &keyword.value));
+            }
+            Some(bound)
+        }
+    }
+}
+
+/// The bound `cleanup-timeouts` gives a call whose dotted name ends with a pattern's parts.
+fn configured_bound(settings: &crate::settings::Settings, func: &Expr) -> Option<f64> {
+    let mut parts = Vec::new();
+    let mut expr = func;
+    loop {
+        match expr {
+            Expr::Attribute(attribute) => {
+                parts.push(attribute.attr.as_str().trim_start_matches('_'));
+                expr = attribute.value.as_ref();
+            }
+            Expr::Name(name) => {
+                parts.push(name.id.as_str().trim_start_matches('_'));
+                break;
+            }
+            _ => break,
+        }
+    }
+    parts.reverse();
+    settings
+        .cleanup_timeouts
+        .iter()
+        .filter(|(pattern, _)| parts.ends_with(&pattern.iter().map(String::as_str).collect::<Vec<_>>()))
+        .max_by_key(|(pattern, _)| pattern.len())
+        .map(|(_, seconds)| *seconds)
+}
+
+fn mentions_shield(checker: &Checker, awaited: &Expr) -> bool {
     struct Mentions<'n> {
-        names: &'n AsyncioNames,
+        names: &'n crate::analysis::names::AsyncioNames,
         shielded: bool,
     }
     impl<'a> Visitor<'a> for Mentions<'_> {
@@ -130,16 +418,17 @@ fn is_cleanup_call(checker: &Checker, awaited: &Expr) -> bool {
             walk_expr(self, expr);
         }
     }
-    let Expr::Call(call) = awaited else { return false };
-    if checker.names.asyncio_member(&call.func) == Some("sleep") {
-        return false;
-    }
-    if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
-        return false;
-    }
     let mut mentions = Mentions { names: &checker.names, shielded: false };
     mentions.visit_expr(awaited);
-    !mentions.shielded
+    mentions.shielded
+}
+
+/// `async with asyncio.timeout(...)`: entering and leaving it does not suspend, so it is no
+/// cleanup of its own; it bounds the awaits inside.
+fn is_timeout_block(checker: &Checker, with: &StmtWith) -> bool {
+    with.items.iter().all(|item| {
+        matches!(&item.context_expr, Expr::Call(call) if matches!(checker.names.asyncio_member(&call.func), Some("timeout" | "timeout_at")))
+    })
 }
 
 /// `asyncio.gather(*tasks, return_exceptions=True)`, `asyncio.wait([t])`: teardown waiting for
@@ -170,40 +459,6 @@ fn waits_for_existing_tasks(checker: &Checker, call: &ruff_python_ast::ExprCall)
     }
 }
 
-/// Is the statement being visited cleanup code: in a `finally:` or a handler catching the
-/// cancellation, and not guarded by a nearer `try` that handles the cancellation itself?
-fn cleanup_context(checker: &Checker, stmt: &Stmt) -> Option<Cleanup> {
-    let mut child = stmt.range();
-    for ancestor in checker.ancestors() {
-        let within = |stmts: &[Stmt]| stmts.iter().any(|s| s.range().contains_range(child));
-        match ancestor {
-            Stmt::Try(try_stmt) => {
-                let catches_cancel = |h: &ExceptHandler| {
-                    let ExceptHandler::ExceptHandler(h) = h;
-                    checker.names.catches(h.type_.as_deref()) != Catches::Nothing
-                };
-                if within(&try_stmt.finalbody) {
-                    return Some(Cleanup::Finally);
-                }
-                if within(&try_stmt.body) && try_stmt.handlers.iter().any(catches_cancel) {
-                    // Guarded by its own cancellation handling (a retry loop, a handler).
-                    return None;
-                }
-                if try_stmt.handlers.iter().any(|h| catches_cancel(h) && h.range().contains_range(child)) {
-                    return Some(Cleanup::CancelHandler);
-                }
-            }
-            Stmt::With(with) if is_shielding_scope(with) => return None,
-            Stmt::With(with) if with.is_async && !is_timeout_block(checker, ancestor) => return None,
-            Stmt::For(for_stmt) if for_stmt.is_async => return None,
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return None,
-            _ => {}
-        }
-        child = ancestor.range();
-    }
-    None
-}
-
 /// `with anyio.CancelScope(shield=True):`, `with move_on_after(5, shield=True):`: the cleanup
 /// is already shielded by the framework's own cancel scope (anyio, trio).
 fn is_shielding_scope(with: &StmtWith) -> bool {
@@ -215,55 +470,268 @@ fn is_shielding_scope(with: &StmtWith) -> bool {
     })
 }
 
-/// Turns `await x` into the shielded, bounded form of docs/fix-forms.md. The statement keeps
-/// its text (and trailing comment); only the operand is wrapped and blocks are put around it.
-fn shielded_and_bounded(checker: &Checker, stmt: &Stmt, awaited: &Expr) -> Vec<Edit> {
-    let (asyncio, import) = reraise::asyncio_module(checker);
-    let bound = checker.settings.cleanup_timeout;
-    let (headers, open, close, timeout_error) = if checker.target_at_least(PythonVersion::PY311) {
-        let timeout_error = if shadows_timeout_error(checker) { format!("{asyncio}.TimeoutError") } else { "TimeoutError".to_string() };
-        let headers = vec!["try:".to_string(), format!("async with {asyncio}.timeout({bound}):")];
-        (headers, format!("{asyncio}.shield("), ")".to_string(), timeout_error)
-    } else {
-        let headers = vec!["try:".to_string()];
-        (headers, format!("{asyncio}.wait_for({asyncio}.shield("), format!("), {bound})"), format!("{asyncio}.TimeoutError"))
-    };
-    let handler = Snippet::line(format!("except {timeout_error}:")).then(1, "pass");
-    // The operand's edits come first: its `)` goes before a handler inserted at the same point.
-    let mut edits = vec![Edit::insertion(open, awaited.start()), Edit::insertion(close, awaited.end())];
-    edits.extend(checker.editor.wrap(checker.suite_of(stmt), stmt, &Snippet::default(), &headers, &handler));
-    edits.extend(import);
-    edits
+/// The fix of one cleanup block: the edits every finding of the block shares (the helper,
+/// the `with` block around the statements that hold the items), and its verdict.
+struct UnitFix {
+    shared: Vec<Edit>,
+    /// The name the unit is bound to.
+    name: String,
+    safety: Safety,
+    /// Why the block gets no fix, if it gets none.
+    refusal: Option<String>,
 }
 
-/// The module binds its own `TimeoutError` (an import from elsewhere, a class).
-fn shadows_timeout_error(checker: &Checker) -> bool {
-    checker.parsed.syntax().body.iter().any(|stmt| match stmt {
-        Stmt::ImportFrom(import) => import.names.iter().any(|alias| {
-            alias.asname.as_ref().unwrap_or(&alias.name).as_str() == "TimeoutError" && import.module.as_deref() != Some("asyncio")
-        }),
-        Stmt::ClassDef(class) => class.name.as_str() == "TimeoutError",
-        Stmt::Assign(assign) => assign.targets.iter().any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == "TimeoutError")),
-        _ => false,
+impl UnitFix {
+    fn new(checker: &Checker, suite: Suite, items: &[Item], helper: Option<String>) -> Self {
+        let fixable: Vec<&Item> = items.iter().filter(|item| !matches!(item.kind, ItemKind::AsyncFor(_))).collect();
+        let new: Vec<&&Item> = fixable.iter().filter(|item| item.existing_unit.is_none()).collect();
+        let name = new
+            .first()
+            .map(|_| checker.fresh_name("cleanup"))
+            .or_else(|| fixable.first().and_then(|item| item.existing_unit.clone()))
+            .unwrap_or_default();
+        let mut fix = UnitFix { shared: Vec::new(), name, safety: verdict(checker), refusal: None };
+        let (Some(first), Some(last)) = (new.iter().map(|i| i.top).min(), new.iter().map(|i| i.top).max()) else {
+            return fix;
+        };
+        let span = &suite.stmts[first..=last];
+        if span.iter().any(contains_yield) {
+            fix.refusal = Some("the cleanup block yields: a unit cannot span a `yield`".to_string());
+            return fix;
+        }
+        let mut bound = Bound::default();
+        for item in &new {
+            bound.at_least(&item.bound);
+        }
+        bound.expressions.retain(|expression| !assigned_in(span, expression));
+        let (class, mut edits) = match helper {
+            Some(class) => (class, Vec::new()),
+            None => insert_helper(checker),
+        };
+        let header = format!("with {class}({}) as {}:", bound.arguments(), fix.name);
+        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header));
+        fix.shared = edits;
+        fix
+    }
+
+    /// The edits that hand one item to the unit.
+    fn wrap(&self, checker: &Checker, item: &Item) -> Vec<Edit> {
+        let name = item.existing_unit.as_deref().unwrap_or(&self.name);
+        match &item.kind {
+            ItemKind::Await(operand, _) => {
+                vec![checker.editor.insert_at(operand.start(), format!("{name}(")), checker.editor.insert_at(operand.end(), ")")]
+            }
+            ItemKind::AsyncWith(with) => with
+                .items
+                .iter()
+                .flat_map(|with_item| {
+                    let expr = &with_item.context_expr;
+                    [checker.editor.insert_at(expr.start(), format!("{name}.context(")), checker.editor.insert_at(expr.end(), ")")]
+                })
+                .collect(),
+            ItemKind::AsyncFor(_) => Vec::new(),
+        }
+    }
+}
+
+/// Safe from 3.11 on: with no cancel, the awaits run exactly as before, in the same task and
+/// context, unbounded. Before 3.11 a task keeps no count of the cancels requested, so a cancel
+/// the cleanup's own code requests and takes back cannot be told from an outside one.
+fn verdict(checker: &Checker) -> Safety {
+    if checker.target_at_least(PythonVersion::PY311) {
+        Safety::Safe
+    } else {
+        Safety::unsafe_because(
+            "on Python 3.8-3.10 a task keeps no count of its cancels: if the cleanup cancels its own task (an `async_timeout` block inside it), that cancel is held back like an outside one and raised when the cleanup ends",
+        )
+    }
+}
+
+fn contains_yield(stmt: &Stmt) -> bool {
+    struct Yields(bool);
+    impl<'a> Visitor<'a> for Yields {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Yield(_) | Expr::YieldFrom(_) => self.0 = true,
+                Expr::Lambda(_) => {}
+                _ => walk_expr(self, expr),
+            }
+        }
+    }
+    let mut yields = Yields(false);
+    yields.visit_stmt(stmt);
+    yields.0
+}
+
+/// Is the root name of `expression` (`timeout` of `timeout.total`) assigned in `span`? The
+/// unit reads it before the span runs.
+fn assigned_in(span: &[Stmt], expression: &str) -> bool {
+    struct Stores<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Stores<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                self.found |= name.ctx == ExprContext::Store && name.id.as_str() == self.name;
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let root = expression.split('.').next().unwrap_or_default();
+    let mut stores = Stores { name: root, found: false };
+    stores.visit_body(span);
+    stores.found
+}
+
+/// A top-level class that is the protected-cleanup helper (ours from an earlier run): it
+/// defines `__call__`, `context`, `_hold` and `__exit__`.
+fn existing_helper(checker: &Checker) -> Option<String> {
+    checker.parsed.syntax().body.iter().find_map(|stmt| {
+        let Stmt::ClassDef(class) = stmt else { return None };
+        let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
+        ["__call__", "context", "_hold", "__exit__"].iter().all(|name| defines(name)).then(|| class.name.to_string())
     })
 }
 
-/// `await session.commit()` inside `async with session:` — after a second cancel the shielded
-/// commit keeps running while the `async with` closes the session under it.
-fn background_race(checker: &Checker, awaited: &Expr) -> String {
-    let Expr::Call(call) = awaited else { return String::new() };
-    let Expr::Attribute(method) = call.func.as_ref() else { return String::new() };
-    let receiver = checker.editor.text(method.value.as_ref());
-    let managed = checker.ancestors().any(|stmt| match stmt {
-        Stmt::With(with) if with.is_async => with.items.iter().any(|item| {
-            checker.editor.text(&item.context_expr) == receiver
-                || item.optional_vars.as_deref().is_some_and(|vars| checker.editor.text(vars) == receiver)
-        }),
-        _ => false,
-    });
-    if managed {
-        format!("; after a second cancel the shielded call keeps running while the enclosing `async with` closes `{receiver}`")
-    } else {
-        String::new()
+/// The helper's source; `{asyncio}`, `{gc}`, `{sys}`, `{logging}`, `{Unit}`, `{Context}` stand for
+/// the module's spellings and the class names, `"` for the file's quote.
+const HELPER: &str = r#"class {Unit}:
+    """The awaits of one cleanup block, run in this task and its context (cancelsafe CS301).
+
+    A cancel that arrives while they run is held back and raised when the block ends. Once
+    the task is cancelled the block has `bound` seconds (the largest given); a cleanup still
+    running then is cancelled where it waits, and a warning is logged."""
+
+    def __init__(self, *bounds):
+        self._task = {asyncio}.current_task()
+        self._loop = self._task.get_loop() if self._task else None
+        self._bound = max(bound for bound in bounds if isinstance(bound, (int, float)))
+        self._count = getattr(self._task, "cancelling", None)  # Python 3.11+
+        self._before = self._count() if self._count else 0
+        propagating = {sys}.exc_info()[1]
+        self._cancel = propagating if isinstance(propagating, {asyncio}.CancelledError) else None
+        self._held = None
+        self._deadline = None if self._cancel is None or self._task is None else self._loop.time() + self._bound
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if self._held is not None and self._pending() and not isinstance(error, {asyncio}.CancelledError):
+            raise self._held
+
+    def _pending(self):
+        """Is the task still being cancelled? (Before 3.11 a held cancel always counts.)"""
+        return self._cancel is not None or self._count is None or self._count() > self._before
+
+    async def __call__(self, awaitable):
+        if self._task is None:  # not run by a task: nothing can cancel it
+            return await awaitable
+        steps = awaitable.__await__()
+        resume, cut_off = None, False
+        while True:
+            try:
+                waiting = next(steps) if resume is None else steps.throw(resume)
+            except StopIteration as done:
+                return done.value
+            resume = None
+            if cut_off:
+                if self._pending():
+                    getattr(waiting, "cancel", lambda: None)()
+                    steps.close()
+                    raise self._held or self._cancel
+                cut_off = False  # the cancel was the cleanup's own timeout's, and it took it back
+            if waiting is None:  # a bare `yield`, as in asyncio.sleep(0)
+                resume = await self._hold({asyncio}.sleep(0), awaitable)
+            elif getattr(waiting, "_asyncio_future_blocking", False):
+                waiting._asyncio_future_blocking = False
+                while not waiting.done() and not cut_off:
+                    left = None if self._deadline is None else self._deadline - self._loop.time()
+                    if left is not None and left <= 0:
+                        name = getattr(awaitable, "__qualname__", type(awaitable).__qualname__)
+                        {logging}.getLogger(__name__).warning(
+                            "cleanup %s cut off after %s s: the task was cancelled and it had not finished", name, self._bound
+                        )
+                        waiting.cancel()
+                        cut_off = True
+                    elif await self._hold({asyncio}.wait((waiting,), timeout=left), awaitable) is not None:
+                        waiting.cancel()  # the cleanup's own timeout: it gets its cancel where it waits
+            else:
+                resume = RuntimeError(f"cleanup awaited {waiting!r}, not a future")
+
+    async def _hold(self, waiting, awaitable):
+        """Wait, holding back a cancel of this task; return a cancel the cleanup's own timeout made."""
+        try:
+            await waiting
+        except {asyncio}.CancelledError as cancel:  # noqa: CS101, CS103 - held back, raised when the block ends
+            if self._own(cancel, awaitable):
+                return cancel
+            if self._held is None:
+                self._held = cancel
+            if self._deadline is None:
+                self._deadline = self._loop.time() + self._bound
+        return None
+
+    @staticmethod
+    def _own(cancel, awaitable):
+        """Did an expired `asyncio.timeout()` on the cleanup's own stack (`wait_for` uses one from
+        3.12 on), or an anyio cancel scope, cancel the task?"""
+        if str(cancel).startswith(("Cancelled by cancel scope", "Cancelled via cancel scope")):
+            return True
+        timeout = getattr({asyncio}, "Timeout", None)
+        while timeout is not None and awaitable is not None:
+            for held in {gc}.get_referents(awaitable):
+                held = getattr(held, "__self__", held)  # `async with` keeps the bound `__aexit__`
+                if isinstance(held, timeout) and held.expired():
+                    return True
+            awaitable = getattr(awaitable, "cr_await", None)
+        return False
+
+    def context(self, manager):
+        """`async with` `manager`, entered and left as part of this block."""
+        return {Context}(self, manager)
+
+
+class {Context}:
+    def __init__(self, cleanup, manager):
+        self._cleanup, self._manager = cleanup, manager
+
+    async def __aenter__(self):
+        return await self._cleanup(type(self._manager).__aenter__(self._manager))
+
+    async def __aexit__(self, kind, error, traceback):
+        return await self._cleanup(type(self._manager).__aexit__(self._manager, kind, error, traceback))"#;
+
+/// The edits that add the helper (and the imports it needs) to the module; its class name.
+fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
+    let unit = checker.fresh_name("_ProtectedCleanup");
+    let context = checker.fresh_name("_ProtectedCleanupContext");
+    let (asyncio, asyncio_import) = reraise::asyncio_module(checker);
+    let (gc, gc_import) = module_helper::module_binding(checker, "gc");
+    let (sys, sys_import) = module_helper::module_binding(checker, "sys");
+    let (logging, logging_import) = module_helper::module_binding(checker, "logging");
+    let quote = checker.editor.quote().to_string();
+    let mut helper = Snippet::default();
+    for (i, line) in HELPER.lines().enumerate() {
+        let text = line.trim_start_matches(' ');
+        let depth = (line.len() - text.len()) / 4;
+        let text = text
+            .replace("{Unit}", &unit)
+            .replace("{Context}", &context)
+            .replace("{asyncio}", &asyncio)
+            .replace("{gc}", &gc)
+            .replace("{sys}", &sys)
+            .replace("{logging}", &logging)
+            .replace('"', &quote);
+        helper = if i == 0 { Snippet::line(text) } else { helper.then(depth, text) };
     }
+    let mut edits: Vec<Edit> = gc_import.into_iter().chain(sys_import).chain(logging_import).collect();
+    edits.extend(module_helper::insert_after_imports(checker, helper, &asyncio, asyncio_import));
+    (unit, edits)
 }

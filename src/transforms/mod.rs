@@ -8,6 +8,7 @@ pub mod cs103_foreign_cancel_swallows_own_cancel;
 pub mod cs104_cancelled_task_awaited_bare;
 pub mod cs201_fire_and_forget_task;
 pub mod cs301_unshielded_cleanup_await;
+mod module_helper;
 mod reraise;
 
 use std::cell::OnceCell;
@@ -238,6 +239,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
                     cs103_foreign_cancel_swallows_own_cancel::try_statement(self, stmt, try_stmt);
                 }
+                if self.enabled(Rule::UnshieldedCleanupAwait) {
+                    cs301_unshielded_cleanup_await::try_statement(self, stmt, try_stmt);
+                }
             }
             Stmt::With(with) if in_async => {
                 if self.enabled(Rule::SwallowedCancellation) {
@@ -254,9 +258,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
         if simple && self.enabled(Rule::FireAndForgetTask) {
             cs201_fire_and_forget_task::statement(self, stmt);
-        }
-        if in_async && self.enabled(Rule::UnshieldedCleanupAwait) {
-            cs301_unshielded_cleanup_await::statement(self, stmt);
         }
         let scope = match stmt {
             Stmt::FunctionDef(f) if f.is_async => Some(Scope::AsyncFunction),

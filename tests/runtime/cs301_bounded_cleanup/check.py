@@ -11,16 +11,29 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from harness import *  # noqa: E402,F403 - fail, expect, settle, finish, ends_*, main, asyncio …
 
 # ---------------------------------------------------------------- scenario ---
-# The four properties of design.md's "Bounded shielded cleanup", for
-# `finally: await writer.flush()`, fixed with `--cleanup-timeout 0.5`.
-# Run against both fix forms: `args` has one line per variant (asyncio.timeout
-# for py311, asyncio.wait_for for py38).
+# The properties of design.md's "Bounded protected cleanup", for
+# `finally: await writer.flush()`, fixed with `--cleanup-timeout 0.5`, for a
+# py311 and a py38 target (`args`: one line per variant).
 # (b) runs right after (a): seed_snippet.py (the seed guide's suppress form)
 # passes (a) and must fail with a "(b)" message.
+
+import logging
 
 CLEANUP_TIMEOUT = 0.5
 RECORDS = ["r1", "r2", "r3"]
 FLUSH_TIME = 0.1
+
+
+def capture_warnings():
+    """The messages of the warnings logged from now on (the subject logs through `logging`)."""
+    messages = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    logging.getLogger().addHandler(Capture(logging.WARNING))
+    return messages
 
 
 class Sink:
@@ -95,8 +108,9 @@ async def scenario(mod):
     await settle("(b) cancel during the flush on the normal path: the records reach the sink",
                  lambda: sink.batches == [RECORDS], bound=1.0)
 
-    # (c) The flush hangs: abandoned after the cleanup timeout, on the cancel
-    #     path (the task still ends cancelled) and on the normal path (returns).
+    # (c) The flush hangs: on the cancel path it is cut off after the cleanup
+    #     timeout, the task still ends cancelled, and the cut-off is logged.
+    cut_offs = capture_warnings()
     sink = Sink(hang=True)
     task, src = start(mod, sink)
     await settle("(c) pump waiting for more records", lambda: src.waiting)
@@ -107,16 +121,26 @@ async def scenario(mod):
     expect(CLEANUP_TIMEOUT - 0.1 <= elapsed < 1.5,
            f"(c) pump cancelled while its flush hangs: ended cancelled after {elapsed:.2f}s, "
            f"expected about {CLEANUP_TIMEOUT}s (the cleanup timeout)")
+    expect(any("flush" in message for message in cut_offs),
+           f"(c) the hanging flush was cut off without a logged warning naming it (logged: {cut_offs})")
 
+    #     With no cancel, nothing changes: a flush that hangs on the normal path
+    #     is not cut off (the original waits too). Once the task is cancelled,
+    #     the flush gets the cleanup timeout and the task ends cancelled.
     sink = Sink(hang=True)
-    t0 = loop.time()
     task, src = start(mod, sink, end=True)
-    result = await ends_normally(task, "(c) pump returning normally while its flush hangs")
+    await settle("(c) normal return reaches the hanging flush", lambda: sink.flushing)
+    await asyncio.sleep(CLEANUP_TIMEOUT + 0.3)
+    expect(not task.done(),
+           f"(c) pump whose flush hangs, no cancel: ended ({task!r}) although nothing cancelled it "
+           f"(a cleanup cut off on the normal path)")
+    t0 = loop.time()
+    task.cancel()
+    await ends_cancelled(task, "(c) pump whose flush hangs on the normal path, then cancelled")
     elapsed = loop.time() - t0
-    expect(result == len(RECORDS), f"(c) pump with a hanging flush returned {result!r}, expected {len(RECORDS)}")
     expect(CLEANUP_TIMEOUT - 0.1 <= elapsed < 1.5,
-           f"(c) pump with a hanging flush returned after {elapsed:.2f}s, "
-           f"expected about {CLEANUP_TIMEOUT}s (the cleanup timeout)")
+           f"(c) pump whose flush hangs on the normal path, then cancelled: ended after {elapsed:.2f}s, "
+           f"expected about {CLEANUP_TIMEOUT}s (the cleanup timeout, from the cancel)")
 
     # (d) No cancel: nothing changes.
     sink = Sink()

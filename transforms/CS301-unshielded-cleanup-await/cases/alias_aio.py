@@ -1,6 +1,7 @@
 # cancelsafe-case: --cleanup-timeout 2.5
-"""A websocket relay that imports asyncio as `aio`: the fix spells `aio.timeout` and
-`aio.shield`, with the case's `--cleanup-timeout 2.5` as the bound."""
+"""A websocket relay that imports asyncio as `aio`: the inserted helper spells
+`aio.current_task` and `aio.CancelledError`, with the case's `--cleanup-timeout 2.5` as the
+bound; the module's own `import logging` is reused and `import sys` is added."""
 
 import asyncio as aio
 import logging

@@ -1,6 +1,6 @@
-"""Connections, writers and uploads closed in `finally` with one cleanup await: each await is
-wrapped on its own in `asyncio.timeout(5)` + `asyncio.shield(...)`. Every CS301 fix is unsafe:
-a slow close is now cut short after the timeout, and the close runs in a task of its own."""
+"""Connections, writers and uploads closed in `finally`: the cleanup awaits of each block run
+as one protected unit (`with _ProtectedCleanup(5) as cleanup:` / `await cleanup(...)`), in the
+same task. The fixes are safe, except in test functions."""
 
 import asyncio
 import logging

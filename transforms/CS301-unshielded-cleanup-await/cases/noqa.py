@@ -1,6 +1,6 @@
 """`# noqa` on a cleanup await, where CS301 reports: bare, naming CS301, or in a list, and on the
-last line of an await spread over several lines. A suppressed await is not shielded, and the
-other cleanups in the same `finally:` are still fixed one by one. A noqa naming another rule, a
+last line of an await spread over several lines. A suppressed await is left as it is (inside
+the unit's `with` when another await of the same `finally:` is fixed). A noqa naming another rule, a
 prefix of the code, no code at all, or sitting on the `except` line above the await leaves the
 finding in place."""
 

@@ -1,6 +1,7 @@
 # cancelsafe-case: --target-version py310
-"""On a py310 target `asyncio.timeout` does not exist (3.11+): the fix bounds the shield with
-`asyncio.wait_for(asyncio.shield(...), 5)` and catches `asyncio.TimeoutError` instead."""
+"""On a py310 target the fix is the same, but unsafe: before Python 3.11 a task keeps no count of
+its cancels, so a cancel the cleanup's own code requests and takes back (an `async_timeout` block
+inside it) is held back like an outside one and raised when the unit ends."""
 
 import asyncio
 import logging

@@ -1,23 +1,9 @@
-"""Cleanup awaits that are not a bare `await` statement: the fix cannot wrap them as one
-statement, so they are reported without a fix."""
+"""Cleanup code that gets a finding but no fix, each with its reason."""
 
 import asyncio
-import logging
-
-logger = logging.getLogger("worker")
 
 
-# `async with` in the `finally`.
-# Error
-async def save_progress(lock: asyncio.Lock, job, store) -> None:
-    try:
-        await job.step()
-    finally:
-        async with lock:
-            store.save(job.id, job.progress)
-
-
-# `async for` in a cancellation handler.
+# `async for` in a cancellation handler: the iteration cannot be one unit.
 # Error
 async def consume(sub, handler) -> None:
     try:
@@ -26,47 +12,16 @@ async def consume(sub, handler) -> None:
             await msg.ack()
     except asyncio.CancelledError:
         async for msg in sub.unacked():
-            msg.nak()
+            await msg.nak()
         raise
 
 
-# An assignment from an await in the `finally`.
+# A cleanup block that yields (an async generator): a unit cannot span the `yield`.
 # Error
-async def run_query(conn, sql: str, metrics) -> list:
+async def rows(conn):
     try:
-        return await conn.fetch(sql)
+        yield await conn.fetchrow("SELECT 1")
     finally:
-        stats = await conn.fetch_stats()
-        metrics.observe(sql, stats)
-
-
-# An annotated assignment from an await in the `finally`.
-# Error
-async def drain_outbox(outbox, transport) -> None:
-    try:
-        while batch := await outbox.next_batch():
-            await transport.send(batch)
-    finally:
-        remaining: int = await outbox.pending_count()
-        logger.info("outbox stopped, %d messages pending", remaining)
-
-
-# An assignment from an await in a cancellation handler.
-# Error
-async def download(session, url: str, cache) -> bytes:
-    resp = await session.get(url)
-    try:
-        return await resp.read()
-    except asyncio.CancelledError:
-        partial = await resp.read_available()
-        cache.store_partial(url, partial)
-        raise
-
-
-# `return await` in the `finally`.
-# Error
-async def close_and_count(conn) -> int:
-    try:
-        await conn.execute("VACUUM")
-    finally:
-        return await conn.close()
+        await conn.close()
+        yield None
+        await conn.release()

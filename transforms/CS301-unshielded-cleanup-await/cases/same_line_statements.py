@@ -1,6 +1,6 @@
-"""Statements sharing a line with a cleanup await (`a(); b()`): each await gets its own bound,
-and what follows on the line moves to a line of its own, outside the bound, so a cleanup that
-times out does not skip it."""
+"""Statements sharing a line with a cleanup await (`a(); b()`), and a `finally:` written on one
+line: the block is nested in the unit's `with`, the awaits wrapped where they stand, and the
+line keeps its statements."""
 
 import asyncio
 
@@ -17,7 +17,7 @@ async def flush_then_count(writer, stats) -> None:
     try:
         await writer.write(b"x")
     finally:
-        await writer.flush(); stats.flushes += 1  # counted even when the flush times out
+        await writer.flush(); stats.flushes += 1  # counted
 
 
 # Waiting for tasks cancelled just before is teardown of children, not a cleanup of its own.

@@ -1,6 +1,6 @@
-"""The cleanup's receiver is the object of an enclosing `async with`. The shielded commit goes
-on in a task of its own while a second cancel unwinds through `session.__aexit__`, which may
-close the session under the running commit: flagged, with an unsafe fix whose reason says so."""
+"""The cleanup's receiver is the object of an enclosing `async with`. The protected commit
+runs in the same task, so a second cancel is held back until it is done, and only then
+unwinds through `session.__aexit__`: nothing races, and the fix is safe."""
 
 import asyncio
 import logging
@@ -29,7 +29,7 @@ async def record_page_view(engine, page: str) -> None:
             await conn.commit()
 
 
-# The receiver is not the `async with` object (a lock): the ordinary CS301 fix.
+# The receiver is not the `async with` object (a lock): the same fix.
 # Error
 async def bump_counter(lock: asyncio.Lock, counters, key: str) -> None:
     async with lock:

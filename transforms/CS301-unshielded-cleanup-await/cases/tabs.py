@@ -1,5 +1,5 @@
-"""A buffered log shipper indented with TABS: the inserted `try` / `async with` / `except`
-lines are indented with tabs too."""
+"""A buffered log shipper indented with TABS: the inserted `with` lines, the re-indented
+cleanup blocks and the helper are indented with tabs too."""
 
 import asyncio
 

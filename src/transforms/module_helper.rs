@@ -1,0 +1,82 @@
+//! Code a fix adds once per module (CS201's tracked-task set, CS301's protected cleanup): where
+//! it goes, and the module imports it needs. Two fixes that add the same code produce the same
+//! edit, which the engine applies once.
+
+use ruff_diagnostics::Edit;
+use ruff_python_ast::Stmt;
+use ruff_source_file::LineRanges;
+use ruff_text_size::Ranged;
+
+use super::Checker;
+use crate::edits::{import_binding, Snippet};
+
+/// The edits that add `helper` after the module's imports, two blank lines on both sides. It
+/// goes after the import that binds `asyncio` (named `asyncio`, as the helper spells it) if
+/// that one comes later, since the helper may use it at import time; `import` is the edit that
+/// adds that import when the module has none.
+pub fn insert_after_imports(checker: &Checker, helper: Snippet, asyncio: &str, import: Option<Edit>) -> Vec<Edit> {
+    let body = &checker.parsed.syntax().body;
+    let binds_asyncio = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, "asyncio").as_deref() == Some(asyncio)));
+    let anchor = match (last_leading_import(body), binds_asyncio) {
+        (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
+        (last, _) => last,
+    };
+    match anchor {
+        Some(anchor) => {
+            // Two blank lines on both sides, counting those already after the imports.
+            let mut code = Snippet::line("").then(0, "").nest(0, helper);
+            for _ in blank_lines_after(checker.source(), anchor)..2 {
+                code = code.then(0, "");
+            }
+            import.into_iter().chain([checker.editor.add_module_code_after(anchor, &code)]).collect()
+        }
+        // No import to follow: the helper goes where an import would, after the one it needs.
+        None => {
+            let mut code = Snippet::default();
+            if import.is_some() {
+                code = code.then(0, format!("import {asyncio}")).then(0, "").then(0, "");
+            }
+            let code = code.nest(0, helper).then(0, "").then(0, "");
+            vec![checker.editor.add_module_code(checker.parsed, &code)]
+        }
+    }
+}
+
+/// The name a top-level `import {module}` binds, or `module` and the edit that adds the import.
+pub fn module_binding(checker: &Checker, module: &str) -> (String, Option<Edit>) {
+    let bound = checker.parsed.syntax().body.iter().find_map(|stmt| match stmt {
+        Stmt::Import(import) => import_binding(import, module),
+        _ => None,
+    });
+    match bound {
+        Some(name) => (name, None),
+        None => (module.to_string(), Some(checker.editor.add_import(checker.parsed, module))),
+    }
+}
+
+/// How many blank lines follow `stmt`'s last line.
+fn blank_lines_after(source: &str, stmt: &Stmt) -> usize {
+    let rest = &source[source.line_end(stmt.end()).to_usize()..];
+    rest.lines().skip(1).take_while(|line| line.trim().is_empty()).count()
+}
+
+/// The last import of the module's leading block of imports (with `try: import x` /
+/// `except ImportError:` blocks), `__future__` imports aside.
+pub fn last_leading_import(body: &[Stmt]) -> Option<&Stmt> {
+    let is_import = |stmt: &Stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_));
+    let only_imports = |stmts: &[Stmt]| stmts.iter().all(|s| is_import(s) || matches!(s, Stmt::Pass(_) | Stmt::Assign(_)));
+    let is_import_block = |stmt: &Stmt| match stmt {
+        Stmt::Try(t) => {
+            only_imports(&t.body) && t.handlers.iter().all(|h| only_imports(&h.as_except_handler().unwrap().body))
+        }
+        Stmt::If(i) => only_imports(&i.body) && i.elif_else_clauses.iter().all(|c| only_imports(&c.body)),
+        other => is_import(other),
+    };
+    let is_future = |stmt: &Stmt| matches!(stmt, Stmt::ImportFrom(i) if i.module.as_deref() == Some("__future__"));
+    let start = usize::from(body.first().is_some_and(ruff_python_ast::helpers::is_docstring_stmt));
+    body[start..]
+        .iter()
+        .take_while(|stmt| is_import_block(stmt))
+        .filter(|stmt| !is_future(stmt))
+        .last()
+}
