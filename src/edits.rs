@@ -86,6 +86,28 @@ impl<'a> Editor<'a> {
         joined.replace("( ", "(").replace(" )", ")")
     }
 
+    /// [`Editor::one_line`], kept short for a reason: a long call's arguments read `(…)`.
+    pub fn short(&self, ranged: impl Ranged) -> String {
+        const LONG: usize = 60;
+        let text = self.one_line(ranged);
+        if text.chars().count() <= LONG {
+            return text;
+        }
+        let shortened = elide_first_arguments(&text).unwrap_or(text);
+        if shortened.chars().count() <= LONG + 20 {
+            return shortened;
+        }
+        format!("{}…", shortened.chars().take(LONG).collect::<String>())
+    }
+
+    /// The comment at the end of the line `stmt` ends on, if nothing but blanks comes between.
+    pub fn trailing_comment(&self, stmt: &Stmt) -> Option<TextRange> {
+        let line_end = self.source.line_end(stmt.end());
+        let rest = &self.source[TextRange::new(stmt.end(), line_end)];
+        let comment = rest.trim_start();
+        comment.starts_with('#').then(|| TextRange::new(line_end - comment.text_len(), line_end))
+    }
+
     fn newline(&self) -> &'static str {
         self.stylist.line_ending().as_str()
     }
@@ -172,6 +194,37 @@ impl<'a> Editor<'a> {
         let text = format!("{}{}{indent}", self.render(snippet, &indent), self.newline());
         edits.push(Edit::insertion(text, stmt.start()));
         edits
+    }
+
+    /// Inserts `snippet` as statements before `stmt` and before the comment lines right above
+    /// it, which belong to `stmt` (`# noinspection …`, `# wait for the reader`).
+    pub fn insert_above(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
+        if !self.starts_line(stmt.start()) {
+            return self.insert_before(suite, stmt, snippet);
+        }
+        let indent = self.line_indent(stmt.start());
+        let mut first = self.source.line_start(stmt.start());
+        while first > TextSize::default() {
+            let previous = self.source.line_start(first - TextSize::new(1));
+            let line = &self.source[TextRange::new(previous, first)];
+            if !(line.starts_with(indent) && line[indent.len()..].starts_with('#') && self.is_comment_at(previous + indent.text_len())) {
+                break;
+            }
+            first = previous;
+        }
+        if first == self.source.line_start(stmt.start()) {
+            return self.insert_before(suite, stmt, snippet);
+        }
+        let indent_of_suite = self.indent_of(suite);
+        vec![Edit::insertion(format!("{indent_of_suite}{}{}", self.render(snippet, &indent_of_suite), self.newline()), first)]
+    }
+
+    /// A comment token starts at `offset` (not a `#` inside a string).
+    fn is_comment_at(&self, offset: TextSize) -> bool {
+        let tokens = self.tokens.as_ref();
+        tokens
+            .binary_search_by(|token| token.start().cmp(&offset))
+            .is_ok_and(|index| tokens[index].kind() == ruff_python_ast::token::TokenKind::Comment)
     }
 
     /// Appends `snippet` after the last statement of `suite` (after its trailing comment).
@@ -289,6 +342,18 @@ impl<'a> Editor<'a> {
         edits
     }
 
+    /// Replaces `stmt` with `snippet`. A comment trailing `stmt` described the code being
+    /// replaced (`return  # cancellations are expected here`), so it moves onto a line of its
+    /// own above the replacement rather than trail new code it may contradict.
+    pub fn replace_moving_comment(&self, suite: Suite, stmt: &Stmt, snippet: &Snippet) -> Vec<Edit> {
+        let Some(comment) = self.trailing_comment(stmt) else { return self.replace(suite, stmt, snippet) };
+        let snippet = Snippet::line(self.text(comment).trim_end()).nest(0, snippet.clone());
+        let indent = self.indent_of(suite);
+        let mut edits = self.break_before(suite, stmt, &indent);
+        edits.push(Edit::range_replacement(self.render(&snippet, &indent), TextRange::new(stmt.start(), comment.end())));
+        edits
+    }
+
     /// Inserts text right after an expression or header part, on the same line.
     pub fn insert_at(&self, at: TextSize, text: impl Into<String>) -> Edit {
         Edit::insertion(text.into(), at)
@@ -331,6 +396,37 @@ impl<'a> Editor<'a> {
     pub fn quote(&self) -> char {
         self.stylist.quote().as_char()
     }
+}
+
+/// `f(a, b) from e` → `f(…) from e`: the first bracketed group's contents elided (quotes
+/// respected); `None` when there is none.
+fn elide_first_arguments(text: &str) -> Option<String> {
+    let open = text.find('(')?;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text[open..].char_indices() {
+        match (quote, c) {
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => {
+                depth -= 1;
+                if depth == 0 {
+                    let close = open + i;
+                    return (close > open + 1).then(|| format!("{}(…){}", &text[..open], &text[close + 1..]));
+                }
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    None
 }
 
 fn is_docstring_or_future(stmt: &Stmt, body: &[Stmt]) -> bool {

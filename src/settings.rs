@@ -45,6 +45,10 @@ pub struct Settings {
     /// The configuration file's folder (else the working directory): globs and the helper
     /// module are relative to it.
     pub root: PathBuf,
+    /// The file is test code by its path ([`crate::paths::is_test_path`]); set by
+    /// [`Settings::for_file`]. Tests swallow and raise cancellation on purpose, so no fix there
+    /// is safe.
+    pub test_code: bool,
 }
 
 /// Directory and file names skipped unless `exclude` replaces this list (ruff's defaults).
@@ -140,6 +144,7 @@ impl Settings {
             per_file_ignores,
             exclusions,
             root,
+            test_code: false,
         })
     }
 
@@ -154,6 +159,8 @@ impl Settings {
             shutdown_timeout,
             cleanup_timeouts,
             helper_module,
+            // Set by `for_file` from the file's path: no fix is safe in test code.
+            test_code,
             // Which fixes apply, not what is found or how it is fixed.
             unsafe_fixes: _,
             // Already applied to `rules` by `for_file`.
@@ -165,7 +172,7 @@ impl Settings {
         let codes: Vec<&str> = rules.iter().map(|rule| rule.code()).collect();
         format!(
             "rules={} target={target_version} cleanup-timeout={cleanup_timeout:?} shutdown-timeout={shutdown_timeout:?} \
-             cleanup-timeouts={cleanup_timeouts:?} helper-module={helper_module:?}",
+             cleanup-timeouts={cleanup_timeouts:?} helper-module={helper_module:?} test-code={test_code}",
             codes.join(",")
         )
     }
@@ -174,14 +181,19 @@ impl Settings {
         self.rules.contains(&rule)
     }
 
-    /// The settings for one file: `per-file-ignores` applied.
+    /// The settings for one file: `per-file-ignores` applied, and whether it is test code.
     pub fn for_file(&self, path: &Path) -> Cow<'_, Settings> {
         let ignored = self.per_file_ignores.ignored(path);
-        if ignored.iter().all(|rule| !self.rules.contains(rule)) {
+        let absolute = normalize(path);
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
+        let root_name = self.root.file_name().and_then(|name| name.to_str());
+        let test_code = crate::paths::is_test_path(relative, root_name);
+        if ignored.iter().all(|rule| !self.rules.contains(rule)) && test_code == self.test_code {
             return Cow::Borrowed(self);
         }
         let mut settings = self.clone();
         settings.rules.retain(|rule| !ignored.contains(rule));
+        settings.test_code = test_code;
         Cow::Owned(settings)
     }
 }
@@ -399,6 +411,7 @@ impl Default for Settings {
             per_file_ignores: PerFileIgnores::default(),
             exclusions: Exclusions::default(),
             root: PathBuf::new(),
+            test_code: false,
         }
     }
 }

@@ -86,7 +86,7 @@ fn unsafe_fixes_need_the_flag() {
     let output = run(cmd(&["--write", "a.py"]), dir.path());
     assert_eq!(code(&output), 1, "unsafe fix not applied, leak remains");
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("(unsafe fix: `continue` keeps a loop going"), "the reason is shown: {stdout}");
+    assert!(stdout.contains("(unsafe fix: `continue` keeps the loop going on cancel"), "the reason is shown: {stdout}");
     assert!(stdout.contains("review them with `cancelsafe -i` or `--unsafe-fixes --diff`"), "{stdout}");
     assert_eq!(read(dir.path(), "a.py"), retry);
     let output = run(cmd(&["--write", "--unsafe-fixes", "a.py"]), dir.path());
@@ -108,7 +108,10 @@ fn crlf_and_tabs_are_kept() {
     assert!(fixed.contains("        raise\r\n"), "{fixed:?}");
     assert!(!fixed.replace("\r\n", "").contains('\n'), "a bare LF was inserted: {fixed:?}");
     let fixed = read(dir.path(), "tabs.py");
-    assert_eq!(fixed, "import asyncio\n\n\nasync def worker(conn):\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif isinstance(exc, asyncio.CancelledError):\n\t\t\traise\n");
+    assert_eq!(
+        fixed,
+        "import asyncio\n\n\nasync def worker(conn):\n\tcancels_before = asyncio.current_task().cancelling()\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif isinstance(exc, asyncio.CancelledError) and asyncio.current_task().cancelling() > cancels_before:\n\t\t\traise\n"
+    );
     for name in ["crlf.py", "tabs.py"] {
         assert!(compiles(&dir.path().join(name)));
     }
@@ -355,7 +358,7 @@ fn color_follows_the_flag_then_the_environment() {
 
 #[test]
 fn default_mode_shows_unsafe_fixes_on_request_with_their_label() {
-    let retry = "import asyncio\n\n\nasync def poll(q):\n    while True:\n        try:\n            await q.get()\n        except asyncio.CancelledError:\n            continue\n";
+    let retry = "import asyncio\n\n\nasync def poll():\n    while True:\n        try:\n            await asyncio.sleep(1)\n        except asyncio.CancelledError:\n            continue\n";
     let dir = project(&[("a.py", retry.as_bytes())]);
     let output = run(cmd(&["a.py"]), dir.path());
     let stdout = text(&output.stdout);
@@ -366,8 +369,8 @@ fn default_mode_shows_unsafe_fixes_on_request_with_their_label() {
     let output = run(cmd(&["--unsafe-fixes", "a.py"]), dir.path());
     assert_eq!(code(&output), 1);
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("a.py:8:9: CS101 swallowed-cancellation [unsafe fix] "), "the label stays:\n{stdout}");
-    assert!(stdout.contains("(unsafe fix: `continue` keeps a loop going"), "and the reason:\n{stdout}");
+    assert!(stdout.contains("a.py:8:9: CS101 swallowed-cancellation [* unsafe fix] "), "the label stays:\n{stdout}");
+    assert!(stdout.contains("(unsafe fix: `continue` keeps the loop going on cancel"), "and the reason:\n{stdout}");
     assert!(stdout.contains("-            continue\n+            raise\n"), "the diff is shown:\n{stdout}");
     assert!(stdout.contains("1 fixable with --write --unsafe-fixes, 1 of them unsafe"), "{stdout}");
     assert_eq!(read(dir.path(), "a.py"), retry, "nothing is written");
@@ -394,4 +397,32 @@ fn cs201_says_to_call_the_shutdown_helper_and_suggests_a_shared_module() {
     // The rule's page says it too.
     let page = text(&run(cmd(&["--explain", "CS201"]), dir.path()).stdout);
     assert!(page.contains("**Then call `await _cancel_tracked_tasks()` on shutdown**") && page.contains("set `helper-module`"), "{page}");
+}
+
+#[test]
+fn an_unsafe_fix_says_so_under_unsafe_fixes() {
+    let dir = project(&[("a.py", LEAKY.replace("        return\n", "        return False\n").as_bytes())]);
+    let stdout = text(&run(cmd(&["--check", "--unsafe-fixes", "."]), dir.path()).stdout);
+    assert!(stdout.contains("a.py:7:5: CS101 swallowed-cancellation [* unsafe fix] "), "{stdout}");
+    assert!(stdout.contains("(unsafe fix: `return False` on the cancel path may be a result someone uses"), "{stdout}");
+}
+
+/// Test code is found by its path, by the same `Settings::for_file` every front end uses:
+/// `tests/` folders, `test_*.py`, `*_test.py`, `conftest.py`. No fix there is safe.
+#[test]
+fn test_code_by_path_gets_no_safe_fix() {
+    let files: Vec<(&str, &[u8])> = ["tests/helpers.py", "pkg/test_worker.py", "pkg/worker_test.py", "conftest.py", "pkg/worker.py"]
+        .iter()
+        .map(|path| (*path, LEAKY.as_bytes()))
+        .collect();
+    let dir = project(&files);
+    let output = run(cmd(&["--write", "."]), dir.path());
+    let stdout = text(&output.stdout);
+    for test_file in ["tests/helpers.py", "pkg/test_worker.py", "pkg/worker_test.py", "conftest.py"] {
+        assert_eq!(read(dir.path(), test_file), LEAKY, "{test_file} was rewritten:\n{stdout}");
+        assert!(stdout.contains(&format!("{test_file}:7:5: CS101 swallowed-cancellation [unsafe fix] ")), "{stdout}");
+        assert!(stdout.contains("this file is test code (by its path)"), "{stdout}");
+    }
+    assert!(read(dir.path(), "pkg/worker.py").contains("        raise\n"), "the library file was not fixed:\n{stdout}");
+    assert_eq!(code(&output), 1, "test files keep their findings:\n{stdout}");
 }

@@ -62,7 +62,7 @@ fn json_lists_findings_with_positions_and_fix_edits_that_rebuild_the_write() {
     assert_eq!(findings[1]["fix"]["applies"], false, "unsafe fixes apply only with --unsafe-fixes");
     assert!(cs101["fix"].get("reason").is_none(), "a safe fix needs no reason: {cs101:#}");
     let reason = findings[1]["fix"]["reason"].as_str().unwrap_or_else(|| panic!("an unsafe fix carries its reason: {:#}", findings[1]));
-    assert!(reason.contains("this is test code"), "{reason}");
+    assert!(reason.contains("`test_close` is a test"), "{reason}");
 
     let edits: Vec<_> = findings
         .iter()
@@ -123,7 +123,7 @@ fn sarif_is_valid_against_the_official_schema_and_carries_rules_and_fixes() {
     assert_eq!((location["region"]["startLine"].as_u64(), location["region"]["startColumn"].as_u64()), (Some(7), Some(5)));
     let replacement = &first["fixes"][0]["artifactChanges"][0]["replacements"][0];
     let unsafe_fix = results[1]["fixes"][0]["description"]["text"].as_str().unwrap();
-    assert!(unsafe_fix.starts_with("unsafe fix: this is test code"), "the SARIF fix says why it is unsafe: {unsafe_fix}");
+    assert!(unsafe_fix.starts_with("unsafe fix: `test_close` is a test"), "the SARIF fix says why it is unsafe: {unsafe_fix}");
     assert_eq!(replacement["insertedContent"]["text"], "raise");
     assert_eq!(replacement["deletedRegion"]["startLine"], 9);
 }

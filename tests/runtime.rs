@@ -1,6 +1,8 @@
 //! Runtime guarantees: each scenario under tests/runtime/ is leaky code plus a Python check of
 //! design.md's guarantees. The check must FAIL on the original (the leak is real and the check
-//! can fail) and PASS on what the real binary writes; a second run must change nothing.
+//! can fail) and PASS on what the real binary writes; a second run must change nothing. Where
+//! the original is right (a deliberate swallow no fix may break), the check must instead FAIL on
+//! the scenario's `harmful.py`, a rewrite that breaks it.
 
 mod common;
 
@@ -36,6 +38,15 @@ fn scenarios() -> Vec<Scenario> {
     found
 }
 
+/// Where the subject goes in the work folder: `subject.py`, or the path in the scenario's
+/// `path` file (`tests/test_jobs.py`: test code by its path).
+fn subject_path(scenario: &Scenario) -> PathBuf {
+    match std::fs::read_to_string(scenario.dir.join("path")) {
+        Ok(path) => PathBuf::from(path.trim()),
+        Err(_) => PathBuf::from(scenario.subject),
+    }
+}
+
 fn python_check(scenario: &Scenario, subject: &Path) -> (bool, String) {
     let output = Command::new("python3")
         .arg("-B")
@@ -58,16 +69,20 @@ fn variants(scenario: &Scenario) -> Vec<Vec<String>> {
 fn run_scenario(scenario: &Scenario, extra: &[String]) -> Result<(), String> {
     let name = format!("{} [{}]", scenario.dir.file_name().unwrap().to_string_lossy(), extra.join(" "));
     let work = tempfile::tempdir().unwrap();
-    let subject = work.path().join(scenario.subject);
+    let relative = subject_path(scenario);
+    let subject = work.path().join(&relative);
+    std::fs::create_dir_all(subject.parent().unwrap()).unwrap();
     std::fs::copy(scenario.dir.join(scenario.subject), &subject).unwrap();
 
-    let (passed, output) = python_check(scenario, &subject);
+    let harmful = scenario.dir.join("harmful.py");
+    let (must_fail, what) = if harmful.is_file() { (harmful, "the harmful rewrite") } else { (subject.clone(), "the leaky original") };
+    let (passed, output) = python_check(scenario, &must_fail);
     if passed {
-        return Err(format!("{name}: the check passes on the leaky original, so it proves nothing\n{output}"));
+        return Err(format!("{name}: the check passes on {what}, so it proves nothing\n{output}"));
     }
 
     let mut write = cancelsafe();
-    write.arg("--write").args(extra).arg(scenario.subject);
+    write.arg("--write").args(extra).arg(&relative);
     let written = run(write, work.path());
     if code(&written) != 0 {
         return Err(format!("{name}: `cancelsafe --write {}` exited {}\n{}{}", extra.join(" "), code(&written), text(&written.stdout), text(&written.stderr)));
@@ -80,7 +95,7 @@ fn run_scenario(scenario: &Scenario, extra: &[String]) -> Result<(), String> {
     }
 
     let mut again = cancelsafe();
-    again.arg("--write").args(extra).arg(scenario.subject);
+    again.arg("--write").args(extra).arg(&relative);
     let again = run(again, work.path());
     let after = std::fs::read_to_string(&subject).unwrap();
     if code(&again) != 0 || after != fixed {

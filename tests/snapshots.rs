@@ -3,7 +3,8 @@
 //! `# Error` / `# OK` comment before each function (or other statement: module-level code) is
 //! checked too: an `# Error` statement must have a finding, an `# OK` one none. A case may start
 //! with `# cancelsafe-case:` and flags (`--target-version pyXY`, `--cleanup-timeout N`,
-//! `--helper-module M`).
+//! `--helper-module M`, `--select CODES` for rules that work together). A case file named like
+//! a test (`test_*.py`) is test code, as it would be for the binary.
 
 use std::path::Path;
 
@@ -20,7 +21,9 @@ fn settings_for(path: &Path, text: &str) -> Settings {
     let folder = path.parent().and_then(Path::parent).and_then(Path::file_name).unwrap().to_string_lossy();
     let code = folder.split('-').next().unwrap();
     let rule = Rule::from_code(code).unwrap_or_else(|| panic!("{folder}: folder does not start with a rule code"));
-    let mut settings = Settings { rules: vec![rule], unsafe_fixes: true, ..Settings::default() };
+    // The case folder is no test folder; the file's own name says whether it is test code.
+    let test_code = cancelsafe::paths::is_test_path(Path::new(path.file_name().unwrap()), None);
+    let mut settings = Settings { rules: vec![rule], unsafe_fixes: true, test_code, ..Settings::default() };
     if let Some(args) = text.lines().next().and_then(|line| line.strip_prefix("# cancelsafe-case:")) {
         let mut words = args.split_whitespace();
         while let Some(word) = words.next() {
@@ -28,6 +31,7 @@ fn settings_for(path: &Path, text: &str) -> Settings {
                 "--target-version" => settings.target_version = parse_target_version(words.next().unwrap()).unwrap(),
                 "--cleanup-timeout" => settings.cleanup_timeout = words.next().unwrap().parse().unwrap(),
                 "--helper-module" => settings.helper_module = Some(words.next().unwrap().to_string()),
+                "--select" => settings.rules = words.next().unwrap().split(',').map(|code| Rule::from_code(code).unwrap()).collect(),
                 other => panic!("{}: unknown case argument {other}", path.display()),
             }
         }

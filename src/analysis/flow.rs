@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use ruff_python_ast::visitor::{walk_expr, Visitor};
-use ruff_python_ast::{ExceptHandler, ExceptHandlerExceptHandler, Expr, Pattern, Stmt};
+use ruff_python_ast::{BoolOp, ExceptHandler, ExceptHandlerExceptHandler, Expr, Pattern, Stmt, UnaryOp};
 use ruff_text_size::Ranged;
 
 use super::names::AsyncioNames;
@@ -33,12 +33,16 @@ pub struct HandlerExit<'a> {
     pub kind: ExitKind,
     pub stmt: Option<&'a Stmt>,
     pub suite: Suite<'a>,
+    /// Inside an `except` nested in the handler: a bare `raise` there would raise the nested
+    /// exception, not the cancellation, so the re-raise names the cancellation.
+    pub in_nested_handler: bool,
 }
 
 /// Finds the exits of handler bodies that end without re-raising.
 pub struct ExitFinder<'h> {
     /// Same-module functions that never return normally.
     pub always_raising: &'h HashSet<String>,
+    pub names: &'h AsyncioNames,
 }
 
 impl<'h> ExitFinder<'h> {
@@ -57,10 +61,10 @@ impl<'h> ExitFinder<'h> {
                 }
             }
         }
-        let mut walk = ExitWalk { finder: self, exception_names, loop_depth: 0, exits: Vec::new() };
+        let mut walk = ExitWalk { finder: self, exception_names, loop_depth: 0, handler_depth: 0, exits: Vec::new() };
         let suite = Suite::new(handler.start(), &handler.body);
         if walk.suite(suite) {
-            walk.exits.push(HandlerExit { kind: ExitKind::FallsOff, stmt: None, suite });
+            walk.exits.push(HandlerExit { kind: ExitKind::FallsOff, stmt: None, suite, in_nested_handler: false });
         }
         walk.exits.sort_by_key(|exit| exit.stmt.map_or(handler.end(), Ranged::start));
         walk.exits
@@ -68,16 +72,21 @@ impl<'h> ExitFinder<'h> {
 
     /// True when a function body can only end by raising.
     pub fn always_raises(&self, body: &[Stmt], header: ruff_text_size::TextSize) -> bool {
-        let mut walk = ExitWalk { finder: self, exception_names: Vec::new(), loop_depth: 0, exits: Vec::new() };
+        let mut walk = ExitWalk { finder: self, exception_names: Vec::new(), loop_depth: 0, handler_depth: 0, exits: Vec::new() };
         let falls = walk.suite(Suite::new(header, body));
         !falls && walk.exits.iter().all(|exit| exit.kind == ExitKind::RaiseOther)
     }
 }
 
+/// Walks a handler's body as a `CancelledError` takes it: a branch that an `isinstance` test
+/// of the caught exception rules out for a cancellation is not walked.
 struct ExitWalk<'f, 'h, 'a> {
     finder: &'f ExitFinder<'h>,
+    /// The caught exception's names: the handler's `as` name and its aliases (`err = e`).
     exception_names: Vec<String>,
     loop_depth: usize,
+    /// How many `except` clauses nested in the handler enclose the statement being walked.
+    handler_depth: usize,
     exits: Vec<HandlerExit<'a>>,
 }
 
@@ -88,7 +97,7 @@ impl<'a> ExitWalk<'_, '_, 'a> {
     }
 
     fn exit(&mut self, kind: ExitKind, stmt: &'a Stmt, suite: Suite<'a>) -> bool {
-        self.exits.push(HandlerExit { kind, stmt: Some(stmt), suite });
+        self.exits.push(HandlerExit { kind, stmt: Some(stmt), suite, in_nested_handler: self.handler_depth > 0 });
         false
     }
 
@@ -107,19 +116,26 @@ impl<'a> ExitWalk<'_, '_, 'a> {
             Stmt::Break(_) | Stmt::Continue(_) => false,
             Stmt::Raise(raise) => {
                 if !self.is_reraise(raise.exc.as_deref()) {
-                    self.exits.push(HandlerExit { kind: ExitKind::RaiseOther, stmt: Some(stmt), suite });
+                    self.exit(ExitKind::RaiseOther, stmt, suite);
                 }
                 false
             }
             Stmt::Expr(expr) => !self.calls_always_raising(&expr.value),
             Stmt::If(if_stmt) => {
-                let mut falls = self.suite(Suite::new(if_stmt.start(), &if_stmt.body));
-                let mut has_else = false;
-                for clause in &if_stmt.elif_else_clauses {
-                    has_else |= clause.test.is_none();
-                    falls |= self.suite(Suite::new(clause.start(), &clause.body));
+                let clauses = std::iter::once((Some(if_stmt.test.as_ref()), Suite::new(if_stmt.start(), &if_stmt.body)))
+                    .chain(if_stmt.elif_else_clauses.iter().map(|c| (c.test.as_ref(), Suite::new(c.start(), &c.body))));
+                let mut falls = false;
+                for (test, body) in clauses {
+                    let holds = test.map_or(Some(true), |test| self.holds_for_cancellation(test));
+                    if holds != Some(false) {
+                        falls |= self.suite(body);
+                    }
+                    if holds == Some(true) {
+                        return falls;
+                    }
                 }
-                falls || !has_else
+                // No clause is sure to be taken: control can pass the `if` untouched.
+                true
             }
             Stmt::For(for_stmt) => {
                 self.loop_depth += 1;
@@ -143,10 +159,12 @@ impl<'a> ExitWalk<'_, '_, 'a> {
                 let body = self.suite(Suite::new(try_stmt.start(), &try_stmt.body));
                 let orelse = self.suite(Suite::new(try_stmt.start(), &try_stmt.orelse));
                 let mut falls = body && orelse;
+                self.handler_depth += 1;
                 for handler in &try_stmt.handlers {
                     let ExceptHandler::ExceptHandler(handler) = handler;
                     falls |= self.suite(Suite::new(handler.start(), &handler.body));
                 }
+                self.handler_depth -= 1;
                 if !try_stmt.finalbody.is_empty() && !self.suite(Suite::new(try_stmt.start(), &try_stmt.finalbody)) {
                     return false;
                 }
@@ -166,10 +184,14 @@ impl<'a> ExitWalk<'_, '_, 'a> {
     }
 
     /// `raise`, `raise e`, `raise err` (an alias), `raise e.with_traceback(tb)`,
-    /// `raise eg.exceptions[0]` (the cancellation inside an `except*` group).
+    /// `raise eg.exceptions[0]` (the cancellation inside an `except*` group), and a fresh
+    /// `raise asyncio.CancelledError(...)`: the task still ends cancelled.
     fn is_reraise(&self, exc: Option<&Expr>) -> bool {
         let Some(mut exc) = exc else { return true };
         loop {
+            if self.finder.names.is_cancelled_error(exc) {
+                return true;
+            }
             exc = match exc {
                 Expr::Name(name) => return self.exception_names.iter().any(|e| e == name.id.as_str()),
                 Expr::Call(call) => &call.func,
@@ -177,6 +199,45 @@ impl<'a> ExitWalk<'_, '_, 'a> {
                 Expr::Subscript(subscript) => &subscript.value,
                 _ => return false,
             };
+        }
+    }
+
+    /// Whether `test` is true when the caught exception is a `CancelledError`: `Some(true)`,
+    /// `Some(false)`, or `None` when it depends on something else. Reads `isinstance(e, T)`
+    /// of the caught exception, `not`, `and`, `or`.
+    fn holds_for_cancellation(&self, test: &Expr) -> Option<bool> {
+        match test {
+            Expr::UnaryOp(op) if op.op == UnaryOp::Not => self.holds_for_cancellation(&op.operand).map(|b| !b),
+            Expr::BoolOp(op) => {
+                let values: Vec<Option<bool>> = op.values.iter().map(|v| self.holds_for_cancellation(v)).collect();
+                let (decisive, other) = if op.op == BoolOp::And { (false, true) } else { (true, false) };
+                if values.contains(&Some(decisive)) {
+                    Some(decisive)
+                } else if values.iter().all(|v| *v == Some(other)) {
+                    Some(other)
+                } else {
+                    None
+                }
+            }
+            Expr::Call(call) => {
+                let is_isinstance = matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "isinstance");
+                let [Expr::Name(subject), types] = call.arguments.args.as_ref() else { return None };
+                if !is_isinstance || !call.arguments.keywords.is_empty() || !self.exception_names.iter().any(|e| e == subject.id.as_str()) {
+                    return None;
+                }
+                let types: Vec<&Expr> = match types {
+                    Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                    other => vec![other],
+                };
+                if types.iter().any(|t| self.finder.names.is_cancelled_error(t) || is_base_exception_name(t)) {
+                    Some(true)
+                } else if types.iter().all(|t| is_other_builtin_exception(t)) {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            _ => None,
         }
     }
 
@@ -189,6 +250,28 @@ impl<'a> ExitWalk<'_, '_, 'a> {
         };
         self.finder.always_raising.contains(name)
     }
+}
+
+fn is_base_exception_name(expr: &Expr) -> bool {
+    matches!(expr, Expr::Name(n) if n.id.as_str() == "BaseException")
+}
+
+/// A built-in exception class that is not `CancelledError` nor one of its bases
+/// (`CancelledError` derives from `BaseException` only, since 3.8).
+fn is_other_builtin_exception(expr: &Expr) -> bool {
+    const BUILTIN: &[&str] = &[
+        "Exception", "ArithmeticError", "AssertionError", "AttributeError", "BlockingIOError", "BrokenPipeError",
+        "BufferError", "ChildProcessError", "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError",
+        "ConnectionResetError", "EOFError", "EnvironmentError", "FileExistsError", "FileNotFoundError",
+        "FloatingPointError", "GeneratorExit", "IOError", "ImportError", "IndexError", "InterruptedError",
+        "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError", "ModuleNotFoundError",
+        "NameError", "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError", "PermissionError",
+        "ProcessLookupError", "RecursionError", "ReferenceError", "RuntimeError", "StopAsyncIteration",
+        "StopIteration", "SyntaxError", "SystemError", "SystemExit", "TimeoutError", "TypeError", "UnboundLocalError",
+        "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "ValueError", "ZeroDivisionError",
+        "ExceptionGroup", "BaseExceptionGroup",
+    ];
+    matches!(expr, Expr::Name(n) if BUILTIN.contains(&n.id.as_str()))
 }
 
 /// A `break` that leaves this loop (not one of a nested loop).
@@ -209,13 +292,13 @@ fn contains_break(body: &[Stmt]) -> bool {
 }
 
 /// True when the handler already decides about cancellation itself: it consults
-/// `cancelling()` (aiohttp and Home Assistant write this by hand), tests
-/// `isinstance(…, CancelledError)`, or hands the exception to a context manager's
-/// `__exit__` / `__aexit__`, whose answer decides whether it is swallowed (anyio's task group
-/// asks its cancel scope, which swallows only the cancellation it delivered itself).
-pub fn is_guarded(handler: &ExceptHandlerExceptHandler, names: &AsyncioNames) -> bool {
+/// `cancelling()` (aiohttp and Home Assistant write this by hand), or hands the exception to a
+/// context manager's `__exit__` / `__aexit__`, whose answer decides whether it is swallowed
+/// (anyio's task group asks its cancel scope, which swallows only the cancellation it
+/// delivered itself). An `isinstance(e, CancelledError)` test is no such decision by itself:
+/// the exit walk follows the branch a cancellation takes.
+pub fn is_guarded(handler: &ExceptHandlerExceptHandler) -> bool {
     struct Guard<'n> {
-        names: &'n AsyncioNames,
         exception: Option<&'n str>,
         found: bool,
     }
@@ -223,19 +306,14 @@ pub fn is_guarded(handler: &ExceptHandlerExceptHandler, names: &AsyncioNames) ->
         fn visit_expr(&mut self, expr: &'a Expr) {
             if let Expr::Call(call) = expr {
                 let consults_count = matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "cancelling");
-                let tests_type = matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "isinstance")
-                    && call.arguments.args.get(1).is_some_and(|ty| match ty {
-                        Expr::Tuple(t) => t.elts.iter().any(|e| self.names.is_cancelled_error(e)),
-                        other => self.names.is_cancelled_error(other),
-                    });
                 let delegates = matches!(call.func.as_ref(), Expr::Attribute(a) if matches!(a.attr.as_str(), "__exit__" | "__aexit__"))
                     && call.arguments.args.iter().any(|arg| matches!(arg, Expr::Name(n) if Some(n.id.as_str()) == self.exception));
-                self.found |= consults_count || tests_type || delegates;
+                self.found |= consults_count || delegates;
             }
             walk_expr(self, expr);
         }
     }
-    let mut guard = Guard { names, exception: handler.name.as_ref().map(|n| n.id.as_str()), found: false };
+    let mut guard = Guard { exception: handler.name.as_ref().map(|n| n.id.as_str()), found: false };
     guard.visit_body(&handler.body);
     guard.found
 }
@@ -243,31 +321,44 @@ pub fn is_guarded(handler: &ExceptHandlerExceptHandler, names: &AsyncioNames) ->
 /// Where the handler keeps the exception for later (`err = e`, `self._error = e`,
 /// `errors.append(e)`): the source text of each place it is stored.
 pub fn storage_of_exception<'a>(handler: &'a ExceptHandlerExceptHandler, source: &'a str) -> Vec<&'a str> {
+    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
     let Some(name) = &handler.name else { return Vec::new() };
-    let is_exception = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id == name.id);
-    let mut places = Vec::new();
-    for stmt in &handler.body {
-        match stmt {
-            Stmt::Assign(assign) if is_exception(&assign.value) => {
-                places.extend(assign.targets.iter().map(|t| root_text(t, source)));
-            }
-            Stmt::AnnAssign(assign) if assign.value.as_deref().is_some_and(is_exception) => {
-                places.push(root_text(&assign.target, source));
-            }
-            Stmt::Expr(expr) => {
-                if let Expr::Call(call) = expr.value.as_ref() {
-                    if let Expr::Attribute(method) = call.func.as_ref() {
-                        let stores = matches!(method.attr.as_str(), "append" | "add" | "put_nowait" | "extend");
-                        if stores && call.arguments.args.iter().any(is_exception) {
-                            places.push(root_text(&method.value, source));
+    struct Stores<'a, 'n> {
+        name: &'n str,
+        source: &'a str,
+        places: Vec<&'a str>,
+    }
+    impl<'a> StatementVisitor<'a> for Stores<'a, '_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            let is_exception = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id.as_str() == self.name);
+            match stmt {
+                Stmt::Assign(assign) if is_exception(&assign.value) => {
+                    self.places.extend(assign.targets.iter().map(|t| root_text(t, self.source)));
+                }
+                Stmt::AnnAssign(assign) if assign.value.as_deref().is_some_and(is_exception) => {
+                    self.places.push(root_text(&assign.target, self.source));
+                }
+                Stmt::Expr(expr) => {
+                    if let Expr::Call(call) = expr.value.as_ref() {
+                        if let Expr::Attribute(method) = call.func.as_ref() {
+                            let stores = matches!(method.attr.as_str(), "append" | "add" | "put_nowait" | "extend");
+                            if stores && call.arguments.args.iter().any(is_exception) {
+                                self.places.push(root_text(&method.value, self.source));
+                            }
                         }
                     }
                 }
+                // Code in a nested function does not run here.
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                _ => {}
             }
-            _ => {}
+            walk_stmt(self, stmt);
         }
     }
-    places
+    // Stored anywhere in the handler, also inside an `if` (`if exc_val is None: exc_val = exc`).
+    let mut stores = Stores { name: name.id.as_str(), source, places: Vec::new() };
+    stores.visit_body(&handler.body);
+    stores.places
 }
 
 /// `errors[0]` → `errors`; `self._exc` stays `self._exc`.

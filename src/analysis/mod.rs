@@ -5,3 +5,4 @@ pub mod cleanup_calls;
 pub mod flow;
 pub mod names;
 pub mod suspension;
+pub mod tasks;

@@ -102,7 +102,7 @@ pub fn locate<'a>(path: &'a str, locations: &Locations, findings: &'a [Finding])
 fn finding_lines(report: &FileReport, text_: &str, findings: &[Finding], format: Format, palette: &Palette) -> String {
     match format {
         Format::Github => github::annotations(&report.display, text_, findings),
-        _ => text::finding_lines(&report.display, text_, findings, palette),
+        _ => text::finding_lines(&report.display, text_, findings, report.threshold, palette),
     }
 }
 

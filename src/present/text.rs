@@ -72,19 +72,20 @@ impl Palette {
     }
 }
 
-/// The kind of a finding's fix: `[*]` for a safe one; an unsafe one keeps its label even when
-/// `--unsafe-fixes` shows or applies it.
-pub fn fix_marker(finding: &Finding) -> &'static str {
+/// How a finding's fix relates to this run. An unsafe fix that `--unsafe-fixes` applies still
+/// says it is unsafe.
+pub fn fix_marker(finding: &Finding, threshold: Applicability) -> &'static str {
     match &finding.fix {
+        Some(fix) if fix.applies(threshold) && fix.applicability() == Applicability::Unsafe => " [* unsafe fix]",
+        Some(fix) if fix.applies(threshold) => " [*]",
         Some(fix) if fix.applicability() == Applicability::Unsafe => " [unsafe fix]",
-        Some(fix) if fix.applies(Applicability::Safe) => " [*]",
         _ => "",
     }
 }
 
 /// `path:line:col: CODE name [*] message (unsafe fix: reason)` for each finding, positions
 /// taken from `text`: an unsafe fix and a missing one say why.
-pub fn finding_lines(display: &str, text: &str, findings: &[Finding], palette: &Palette) -> String {
+pub fn finding_lines(display: &str, text: &str, findings: &[Finding], threshold: Applicability, palette: &Palette) -> String {
     let locations = Locations::new(text);
     let mut out = String::new();
     for finding in findings {
@@ -98,7 +99,7 @@ pub fn finding_lines(display: &str, text: &str, findings: &[Finding], palette: &
             palette.paint(palette.bold, display),
             palette.paint(palette.code, finding.rule.code()),
             finding.rule.name(),
-            fix_marker(finding),
+            fix_marker(finding, threshold),
             finding.message
         ));
     }

@@ -4,15 +4,13 @@
 
 use ruff_python_ast::{ExceptHandler, Stmt, StmtTry};
 
-use super::reraise::{self, ReRaise};
+use super::reraise;
 use super::{Checker, Finding};
-use crate::analysis::flow::is_guarded;
 use crate::analysis::names::Catches;
 use crate::analysis::suspension::SuspensionPoints;
-use crate::edits::with_safety;
 use crate::rules::Rule;
 
-pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
+pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a StmtTry) {
     let points = SuspensionPoints::of(&try_stmt.body);
     if !points.any() || points.awaits_existing_task(&checker.names) {
         return;
@@ -21,27 +19,8 @@ pub fn try_statement(checker: &mut Checker, stmt: &Stmt, try_stmt: &StmtTry) {
         if checker.names.catches(handler.type_.as_deref()) != Catches::Everything {
             continue;
         }
-        // An earlier `except CancelledError` takes the cancellation before this handler sees it.
-        let earlier_takes_it = try_stmt.handlers[..index]
-            .iter()
-            .any(|ExceptHandler::ExceptHandler(h)| checker.names.catches(h.type_.as_deref()) != Catches::Nothing);
-        if earlier_takes_it || is_guarded(handler, &checker.names) {
-            continue;
-        }
-        let exits = checker.exit_finder().exits(handler);
-        if exits.is_empty() || reraise::kept_for_later(checker, handler) {
-            continue;
-        }
-        let (fix, reason) = if try_stmt.is_star {
-            (None, Some("`except*` binds an exception group, which no isinstance test fits; split out `except* CancelledError`".to_string()))
-        } else {
-            let (name, mut edits) = reraise::bind_exception(checker, handler);
-            let (cancelled, import) = reraise::cancelled_error(checker);
-            let how = ReRaise::When(format!("isinstance({name}, {cancelled})"));
-            edits.extend(import);
-            edits.extend(reraise::reraise_at_exits(checker, &exits, &how));
-            with_safety(edits, reraise::safety(checker, &exits, stmt))
-        };
+        let Some(exits) = reraise::leaking_exits(checker, try_stmt, index) else { continue };
+        let (fix, reason) = reraise::fix_handler(checker, stmt, try_stmt, handler, &exits);
         let clause = match handler.type_.as_deref() {
             None => "bare `except:`".to_string(),
             Some(type_) => format!("`except {}`", checker.editor.one_line(type_)),

@@ -11,16 +11,18 @@ pub mod cs301_unshielded_cleanup_await;
 mod module_helper;
 mod reraise;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt};
+use ruff_python_ast::{ExceptHandler, Expr, ModModule, PythonVersion, Stmt, StmtFunctionDef};
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::AsyncioNames;
+use crate::analysis::suspension::Primitives;
+use crate::analysis::tasks::TaskFacts;
 use crate::edits::{Editor, Suite};
 pub use crate::finding::{Finding, Safety};
 use crate::rules::Rule;
@@ -57,6 +59,15 @@ pub struct Checker<'a> {
     always_raising: HashSet<String>,
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
+    /// Names handed out for inserted variables, with the statement each belongs to.
+    handed_out: RefCell<Vec<(TextRange, String)>>,
+    /// Which coroutines run as tasks, and who cancels and awaits them; built the first time a
+    /// rule asks.
+    tasks: OnceCell<TaskFacts<'a>>,
+    /// The `self.` attributes holding asyncio primitives; built the first time a rule asks.
+    primitive_attributes: OnceCell<Primitives>,
+    /// Whether the module's text calls any `.cancel(` at all: without one there is no stopper.
+    mentions_cancel: OnceCell<bool>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -74,6 +85,10 @@ impl<'a> Checker<'a> {
             editor: Editor::new(source, parsed.tokens()),
             always_raising,
             identifiers: OnceCell::new(),
+            handed_out: RefCell::new(Vec::new()),
+            tasks: OnceCell::new(),
+            primitive_attributes: OnceCell::new(),
+            mentions_cancel: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -85,7 +100,20 @@ impl<'a> Checker<'a> {
     }
 
     pub fn exit_finder(&self) -> ExitFinder<'_> {
-        ExitFinder { always_raising: &self.always_raising }
+        ExitFinder { always_raising: &self.always_raising, names: &self.names }
+    }
+
+    pub fn primitive_attributes(&self) -> &Primitives {
+        self.primitive_attributes.get_or_init(|| Primitives::attributes_of(&self.parsed.syntax().body, &self.names, self.source()))
+    }
+
+    /// The module calls `.cancel(` somewhere (a cheap test before building [`TaskFacts`]).
+    pub fn mentions_cancel(&self) -> bool {
+        *self.mentions_cancel.get_or_init(|| self.source().contains(".cancel("))
+    }
+
+    pub fn tasks(&self) -> &TaskFacts<'a> {
+        self.tasks.get_or_init(|| TaskFacts::of(self.parsed.syntax(), self.source(), &self.names))
     }
 
     pub fn target_at_least(&self, version: PythonVersion) -> bool {
@@ -107,6 +135,31 @@ impl<'a> Checker<'a> {
             return base.to_string();
         }
         (1..).map(|n| format!("{base}_{n}")).find(|name| !identifiers.contains(name.as_str())).unwrap_or_default()
+    }
+
+    /// A fresh name (see [`Checker::fresh_name`]) that also differs from the names handed out
+    /// for statements around or inside `scope`, so nested snapshots do not share a variable.
+    pub fn fresh_name_within(&self, base: &str, scope: TextRange) -> String {
+        let mut handed_out = self.handed_out.borrow_mut();
+        let taken = |name: &str| {
+            handed_out.iter().any(|(range, n)| n == name && (range.contains_range(scope) || scope.contains_range(*range)))
+        };
+        let first = self.fresh_name(base);
+        let name = if !taken(&first) {
+            first
+        } else {
+            (1..).map(|n| format!("{base}_{n}")).find(|name| self.fresh_name(name) == *name && !taken(name)).unwrap_or_default()
+        };
+        handed_out.push((scope, name.clone()));
+        name
+    }
+
+    /// The function around the statement being visited.
+    pub fn enclosing_function(&self) -> Option<&'a StmtFunctionDef> {
+        self.parents.iter().rev().find_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f),
+            _ => None,
+        })
     }
 
     /// The enclosing statements of the statement being visited, innermost first, up to and
@@ -134,8 +187,7 @@ impl<'a> Checker<'a> {
                 return Some("the code that follows it".to_string());
             };
             if let Some(next) = following(suite, child_range) {
-                let first_line = self.editor.text(next).lines().next().unwrap_or_default().trim();
-                return Some(format!("`{first_line}`"));
+                return Some(self.describe_statement(next));
             }
             if matches!(parent, Stmt::FunctionDef(_)) {
                 return None;
@@ -150,25 +202,68 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// A statement named for a reason: `` `self._exited.set()` (line 12) ``; a compound one by
+    /// its header (`` `if job:` (line 40) ``).
+    pub fn describe_statement(&self, stmt: &Stmt) -> String {
+        let line = self.source()[..stmt.start().to_usize()].matches('\n').count() + 1;
+        let compound = matches!(
+            stmt,
+            Stmt::If(_) | Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::Try(_) | Stmt::Match(_) | Stmt::FunctionDef(_) | Stmt::ClassDef(_)
+        );
+        let text = if compound {
+            self.editor.text(stmt).lines().next().unwrap_or_default().trim().to_string()
+        } else {
+            self.editor.short(stmt)
+        };
+        format!("`{text}` (line {line})")
+    }
+
     /// Would any code run after `stmt` completes before its function returns?
     pub fn code_runs_after(&self, stmt: &Stmt, ancestors: &[&Stmt]) -> bool {
         self.code_after(stmt, ancestors).is_some()
     }
 
-    /// The verdict on a fix here: the rule's own, made unsafe in a test. Tests often assert the
-    /// swallowing on purpose, so a fix there is never applied unasked.
-    pub fn safety(&self, verdict: Safety) -> Safety {
-        if self.in_test_function() {
-            verdict.and(Safety::unsafe_because("this is test code, which may swallow or raise cancellation on purpose"))
-        } else {
-            verdict
+    /// The statements after `stmt` in its own suite (a trailing `pass` left out); `ancestors`
+    /// are `stmt`'s, innermost first.
+    pub fn statements_after(&self, stmt: &Stmt, ancestors: &[&'a Stmt]) -> &'a [Stmt] {
+        let Some((suite, _)) = ancestors.first().and_then(|parent| suite_containing(parent, &stmt.range())) else { return &[] };
+        let Some(index) = suite.stmts.iter().position(|s| s.start() >= stmt.end()) else { return &[] };
+        let rest = &suite.stmts[index..];
+        match rest.split_last() {
+            Some((last, body)) if last.is_pass_stmt() => body,
+            _ => rest,
         }
     }
 
-    /// Inside a function named `test…`, at any depth (CPython nests `async def main()` in
-    /// `def test_…(self)`).
-    fn in_test_function(&self) -> bool {
-        self.parents.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str().starts_with("test")))
+    /// The verdict on a fix here: the rule's own, made unsafe in test code. Tests often assert
+    /// the swallowing on purpose, so a fix there is never applied unasked.
+    pub fn safety(&self, verdict: Safety) -> Safety {
+        self.safety_at(verdict, &self.parents)
+    }
+
+    /// [`Checker::safety`] for code whose enclosing statements are `parents` (outermost first).
+    pub fn safety_at(&self, verdict: Safety, parents: &[&Stmt]) -> Safety {
+        match self.test_code(parents) {
+            Some(why) => verdict.and(Safety::Unsafe(format!("{why}, and tests often rely on exactly what a fix changes (a cancellation swallowed or raised on purpose)"))),
+            None => verdict,
+        }
+    }
+
+    /// Why code inside `parents` is test code: the file is (by its path), or it is inside a
+    /// function named `test…` (at any depth: CPython nests `async def main()` in
+    /// `def test_…(self)`), a pytest fixture, or a test class.
+    fn test_code(&self, parents: &[&Stmt]) -> Option<String> {
+        if self.settings.test_code {
+            return Some("this file is test code (by its path)".to_string());
+        }
+        parents.iter().find_map(|s| match s {
+            Stmt::FunctionDef(f) if f.name.as_str().starts_with("test") => Some(format!("`{}` is a test", f.name)),
+            Stmt::FunctionDef(f) if f.decorator_list.iter().any(|d| is_fixture(&d.expression)) => {
+                Some(format!("`{}` is a pytest fixture", f.name))
+            }
+            Stmt::ClassDef(c) if is_test_class(c) => Some(format!("`{}` is a test class", c.name)),
+            _ => None,
+        })
     }
 
     /// Inside a function body (not at module or class level, not in a lambda).
@@ -183,6 +278,29 @@ impl<'a> Checker<'a> {
     fn enabled(&self, rule: Rule) -> bool {
         self.settings.enabled(rule)
     }
+}
+
+/// `@pytest.fixture`, `@pytest_asyncio.fixture(scope=…)`, `@fixture`.
+fn is_fixture(decorator: &Expr) -> bool {
+    match decorator {
+        Expr::Call(call) => is_fixture(&call.func),
+        Expr::Attribute(attribute) => attribute.attr.as_str() == "fixture",
+        Expr::Name(name) => name.id.as_str() == "fixture",
+        _ => false,
+    }
+}
+
+/// A class of tests: a `unittest` case (`TestCase`, `IsolatedAsyncioTestCase` …), or a class
+/// named `Test…` that holds `test…` methods, as pytest collects them. Library classes are
+/// called `TestClient` or `TestRunner` too.
+fn is_test_class(class: &ruff_python_ast::StmtClassDef) -> bool {
+    let test_case = |base: &Expr| match base {
+        Expr::Attribute(attribute) => attribute.attr.as_str().ends_with("TestCase"),
+        Expr::Name(name) => name.id.as_str().ends_with("TestCase"),
+        _ => false,
+    };
+    let has_tests = class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str().starts_with("test")));
+    class.bases().iter().any(test_case) || class.name.as_str().starts_with("Test") && has_tests
 }
 
 /// The first statement after `child` in `suite` that would run (a trailing `pass` does nothing).
@@ -296,7 +414,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
 /// (`def _reraise(e): raise e`): calling one ends a handler's path.
 fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
     let none = HashSet::new();
-    let finder = ExitFinder { always_raising: &none };
+    let no_names = AsyncioNames::default();
+    let finder = ExitFinder { always_raising: &none, names: &no_names };
     let mut found = HashSet::new();
     let mut consider = |stmt: &Stmt| {
         if let Stmt::FunctionDef(function) = stmt {

@@ -1,101 +1,355 @@
 //! The one mechanism behind every handler fix: make each leaking exit of a handler re-raise,
-//! after the handler's own code, and judge whether that is safe.
+//! after the handler's own code, and judge whether that is safe (docs/fix-forms.md).
+//!
+//! The form is chosen per handler. A plain `raise` is right only where the `CancelledError`
+//! can only be this task's own. Where the `try` awaits something that may pass on someone
+//! else's (a future another task cancelled, a job's stored result, a library's own), the
+//! count-snapshot form re-raises only when this task's `cancelling()` count grew meanwhile, so
+//! every path on which this task was not cancelled stays exactly as it was.
 
-use ruff_diagnostics::Edit;
-use ruff_python_ast::{Expr, Stmt};
-use ruff_text_size::Ranged;
+use ruff_diagnostics::{Edit, Fix};
+use ruff_python_ast::{ExceptHandler, ExceptHandlerExceptHandler, Expr, PythonVersion, Stmt, StmtTry, StmtWith};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{Checker, Safety};
-use crate::analysis::flow::{ExitKind, HandlerExit};
-use crate::edits::Snippet;
+use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
+use crate::analysis::names::Catches;
+use crate::analysis::suspension::{Primitives, SuspensionPoints};
+use crate::edits::{with_safety, Snippet};
 
-/// How an exit re-raises.
-pub enum ReRaise {
-    /// An unconditional re-raise (`raise`): the handler catches nothing but cancellation.
-    Always(String),
-    /// `if <condition>: raise`: only when the caught exception is this task's cancellation.
-    When(String),
+/// At most this many statements after the `try` are run before the re-raise to keep them
+/// reachable; longer code is named in the unsafe reason instead.
+const MAX_KEPT_STATEMENTS: usize = 3;
+
+/// The leaking exits of the `index`th handler of `try_stmt`; `None` when it does not leak: an
+/// earlier handler takes the cancellation, the handler decides about cancellation itself, or
+/// every path re-raises (now or later in the function).
+pub fn leaking_exits<'a>(checker: &Checker<'a>, try_stmt: &'a StmtTry, index: usize) -> Option<Vec<HandlerExit<'a>>> {
+    let ExceptHandler::ExceptHandler(handler) = &try_stmt.handlers[index];
+    let earlier_takes_it = try_stmt.handlers[..index]
+        .iter()
+        .any(|ExceptHandler::ExceptHandler(h)| checker.names.catches(h.type_.as_deref()) != Catches::Nothing);
+    if earlier_takes_it || is_guarded(handler) {
+        return None;
+    }
+    let exits = checker.exit_finder().exits(handler);
+    (!exits.is_empty() && !kept_for_later(checker, handler)).then_some(exits)
+}
+
+/// The fix that makes every exit in `exits` of `handler` (of `try_stmt`, the statement `stmt`)
+/// re-raise the cancellation, with its verdict: the fix and the reason a finding carries.
+pub fn fix_handler(
+    checker: &Checker,
+    stmt: &Stmt,
+    try_stmt: &StmtTry,
+    handler: &ExceptHandlerExceptHandler,
+    exits: &[HandlerExit],
+) -> (Option<Fix>, Option<String>) {
+    let catches = checker.names.catches(handler.type_.as_deref());
+    if try_stmt.is_star && catches != Catches::OnlyCancellation {
+        return (None, Some("`except*` binds an exception group, which no isinstance test fits; split out `except* CancelledError`".to_string()));
+    }
+    let points = SuspensionPoints::of(&try_stmt.body);
+    let primitives = Primitives::within(checker.enclosing_function(), checker.primitive_attributes(), &checker.names, checker.source());
+    let foreign = points.foreign_cancel_source(&checker.names, &primitives);
+    let mut edits = Vec::new();
+    let mut verdict = Safety::Safe;
+    let snapshot = match (foreign, CountSnapshot::new(checker, stmt)) {
+        (None, _) => None,
+        (Some(_), Ok(snapshot)) => Some(snapshot),
+        // Awaiting an existing task is where the other task's cancel is expected (CS103):
+        // without the count there is no telling it from this task's.
+        (Some(_), Err(why)) if points.awaits_existing_task(&checker.names) => return (None, Some(why)),
+        (Some(source), Err(_)) => {
+            verdict = Safety::Unsafe(format!(
+                "`await {}` may pass on a CancelledError that is not this task's own (another task's cancel, a stored result), and below Python 3.11 the fix cannot tell the two apart: the plain re-raise would turn it into a cancel of this task",
+                checker.editor.short(source)
+            ));
+            None
+        }
+    };
+    let needs_name = catches != Catches::OnlyCancellation || try_stmt.is_star || exits.iter().any(|e| e.in_nested_handler);
+    let name = needs_name.then(|| {
+        let (name, bind) = bind_exception(checker, handler);
+        edits.extend(bind);
+        name
+    });
+    let mut conditions = Vec::new();
+    if catches != Catches::OnlyCancellation {
+        let (cancelled, import) = cancelled_error(checker);
+        edits.extend(import);
+        conditions.push(format!("isinstance({}, {cancelled})", name.as_deref().unwrap_or_default()));
+    }
+    if let Some(snapshot) = &snapshot {
+        edits.extend(snapshot.take_before(checker, stmt));
+        conditions.push(snapshot.increased());
+    }
+    let how = ReRaise {
+        condition: (!conditions.is_empty()).then(|| conditions.join(" and ")),
+        raise: match (&name, try_stmt.is_star) {
+            (Some(group), true) => format!("raise {group}.exceptions[0]"),
+            _ => "raise".to_string(),
+        },
+        nested_raise: match (&name, try_stmt.is_star) {
+            (Some(group), true) => format!("raise {group}.exceptions[0]"),
+            (Some(name), false) => format!("raise {name}"),
+            (None, _) => "raise".to_string(),
+        },
+    };
+    let ancestors: Vec<&Stmt> = checker.ancestors().collect();
+    for exit in exits {
+        let plan = plan_exit(checker, exit, stmt, try_stmt, &ancestors, handler.name.as_ref().map(|n| n.id.as_str()));
+        edits.extend(how.edits(checker, exit, &plan.first));
+        if let Some(reason) = plan.reason {
+            verdict = verdict.and(Safety::Unsafe(reason));
+        }
+    }
+    with_safety(edits, checker.safety(verdict.and(swallow_safety(checker))))
+}
+
+/// `with contextlib.suppress(CancelledError): body` becomes the count-snapshot `try`/`except`
+/// (a plain re-raise cannot tell whose cancel the suppress was for); the fix with its verdict.
+pub fn fix_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> (Option<Fix>, Option<String>) {
+    let snapshot = match CountSnapshot::new(checker, stmt) {
+        Ok(snapshot) => snapshot,
+        Err(why) => return (None, Some(why)),
+    };
+    let Some(colon) = with.items.last().and_then(|item| {
+        let offset = checker.source()[item.end().to_usize()..].find(':')?;
+        Some(item.end() + TextSize::try_from(offset).ok()?)
+    }) else {
+        return (None, Some("the `with` header could not be read".to_string()));
+    };
+    let ancestors: Vec<&Stmt> = checker.ancestors().collect();
+    let (first, verdict) = match tail_after(checker, stmt, &ancestors, true, None) {
+        Tail::Nothing => (Vec::new(), Safety::Safe),
+        Tail::Keep(kept) => (kept, Safety::Safe),
+        Tail::Skipped(after) => {
+            (Vec::new(), Safety::Unsafe(format!("on cancel the block used to carry on to {after}, which the re-raise now skips")))
+        }
+    };
+    let suite = checker.suite_of(stmt);
+    let mut edits = snapshot.take_before(checker, stmt);
+    edits.push(Edit::replacement("try".to_string(), with.start(), colon));
+    let raise = guarded_raise(&snapshot.increased(), &first, "raise");
+    let handler = Snippet::line(format!("except {}:", snapshot.cancelled_error)).nest(1, raise);
+    edits.push(checker.editor.insert_after(suite, stmt, &handler));
+    with_safety(edits, checker.safety(verdict.and(swallow_safety(checker))))
+}
+
+/// How the exits re-raise: after `condition` (if any), with `raise` directly in the handler
+/// and `nested_raise` inside an `except` nested in it.
+struct ReRaise {
+    condition: Option<String>,
+    raise: String,
+    nested_raise: String,
 }
 
 impl ReRaise {
-    fn snippet(&self) -> Snippet {
-        match self {
-            ReRaise::Always(statement) => Snippet::line(statement.clone()),
-            ReRaise::When(condition) => Snippet::line(format!("if {condition}:")).then(1, "raise"),
-        }
-    }
-
-    /// The plain re-raise. Inside `except*` a bare `raise` would re-raise an exception *group*
-    /// and the task would end failed, not cancelled: raise the caught `CancelledError` itself.
-    pub fn always(group_name: Option<&str>) -> Self {
-        match group_name {
-            Some(name) => ReRaise::Always(format!("raise {name}.exceptions[0]")),
-            None => ReRaise::Always("raise".to_string()),
-        }
-    }
-}
-
-/// The edits that make every exit in `exits` re-raise.
-pub fn reraise_at_exits(checker: &Checker, exits: &[HandlerExit], how: &ReRaise) -> Vec<Edit> {
-    let editor = &checker.editor;
-    let raise = how.snippet();
-    let mut edits = Vec::new();
-    for exit in exits {
-        match (exit.stmt, how) {
-            (None, _) => match exit.suite.stmts.last() {
-                // A trailing `pass` only stood in for an empty body.
-                Some(last) if last.is_pass_stmt() => edits.extend(editor.replace(exit.suite, last, &raise)),
-                _ => edits.extend(editor.append(exit.suite, &raise)),
-            },
-            (Some(stmt), ReRaise::Always(_)) => {
-                // The exit is replaced; a returned value with side effects is still evaluated.
-                let snippet = match stmt {
-                    Stmt::Return(ret) => match ret.value.as_deref() {
-                        Some(value) if !is_inert(value) => Snippet::line(editor.text(value)).nest(0, raise.clone()),
-                        _ => raise.clone(),
-                    },
-                    _ => raise.clone(),
-                };
-                edits.extend(editor.replace(exit.suite, stmt, &snippet));
-            }
-            (Some(stmt), ReRaise::When(_)) => edits.extend(editor.insert_before(exit.suite, stmt, &raise)),
-        }
-    }
-    edits
-}
-
-/// A fix is safe when it changes only the cancellation path and skips nothing that would have
-/// run after the handler; otherwise unsafe, with the reason of each exit that makes it so (see
-/// docs/fix-forms.md).
-pub fn safety(checker: &Checker, exits: &[HandlerExit], try_stmt: &Stmt) -> Safety {
-    let ancestors: Vec<&Stmt> = checker.ancestors().collect();
-    let editor = &checker.editor;
-    let verdict = exits.iter().fold(Safety::Safe, |verdict, exit| {
-        let reason = match exit.kind {
-            ExitKind::Return => None,
-            ExitKind::ReturnValue => exit.stmt.map(|stmt| {
-                format!("`{}` on the cancel path may be a result someone uses; the fix raises instead", editor.one_line(stmt))
-            }),
-            ExitKind::Continue => Some("`continue` keeps a loop going (a retry?); the fix ends it on cancel".to_string()),
-            ExitKind::RaiseOther => exit.stmt.map(|stmt| {
-                format!("`{}` may convert the cancellation on purpose; the fix re-raises the cancellation instead", editor.one_line(stmt))
-            }),
-            ExitKind::FallsOff => checker
-                .code_after(try_stmt, &ancestors)
-                .map(|after| format!("on cancel the handler used to carry on to {after}, which the re-raise now skips")),
-            ExitKind::Break => match ancestors.iter().position(|s| matches!(s, Stmt::For(_) | Stmt::While(_))) {
-                Some(index) => checker
-                    .code_after(ancestors[index], &ancestors[index + 1..])
-                    .map(|after| format!("`break` used to carry on to {after}, which the re-raise now skips")),
-                None => Some("`break` leaves a loop the analysis cannot see".to_string()),
-            },
+    /// The edits that make `exit` re-raise, running `first` (source text of statements) before.
+    fn edits(&self, checker: &Checker, exit: &HandlerExit, first: &[String]) -> Vec<Edit> {
+        let editor = &checker.editor;
+        let raise = if exit.in_nested_handler { &self.nested_raise } else { &self.raise };
+        let snippet = match &self.condition {
+            Some(condition) => guarded_raise(condition, first, raise),
+            None => first.iter().fold(Snippet::default(), |s, line| s.then(0, line.clone())).then(0, raise.clone()),
         };
-        match reason {
-            Some(reason) => verdict.and(Safety::Unsafe(reason)),
-            None => verdict,
+        match (exit.stmt, &self.condition) {
+            (None, condition) => match exit.suite.stmts.last() {
+                // A trailing `pass` only stood in for an empty body; with a comment, and the
+                // swallow still there for other exceptions, it keeps describing that.
+                Some(last) if last.is_pass_stmt() && !(condition.is_some() && editor.trailing_comment(last).is_some()) => {
+                    editor.replace_moving_comment(exit.suite, last, &snippet)
+                }
+                Some(last) if last.is_pass_stmt() => editor.insert_before(exit.suite, last, &snippet),
+                _ => editor.append(exit.suite, &snippet),
+            },
+            (Some(stmt), None) => editor.replace_moving_comment(exit.suite, stmt, &snippet),
+            (Some(stmt), Some(_)) => editor.insert_before(exit.suite, stmt, &snippet),
         }
-    });
-    checker.safety(verdict)
+    }
+}
+
+/// `if <condition>:` then `first` and `raise`.
+fn guarded_raise(condition: &str, first: &[String], raise: &str) -> Snippet {
+    let header = Snippet::line(format!("if {condition}:"));
+    first.iter().fold(header, |s, line| s.then(1, line.clone())).then(1, raise.to_string())
+}
+
+/// What an exit needs before its re-raise, and why re-raising there may be unsafe.
+struct ExitPlan {
+    /// Statements (source text) run before the re-raise: a returned value with side effects,
+    /// the code after the `try` that the cancel path used to reach.
+    first: Vec<String>,
+    reason: Option<String>,
+}
+
+fn plan_exit<'a>(checker: &Checker<'a>, exit: &HandlerExit, stmt: &Stmt, try_stmt: &StmtTry, ancestors: &[&'a Stmt], bound: Option<&str>) -> ExitPlan {
+    let editor = &checker.editor;
+    let plan = |first: Vec<String>, reason: Option<String>| ExitPlan { first, reason };
+    // Code copied in front of the re-raise would run before the `try`'s `finally`, not after.
+    let keepable = try_stmt.finalbody.is_empty();
+    match exit.kind {
+        ExitKind::Return => plan(Vec::new(), None),
+        ExitKind::ReturnValue => {
+            let value = match exit.stmt {
+                Some(Stmt::Return(ret)) => ret.value.as_deref().filter(|v| !is_inert(v)).map(|v| editor.text(v).to_string()),
+                _ => None,
+            };
+            let reason = exit.stmt.map(|s| format!("`{}` on the cancel path may be a result someone uses; the fix raises instead", editor.short(s)));
+            plan(value.into_iter().collect(), reason)
+        }
+        ExitKind::Continue => plan(Vec::new(), Some("`continue` keeps the loop going on cancel (a retry?); the fix ends it".to_string())),
+        ExitKind::RaiseOther => plan(
+            Vec::new(),
+            exit.stmt.map(|s| format!("`{}` may convert the cancellation on purpose; the fix re-raises the cancellation instead", editor.short(s))),
+        ),
+        ExitKind::FallsOff => match tail_after(checker, stmt, ancestors, keepable, bound) {
+            Tail::Nothing => plan(Vec::new(), None),
+            Tail::Keep(kept) => plan(kept, None),
+            Tail::Skipped(after) => plan(Vec::new(), Some(format!("on cancel the handler used to carry on to {after}, which the re-raise now skips"))),
+        },
+        ExitKind::Break => match ancestors.iter().position(|s| matches!(s, Stmt::For(_) | Stmt::While(_))) {
+            Some(index) => match tail_after(checker, ancestors[index], &ancestors[index + 1..], keepable, bound) {
+                Tail::Nothing => plan(Vec::new(), None),
+                Tail::Keep(kept) => plan(kept, None),
+                Tail::Skipped(after) => plan(Vec::new(), Some(format!("`break` used to carry on to {after}, which the re-raise now skips"))),
+            },
+            None => plan(Vec::new(), Some("`break` leaves a loop the analysis cannot see".to_string())),
+        },
+    }
+}
+
+/// What runs after `anchor` (the `try`, or the loop a `break` leaves) before the function
+/// returns.
+enum Tail {
+    Nothing,
+    /// A few simple statements that end the function: run them before the re-raise, so the
+    /// cancel path still reaches them (an `exited` event a `stop()` waits on, a state reset).
+    Keep(Vec<String>),
+    /// Code the re-raise skips, in words.
+    Skipped(String),
+}
+
+/// `bound` is the handler's `as` name: code that mentions it cannot move into the handler,
+/// where the name is still bound.
+fn tail_after<'a>(checker: &Checker<'a>, anchor: &Stmt, ancestors: &[&'a Stmt], keepable: bool, bound: Option<&str>) -> Tail {
+    let Some(after) = checker.code_after(anchor, ancestors) else { return Tail::Nothing };
+    let rest = checker.statements_after(anchor, ancestors);
+    let (ends_with_return, body) = match rest.split_last() {
+        Some((Stmt::Return(ret), body)) if ret.value.as_deref().is_none_or(Expr::is_none_literal_expr) => (true, body),
+        _ => (false, rest),
+    };
+    let simple = |s: &Stmt| {
+        let text = checker.editor.text(s);
+        matches!(s, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AugAssign(_) | Stmt::AnnAssign(_))
+            && !contains_word(text, "yield")
+            && bound.is_none_or(|name| !contains_word(text, name))
+    };
+    let ends_function = ends_with_return || body.last().is_some_and(|last| checker.code_after(last, ancestors).is_none());
+    if keepable && !body.is_empty() && body.len() <= MAX_KEPT_STATEMENTS && body.iter().all(simple) && ends_function {
+        return Tail::Keep(body.iter().map(|s| checker.editor.text(s).to_string()).collect());
+    }
+    Tail::Skipped(after)
+}
+
+/// Whether `word` occurs in `text` as a whole word (crude, and enough to refuse a copy: a
+/// `yield` would make it a different generator).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == word)
+}
+
+/// Reasons that belong to the coroutine rather than to one handler: a swallow that is
+/// deliberate (the `asyncio.run()` entry point, a self-cancel), and the stoppers that start
+/// raising once this coroutine stops swallowing its cancel.
+fn swallow_safety(checker: &Checker) -> Safety {
+    let Some(function) = checker.enclosing_function().filter(|f| f.is_async) else { return Safety::Safe };
+    let tasks = checker.tasks();
+    let mut verdict = match tasks.deliberate(function) {
+        Some(deliberate) => Safety::Unsafe(deliberate.reason()),
+        None => Safety::Safe,
+    };
+    for stopper in tasks.stoppers_of(function) {
+        let why = match super::cs104_cancelled_task_awaited_bare::verdict(checker, stopper) {
+            _ if !checker.settings.enabled(crate::rules::Rule::CancelledTaskAwaitedBare) => Some("CS104, its fix, is not selected".to_string()),
+            Ok(Safety::Safe) => None,
+            Ok(Safety::Unsafe(reason)) => Some(format!("its fix is unsafe: {reason}")),
+            Err(reason) => Some(format!("it gets no fix: {reason}")),
+        };
+        if let Some(why) = why {
+            verdict = verdict.and(Safety::Unsafe(format!(
+                "this coroutine's task is cancelled and awaited by {}, which then raises CancelledError although nobody cancelled it ({why})",
+                stopper.describe(checker.source())
+            )));
+        }
+    }
+    verdict
+}
+
+/// The count-snapshot form: remember `current_task().cancelling()` just before the `try` (no
+/// suspension point lies between the two, so no cancel can land unseen), and in the handler
+/// re-raise only if it grew — only if *this* task was cancelled meanwhile. Comparing with the
+/// snapshot (not with zero) keeps teardown that runs because the task is already being
+/// cancelled working: there the count is already 1. `asyncio.timeout()` inside the `try`
+/// takes its own cancel back with `uncancel()`, so the count only grows for cancels that are
+/// still this task's.
+pub struct CountSnapshot {
+    asyncio: String,
+    variable: String,
+    pub cancelled_error: String,
+    imports: Vec<Edit>,
+}
+
+impl CountSnapshot {
+    /// The snapshot for the `try` (or `with`, or awaiting statement) `stmt`; below Python 3.11,
+    /// which has no `Task.cancelling()`, the reason there is none.
+    pub fn new(checker: &Checker, stmt: &Stmt) -> Result<Self, String> {
+        Self::available(checker)?;
+        let (asyncio, import) = asyncio_module(checker);
+        let (cancelled_error, import2) = cancelled_error(checker);
+        Ok(CountSnapshot {
+            asyncio,
+            variable: checker.fresh_name_within("cancels_before", stmt.range()),
+            cancelled_error,
+            imports: import.into_iter().chain(import2).collect(),
+        })
+    }
+
+    /// Whether the target has `Task.cancelling()` (3.11+); if not, why there is no snapshot.
+    pub fn available(checker: &Checker) -> Result<(), String> {
+        if checker.target_at_least(PythonVersion::PY311) {
+            Ok(())
+        } else {
+            Err("`Task.cancelling()` needs --target-version py311 or later".to_string())
+        }
+    }
+
+    /// `cancels_before = asyncio.current_task().cancelling()`
+    pub fn take(&self) -> Snippet {
+        Snippet::line(format!("{} = {}.current_task().cancelling()", self.variable, self.asyncio))
+    }
+
+    /// The edits that take the snapshot right before `stmt`, above the comments that belong
+    /// to it (plus any import needed). Only comments lie between the two: no suspension point.
+    pub fn take_before(&self, checker: &Checker, stmt: &Stmt) -> Vec<Edit> {
+        let mut edits = self.imports.clone();
+        edits.extend(checker.editor.insert_above(checker.suite_of(stmt), stmt, &self.take()));
+        edits
+    }
+
+    /// `asyncio.current_task().cancelling() > cancels_before`
+    pub fn increased(&self) -> String {
+        format!("{}.current_task().cancelling() > {}", self.asyncio, self.variable)
+    }
+
+    /// `except CancelledError: if <increased>: raise`, then `after` (still in the handler).
+    pub fn handler(&self, after: Snippet) -> Snippet {
+        Snippet::line(format!("except {}:", self.cancelled_error)).nest(1, guarded_raise(&self.increased(), &[], "raise")).nest(1, after)
+    }
+
+    pub fn imports(&self) -> &[Edit] {
+        &self.imports
+    }
 }
 
 /// Words for the message: "returns", "falls through or continues the loop".
@@ -144,20 +398,20 @@ fn is_inert(expr: &Expr) -> bool {
 }
 
 /// The `except` keyword through the exception type: where handler findings point.
-pub fn handler_header_range(handler: &ruff_python_ast::ExceptHandlerExceptHandler) -> ruff_text_size::TextRange {
-    let end = handler.type_.as_ref().map_or(handler.start() + ruff_text_size::TextSize::new(6), |t| t.end());
-    ruff_text_size::TextRange::new(handler.start(), end)
+pub fn handler_header_range(handler: &ExceptHandlerExceptHandler) -> TextRange {
+    let end = handler.type_.as_ref().map_or(handler.start() + TextSize::new(6), |t| t.end());
+    TextRange::new(handler.start(), end)
 }
 
 /// The name the handler's exception is bound to, binding a fresh one (`as exc`) if needed:
 /// a bare `except:` becomes `except BaseException as exc:`.
-pub fn bind_exception(checker: &Checker, handler: &ruff_python_ast::ExceptHandlerExceptHandler) -> (String, Vec<Edit>) {
+pub fn bind_exception(checker: &Checker, handler: &ExceptHandlerExceptHandler) -> (String, Vec<Edit>) {
     if let Some(name) = &handler.name {
         return (name.id.to_string(), Vec::new());
     }
     let name = checker.fresh_name("exc");
     let edits = match handler.type_.as_deref() {
-        None => vec![Edit::insertion(format!(" BaseException as {name}"), handler.start() + ruff_text_size::TextSize::new(6))],
+        None => vec![Edit::insertion(format!(" BaseException as {name}"), handler.start() + TextSize::new(6))],
         // `except A, B:` (3.14) cannot take `as` without parentheses.
         Some(Expr::Tuple(tuple)) if !tuple.parenthesized => vec![
             Edit::insertion("(".to_string(), tuple.start()),
@@ -182,15 +436,15 @@ pub fn asyncio_module(checker: &Checker) -> (String, Option<Edit>) {
 
 /// The handler stores the exception (`err = e`, `errors.append(e)`) and the function raises
 /// it later: the cancellation is deferred, not swallowed.
-pub fn kept_for_later(checker: &Checker, handler: &ruff_python_ast::ExceptHandlerExceptHandler) -> bool {
+pub fn kept_for_later(checker: &Checker, handler: &ExceptHandlerExceptHandler) -> bool {
     use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
     let places = crate::analysis::flow::storage_of_exception(handler, checker.source());
     if places.is_empty() {
         return false;
     }
-    let Some(Stmt::FunctionDef(function)) = checker.ancestors().last() else { return false };
+    let Some(function) = checker.enclosing_function() else { return false };
     struct LaterRaise<'p, 's> {
-        after: ruff_text_size::TextSize,
+        after: TextSize,
         places: &'p [&'s str],
         source: &'s str,
         found: bool,

@@ -113,3 +113,17 @@ async def fetch_state(api) -> dict | None:
         if (task := asyncio.current_task()) and task.cancelling():
             raise
         return None
+
+
+# The cancellation is kept (inside an `if`) and raised after the children are waited for.
+# OK
+async def wait_children(children, first_error=None) -> None:
+    while children:
+        try:
+            await children[0].wait_done()
+        except asyncio.CancelledError as exc:
+            if first_error is None:
+                first_error = exc
+        children.pop(0)
+    if first_error is not None:
+        raise first_error

@@ -45,10 +45,30 @@ class Worker:
         self._task.cancel()
         await self._flusher
 
-    # Awaited without being cancelled first.
+
+
+class Joiner:
+    def __init__(self, job) -> None:
+        self._task = asyncio.create_task(job())
+
+    # Awaited, and nothing in the class cancels it.
     # OK
     async def join(self) -> None:
         await self._task
+
+
+class Job:
+    def __init__(self, job) -> None:
+        self._task = asyncio.create_task(job())
+
+    def abort(self) -> None:
+        self._task.cancel()
+
+    # The value is the job's outcome, and an aborted job's outcome is its CancelledError:
+    # `abort()` cancels it from elsewhere, and the caller of `result()` asked for that.
+    # OK
+    async def result(self):
+        return await self._task
 
 
 # Tasks of a TaskGroup are cancelled and awaited by the group.
@@ -97,3 +117,59 @@ async def connect(done: asyncio.Event, attempt: asyncio.Task):
         await attempt
         raise
     return attempt.result()
+
+
+# The cancel is in a handler that raises: the await after the `try` is only reached when
+# nothing was cancelled.
+# OK
+async def send_and_wait(queue: asyncio.Queue, make_waiter) -> None:
+    waiter = make_waiter()
+    try:
+        await queue.put(waiter)
+    except BaseException:
+        waiter.cancel()
+        raise
+    await waiter
+
+
+# Cancelled in a branch that returns.
+# OK
+async def wait_unless_closed(waiter: asyncio.Future, closed: bool) -> None:
+    if closed:
+        waiter.cancel()
+        return
+    await waiter
+
+
+class RequestLoop:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._waiter: asyncio.Future | None = None
+        self._messages: list = []
+
+    # A waiter future that `close()` cancels to wake the loop: a signal, not a task to stop.
+    # OK
+    async def next_message(self):
+        if not self._messages:
+            self._waiter = self._loop.create_future()
+            await self._waiter
+        return self._messages.pop(0)
+
+    def close(self) -> None:
+        if self._waiter is not None:
+            self._waiter.cancel()
+
+
+class Buffer:
+    def __init__(self, write, concurrency: int) -> None:
+        self._tasks = [asyncio.create_task(write()) for _ in range(concurrency)]
+
+    # `close()` awaits `flush()` before it cancels anything: by then this await is over.
+    # OK
+    async def flush(self) -> None:
+        await asyncio.gather(*self._tasks)
+
+    async def close(self) -> None:
+        await self.flush()
+        for task in self._tasks:
+            task.cancel()

@@ -1,0 +1,850 @@
+//! Which coroutines of a module run as tasks, who cancels those tasks and who awaits them.
+//! These are the facts behind stoppers (`t.cancel()` then `await t`: CS104, and the child
+//! whose fix changes what its stopper sees), and behind two swallows that are deliberate: the
+//! coroutine `asyncio.run()` runs, and a coroutine that cancels its own task.
+
+use std::collections::HashMap;
+
+use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+use ruff_python_ast::{Comprehension, ExceptHandler, Expr, ExprAwait, ExprCall, ModModule, Stmt, StmtFunctionDef};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use super::names::{AsyncioNames, Catches};
+use super::suspension::returns_exceptions;
+
+/// An await that may raise a child's `CancelledError` because the child was cancelled.
+#[derive(Debug)]
+pub struct StopperAwait<'a> {
+    /// The statement holding the await (`await t`, `x = await t`).
+    pub stmt: &'a Stmt,
+    pub await_expr: &'a ExprAwait,
+    /// The statements enclosing `stmt`, outermost first.
+    pub parents: Vec<&'a Stmt>,
+    /// The awaited references that were cancelled (`t`, `self._task`, `*tasks`, or the loop
+    /// variable of `for t in tasks`), as written in the await.
+    pub cancelled: Vec<&'a Expr>,
+    /// `asyncio.gather(...)` when that is what is awaited.
+    pub gather: Option<&'a ExprCall>,
+    /// Where the cancel is: `None` earlier in the same function; else the other methods
+    /// (`` `close()`, `stop()` ``).
+    pub cancelled_elsewhere: Option<String>,
+    /// The await's value is discarded (`await t` as a statement).
+    pub bare: bool,
+    /// The handles it awaits (`t`, `self._task`, `tasks` for `*tasks` or `for t in tasks`).
+    handles: Vec<String>,
+    function: TextRange,
+    class: Option<String>,
+}
+
+impl StopperAwait<'_> {
+    /// `stop()` (line 12), for a reason naming this stopper.
+    pub fn describe(&self, source: &str) -> String {
+        let line = source[..self.stmt.start().to_usize()].matches('\n').count() + 1;
+        let function = self.parents.iter().rev().find_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f.name.as_str()),
+            _ => None,
+        });
+        match function {
+            Some(name) => format!("`{name}()` (line {line})"),
+            None => format!("line {line}"),
+        }
+    }
+}
+
+/// A task created from one of the module's own coroutine functions, and where its handle is
+/// kept (`self._task = create_task(self._run())`, `tasks.append(create_task(worker()))`).
+#[derive(Debug)]
+struct Spawn {
+    coroutine: TextRange,
+    /// Where the task is kept: the task itself or a collection of such tasks.
+    handle: String,
+    function: Option<TextRange>,
+    class: Option<String>,
+}
+
+/// Why a coroutine's swallow may be deliberate, found in the module.
+#[derive(Debug, Clone)]
+pub enum Deliberate {
+    /// It is the coroutine `asyncio.run()` runs (or one it awaits): `(function, entry)`.
+    EntryPoint { function: String, entry: String },
+    /// It cancels its own task; how, in words for the reason.
+    SelfCancel(String),
+}
+
+impl Deliberate {
+    pub fn reason(&self) -> String {
+        match self {
+            Deliberate::EntryPoint { function, entry } if function == entry => format!(
+                "`{entry}` is the coroutine `asyncio.run()` runs: its swallow is how Ctrl-C ends the program quietly, and after the fix Ctrl-C ends in a KeyboardInterrupt traceback"
+            ),
+            Deliberate::EntryPoint { function, entry } => format!(
+                "`{function}` is awaited by `{entry}`, the coroutine `asyncio.run()` runs: its swallow is how Ctrl-C ends the program quietly, and after the fix Ctrl-C ends in a KeyboardInterrupt traceback"
+            ),
+            Deliberate::SelfCancel(cancel) => format!(
+                "this coroutine's own task is cancelled on purpose ({cancel}) to interrupt the work, and the swallow is how it carries on afterwards; the fix would end the task instead"
+            ),
+        }
+    }
+}
+
+/// The task facts of one module.
+#[derive(Debug, Default)]
+pub struct TaskFacts<'a> {
+    spawns: Vec<Spawn>,
+    stoppers: Vec<StopperAwait<'a>>,
+    deliberate: HashMap<TextRange, Deliberate>,
+}
+
+impl<'a> TaskFacts<'a> {
+    pub fn of(module: &'a ModModule, source: &'a str, names: &AsyncioNames) -> Self {
+        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), facts: Facts { source, ..Facts::default() } };
+        collect.visit_body(&module.body);
+        collect.facts.into_task_facts(names)
+    }
+
+    /// The stopper await at `stmt`, if it is one not already inside a handler for cancellation.
+    pub fn stopper_at(&self, stmt: &Stmt) -> Option<&StopperAwait<'a>> {
+        self.stoppers.iter().find(|s| std::ptr::eq(s.stmt, stmt))
+    }
+
+    /// The unprotected stoppers of the tasks that run `coroutine`: the awaits that start raising
+    /// `CancelledError` once the coroutine stops swallowing its cancel.
+    pub fn stoppers_of(&self, coroutine: &StmtFunctionDef) -> impl Iterator<Item = &StopperAwait<'a>> {
+        let spawns: Vec<&Spawn> = self.spawns.iter().filter(|s| s.coroutine == coroutine.range()).collect();
+        self.stoppers.iter().filter(move |stopper| {
+            spawns.iter().any(|spawn| {
+                let in_scope = match (&spawn.class, spawn.function) {
+                    _ if spawn.handle.starts_with("self.") => spawn.class == stopper.class,
+                    (_, Some(function)) => function == stopper.function,
+                    (_, None) => true,
+                };
+                in_scope && stopper.handles.iter().any(|h| *h == spawn.handle)
+            })
+        })
+    }
+
+    /// Why a swallow in `function` may be deliberate.
+    pub fn deliberate(&self, function: &StmtFunctionDef) -> Option<&Deliberate> {
+        self.deliberate.get(&function.range())
+    }
+}
+
+/// What the walk records before it is matched up.
+#[derive(Default)]
+struct Facts<'a> {
+    source: &'a str,
+    functions: Vec<FunctionInfo<'a>>,
+    /// Each function's place in `functions`, by its range.
+    index: HashMap<TextRange, usize>,
+    spawns: Vec<(TextRange /* call site function */, &'a ExprCall, Handle, Option<String>)>,
+    cancels: Vec<Cancel<'a>>,
+    awaits: Vec<Await<'a>>,
+    /// Assignment targets (by range), where they are and in which function.
+    rebinds: Vec<(TextRange, TextSize, TextRange)>,
+    entry_calls: Vec<(&'a ExprCall, Option<TextRange>)>,
+    current_task_bindings: Vec<(String, TextRange)>,
+    cancel_references: Vec<(String, TextRange, Option<String>)>,
+}
+
+struct FunctionInfo<'a> {
+    def: &'a StmtFunctionDef,
+    class: Option<String>,
+    /// The function this one is nested in.
+    parent: Option<TextRange>,
+    /// The calls it makes, in source order.
+    calls: Vec<Call<'a>>,
+}
+
+struct Call<'a> {
+    call: &'a ExprCall,
+    parents: Vec<&'a Stmt>,
+    /// `await f(...)`: the coroutine runs in this task.
+    awaited: bool,
+}
+
+#[derive(Clone)]
+enum Handle {
+    One(String),
+    Collection(String),
+    None,
+}
+
+/// Where a spawned task would be kept, before its text is needed.
+#[derive(Clone, Copy)]
+enum HandleAt<'a> {
+    One(&'a Expr),
+    Collection(&'a Expr),
+    None,
+}
+
+struct Cancel<'a> {
+    handle: String,
+    /// The statement holding the cancel (for a loop that cancels each task, the loop).
+    stmt: &'a Stmt,
+    parents: Vec<&'a Stmt>,
+    at: TextRange,
+    function: Option<TextRange>,
+    class: Option<String>,
+}
+
+struct Await<'a> {
+    stmt: Option<&'a Stmt>,
+    expr: &'a ExprAwait,
+    parents: Vec<&'a Stmt>,
+    /// (reference expression, handle text) for each awaited existing task.
+    refs: Vec<(&'a Expr, String)>,
+    gather: Option<&'a ExprCall>,
+    function: TextRange,
+    class: Option<String>,
+}
+
+struct Collector<'a, 'n> {
+    source: &'a str,
+    names: &'n AsyncioNames,
+    parents: Vec<&'a Stmt>,
+    /// Indices into `facts.functions` of the functions being walked, innermost last.
+    function_stack: Vec<usize>,
+    classes: Vec<String>,
+    /// Names bound by `with asyncio.Runner() as runner:`.
+    runners: Vec<String>,
+    facts: Facts<'a>,
+}
+
+impl<'a> Collector<'a, '_> {
+    fn text(&self, expr: &Expr) -> String {
+        self.source[expr.range()].to_string()
+    }
+
+    fn function(&self) -> Option<&'a StmtFunctionDef> {
+        self.parents.iter().rev().find_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// The class whose method (at any depth of nesting) is being walked.
+    fn class(&self) -> Option<String> {
+        self.classes.last().cloned()
+    }
+
+    fn is_spawn(&self, call: &ExprCall) -> bool {
+        match call.func.as_ref() {
+            Expr::Attribute(attribute) if attribute.attr.as_str() == "create_task" => true,
+            func => matches!(self.names.asyncio_member(func), Some("create_task" | "ensure_future" | "Task")),
+        }
+    }
+
+    fn record_spawns(&mut self, value: &'a Expr, handle_at: HandleAt<'a>) {
+        struct Spawns<'c, 'a, 'n> {
+            collector: &'c Collector<'a, 'n>,
+            found: Vec<&'a ExprCall>,
+        }
+        impl<'a> Visitor<'a> for Spawns<'_, 'a, '_> {
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                if let Expr::Call(call) = expr {
+                    if self.collector.is_spawn(call) {
+                        self.found.push(call);
+                    }
+                }
+                if !matches!(expr, Expr::Lambda(_)) {
+                    walk_expr(self, expr);
+                }
+            }
+        }
+        let mut spawns = Spawns { collector: self, found: Vec::new() };
+        spawns.visit_expr(value);
+        if spawns.found.is_empty() {
+            return;
+        }
+        let handle = match handle_at {
+            HandleAt::One(expr) => Handle::One(self.text(expr)),
+            HandleAt::Collection(expr) => Handle::Collection(self.text(expr)),
+            HandleAt::None => Handle::None,
+        };
+        let direct = matches!(value, Expr::Call(call) if self.is_spawn(call));
+        let function = self.function().map(Ranged::range).unwrap_or_default();
+        let class = self.class();
+        for call in spawns.found {
+            let handle = match (&handle, direct) {
+                (Handle::One(h), false) => Handle::Collection(h.clone()),
+                (other, _) => other.clone(),
+            };
+            self.facts.spawns.push((function, call, handle, class.clone()));
+        }
+    }
+
+    /// The collection a `for` loop or comprehension walks: `tasks`, `self._tasks.values()`,
+    /// `list(tasks)` all walk `tasks`.
+    fn collection_of(&self, iter: &Expr) -> String {
+        match iter {
+            Expr::Call(call) if call.arguments.args.len() == 1 && call.arguments.keywords.is_empty() => match call.func.as_ref() {
+                Expr::Name(n) if matches!(n.id.as_str(), "list" | "tuple" | "set" | "sorted" | "reversed") => {
+                    self.collection_of(&call.arguments.args[0])
+                }
+                _ => self.text(iter),
+            },
+            Expr::Call(call) if call.arguments.is_empty() => match call.func.as_ref() {
+                Expr::Attribute(a) if matches!(a.attr.as_str(), "values" | "copy") => self.collection_of(&a.value),
+                _ => self.text(iter),
+            },
+            _ => self.text(iter),
+        }
+    }
+
+
+    /// A call made by the function being walked (an awaited one is recorded first, and its
+    /// visit as a plain call is then skipped).
+    fn record_call(&mut self, call: &'a ExprCall, awaited: bool) {
+        // Only calls the analysis can resolve: `f(...)`, `self.m(...)`.
+        let resolvable = match call.func.as_ref() {
+            Expr::Name(_) => true,
+            Expr::Attribute(a) => matches!(a.value.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "self" | "cls")),
+            _ => false,
+        };
+        let Some(&index) = self.function_stack.last().filter(|_| resolvable) else { return };
+        let info = &mut self.facts.functions[index];
+        if info.calls.last().is_some_and(|last| std::ptr::eq(last.call, call)) {
+            return;
+        }
+        info.calls.push(Call { call, parents: self.parents.clone(), awaited });
+    }
+
+    fn record_cancel(&mut self, handle: String, stmt: &'a Stmt, at: TextRange) {
+        let function = self.function().map(Ranged::range);
+        let class = self.class();
+        self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class });
+    }
+
+    /// `for t in C:` whose body cancels `t`, and comprehensions `[t.cancel() for t in C]`.
+    fn loop_cancels(&mut self, for_stmt: &'a Stmt, target: &Expr, iter: &'a Expr, body: &'a [Stmt]) {
+        let target_text = self.text(target);
+        let mut found = false;
+        struct Find<'s> {
+            source: &'s str,
+            target: &'s str,
+            found: bool,
+        }
+        impl<'a> Visitor<'a> for Find<'_> {
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                if let Expr::Call(call) = expr {
+                    if let Some(cancelled) = cancelled_by(call) {
+                        self.found |= &self.source[cancelled.range()] == self.target;
+                    }
+                }
+                walk_expr(self, expr);
+            }
+            fn visit_stmt(&mut self, stmt: &'a Stmt) {
+                if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                    walk_stmt(self, stmt);
+                }
+            }
+        }
+        let mut find = Find { source: self.source, target: &target_text, found: false };
+        find.visit_body(body);
+        found |= find.found;
+        if found {
+            let collection = self.collection_of(iter);
+            self.record_cancel(collection, for_stmt, for_stmt.range());
+        }
+    }
+
+    fn comprehension_cancels(&mut self, elt: &Expr, generators: &'a [Comprehension], at: TextRange) {
+        let Expr::Call(call) = elt else { return };
+        let Some(cancelled) = cancelled_by(call) else { return };
+        let cancelled = self.text(cancelled);
+        let Some(stmt) = self.parents.last().copied() else { return };
+        if let Some(generator) = generators.iter().find(|g| self.text(&g.target) == cancelled) {
+            let collection = self.collection_of(&generator.iter);
+            self.record_cancel(collection, stmt, at);
+        }
+    }
+
+    /// The existing tasks an awaited expression waits on, with their handles: `t`, `self._t`,
+    /// `wait_for(t, …)`, `shield(t)`, `gather(t, *ts)` (without `return_exceptions=True`), and
+    /// the loop variable of an enclosing `for t in ts:` (handle `ts`).
+    fn awaited_refs(&self, value: &'a Expr) -> (Vec<(&'a Expr, String)>, Option<&'a ExprCall>) {
+        let mut refs = Vec::new();
+        let mut gather = None;
+        let add = |expr: &'a Expr, refs: &mut Vec<(&'a Expr, String)>| match expr {
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => refs.push((expr, self.text(expr))),
+            Expr::Starred(starred) if matches!(starred.value.as_ref(), Expr::Name(_) | Expr::Attribute(_)) => {
+                refs.push((expr, self.collection_of(&starred.value)));
+            }
+            Expr::Starred(starred) => {
+                if let Expr::Call(call) = starred.value.as_ref() {
+                    if matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "values") {
+                        refs.push((expr, self.collection_of(&starred.value)));
+                    }
+                }
+            }
+            _ => {}
+        };
+        match value {
+            Expr::Call(call) => match self.names.asyncio_member(&call.func) {
+                Some("wait_for" | "shield") => {
+                    if let Some(first) = call.arguments.args.first() {
+                        add(first, &mut refs);
+                    }
+                }
+                Some("gather") if !returns_exceptions(call) => {
+                    gather = Some(call);
+                    for arg in call.arguments.args.iter() {
+                        add(arg, &mut refs);
+                    }
+                }
+                _ => {}
+            },
+            other => add(other, &mut refs),
+        }
+        // `for t in ts: await t` awaits the members of `ts`.
+        let loop_handles: Vec<(&'a Expr, String)> = refs
+            .iter()
+            .filter_map(|(expr, text)| {
+                self.parents.iter().rev().take_while(|s| !matches!(s, Stmt::FunctionDef(_))).find_map(|s| match s {
+                    Stmt::For(f) if !f.is_async && self.text(&f.target) == *text => Some((*expr, self.collection_of(&f.iter))),
+                    _ => None,
+                })
+            })
+            .collect();
+        refs.extend(loop_handles);
+        (refs, gather)
+    }
+}
+
+impl<'a> Visitor<'a> for Collector<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                let parent = self.function().map(Ranged::range);
+                self.facts.index.insert(def.range(), self.facts.functions.len());
+                self.facts.functions.push(FunctionInfo { def, class: self.class(), parent, calls: Vec::new() });
+            }
+            Stmt::Assign(assign) => {
+                let handle = match assign.targets.as_slice() {
+                    [Expr::Subscript(sub)] => HandleAt::Collection(&sub.value),
+                    [target @ (Expr::Name(_) | Expr::Attribute(_))] => HandleAt::One(target),
+                    _ => HandleAt::None,
+                };
+                self.record_spawns(&assign.value, handle);
+                for target in &assign.targets {
+                    self.facts.rebinds.push((target.range(), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
+                }
+                if is_current_task_call(&assign.value, self.names) {
+                    if let [target] = assign.targets.as_slice() {
+                        let function = self.function().map(Ranged::range).unwrap_or_default();
+                        self.facts.current_task_bindings.push((self.text(target), function));
+                    }
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.record_spawns(value, HandleAt::One(&assign.target));
+                    self.facts.rebinds.push((assign.target.range(), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
+                    if is_current_task_call(value, self.names) {
+                        let function = self.function().map(Ranged::range).unwrap_or_default();
+                        self.facts.current_task_bindings.push((self.text(&assign.target), function));
+                    }
+                }
+            }
+            Stmt::Expr(expr) => {
+                if let Expr::Call(call) = expr.value.as_ref() {
+                    if let Expr::Attribute(method) = call.func.as_ref() {
+                        if matches!(method.attr.as_str(), "append" | "add" | "put_nowait") {
+                            for arg in call.arguments.args.iter() {
+                                self.record_spawns(arg, HandleAt::Collection(&method.value));
+                            }
+                        }
+                    }
+                }
+            }
+            Stmt::For(for_stmt) if !for_stmt.is_async => {
+                self.loop_cancels(stmt, &for_stmt.target, &for_stmt.iter, &for_stmt.body);
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    let runner = matches!(&item.context_expr, Expr::Call(c) if self.names.asyncio_member(&c.func) == Some("Runner"));
+                    if let (true, Some(Expr::Name(name))) = (runner, item.optional_vars.as_deref()) {
+                        self.runners.push(name.id.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+        let is_class = matches!(stmt, Stmt::ClassDef(_));
+        if let Stmt::ClassDef(class) = stmt {
+            self.classes.push(class.name.to_string());
+        }
+        let is_function = matches!(stmt, Stmt::FunctionDef(_));
+        if is_function {
+            self.function_stack.push(self.facts.functions.len() - 1);
+        }
+        self.parents.push(stmt);
+        walk_stmt(self, stmt);
+        self.parents.pop();
+        if is_function {
+            self.function_stack.pop();
+        }
+        if is_class {
+            self.classes.pop();
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Call(call) => {
+                if let (Some(cancelled), Some(stmt)) = (cancelled_by(call), self.parents.last().copied()) {
+                    let handle = self.text(cancelled);
+                    self.record_cancel(handle, stmt, call.range());
+                }
+                // `asyncio.run(main())`, and `runner.run(main())` of a `with asyncio.Runner() as runner:`.
+                let runs = self.names.asyncio_member(&call.func) == Some("run")
+                    || matches!(call.func.as_ref(), Expr::Attribute(method) if method.attr.as_str() == "run"
+                        && matches!(method.value.as_ref(), Expr::Name(n) if self.runners.iter().any(|r| r == n.id.as_str())));
+                if runs {
+                    self.facts.entry_calls.push((call, self.function().map(Ranged::range)));
+                }
+                self.record_call(call, false);
+            }
+            Expr::Attribute(attribute) if attribute.attr.as_str() == "cancel" => {
+                let target = self.text(&attribute.value);
+                let class = self.class();
+                self.facts.cancel_references.push((target, self.function().map(Ranged::range).unwrap_or_default(), class));
+            }
+            Expr::ListComp(comp) => self.comprehension_cancels(&comp.elt, &comp.generators, comp.range()),
+            Expr::SetComp(comp) => self.comprehension_cancels(&comp.elt, &comp.generators, comp.range()),
+            Expr::Generator(comp) => self.comprehension_cancels(&comp.elt, &comp.generators, comp.range()),
+            Expr::Await(await_expr) => {
+                if let Some(function) = self.function().filter(|f| f.is_async) {
+                    let (refs, gather) = self.awaited_refs(&await_expr.value);
+                    let stmt = self.parents.last().copied().filter(|s| match s {
+                        Stmt::Expr(e) => e.value.range() == expr.range(),
+                        Stmt::Assign(a) => a.value.range() == expr.range(),
+                        Stmt::AnnAssign(a) => a.value.as_deref().is_some_and(|v| v.range() == expr.range()),
+                        _ => false,
+                    });
+                    if !refs.is_empty() {
+                        self.facts.awaits.push(Await {
+                            stmt,
+                            expr: await_expr,
+                            parents: self.parents.clone(),
+                            refs,
+                            gather,
+                            function: function.range(),
+                            class: self.class(),
+                        });
+                    }
+                    if let Expr::Call(call) = await_expr.value.as_ref() {
+                        self.record_call(call, true);
+                    }
+                }
+            }
+            _ => {}
+        }
+        walk_expr(self, expr);
+    }
+}
+
+/// `x.cancel(...)` → `x`.
+fn cancelled_by(call: &ExprCall) -> Option<&Expr> {
+    match call.func.as_ref() {
+        Expr::Attribute(attribute) if attribute.attr.as_str() == "cancel" => Some(&attribute.value),
+        _ => None,
+    }
+}
+
+fn is_current_task_call(expr: &Expr, names: &AsyncioNames) -> bool {
+    matches!(expr, Expr::Call(call) if matches!(names.asyncio_member(&call.func), Some("current_task")))
+}
+
+impl<'a> Facts<'a> {
+    /// The function `func` calls: `self.m` a method of the caller's class, `f` a function
+    /// nested in one of the caller's enclosing functions, else a module-level one.
+    fn callee(&self, func: &Expr, caller: &FunctionInfo) -> Option<&FunctionInfo<'a>> {
+        match func {
+            Expr::Attribute(attribute) if matches!(attribute.value.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "self" | "cls")) => {
+                self.functions.iter().find(|f| f.class == caller.class && f.parent.is_none() && f.def.name.as_str() == attribute.attr.as_str())
+            }
+            Expr::Name(name) => {
+                let mut scope = Some(caller.def.range());
+                while let Some(outer) = scope {
+                    if let Some(found) = self.functions.iter().find(|f| f.parent == Some(outer) && f.def.name.as_str() == name.id.as_str()) {
+                        return Some(found);
+                    }
+                    scope = self.functions.iter().find(|f| f.def.range() == outer).and_then(|f| f.parent);
+                }
+                self.functions.iter().find(|f| f.class.is_none() && f.parent.is_none() && f.def.name.as_str() == name.id.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    fn info_of(&self, range: TextRange) -> Option<&FunctionInfo<'a>> {
+        self.index.get(&range).map(|&i| &self.functions[i])
+    }
+
+    /// A module-level function by name.
+    fn module_function(&self, func: &Expr) -> Option<&FunctionInfo<'a>> {
+        let Expr::Name(name) = func else { return None };
+        self.functions.iter().find(|f| f.class.is_none() && f.parent.is_none() && f.def.name.as_str() == name.id.as_str())
+    }
+
+    fn into_task_facts(self, names: &AsyncioNames) -> TaskFacts<'a> {
+        let mut facts = TaskFacts::default();
+        // Spawns of the module's own coroutine functions.
+        for (site, call, handle, class) in &self.spawns {
+            let (Handle::One(text) | Handle::Collection(text)) = handle else { continue };
+            let coroutine = call.arguments.args.first().or_else(|| call.arguments.find_keyword("coro").map(|k| &k.value));
+            let Some(Expr::Call(coroutine)) = coroutine else { continue };
+            let resolved = match self.info_of(*site) {
+                Some(caller) => self.callee(&coroutine.func, caller),
+                None => self.module_function(&coroutine.func),
+            };
+            let Some(target) = resolved.filter(|f| f.def.is_async) else { continue };
+            let function = (!text.starts_with("self.")).then_some(*site).filter(|s| *s != TextRange::default());
+            facts.spawns.push(Spawn { coroutine: target.def.range(), handle: text.clone(), function, class: class.clone() });
+        }
+        // Stopper awaits: awaits of a task this function (or one it calls first) cancelled, or
+        // of `self._task` that another method of the class cancels.
+        for await_ in &self.awaits {
+            let (Some(stmt), Some(info)) = (await_.stmt, self.info_of(await_.function)) else { continue };
+            if is_protected(&await_.parents, stmt, names) {
+                continue;
+            }
+            let mut cancelled: Vec<&Expr> = Vec::new();
+            let mut handles: Vec<String> = Vec::new();
+            let mut elsewhere: Option<String> = None;
+            for (expr, handle) in &await_.refs {
+                let here = self.cancels.iter().any(|c| {
+                    c.handle == *handle
+                        && c.function == Some(await_.function)
+                        && precedes(&c.parents, c.at, &await_.parents, stmt)
+                        && !self.rebound_between(handle, c.at.end(), stmt.start(), await_.function)
+                });
+                let via_call = !here && self.cancelled_by_earlier_call(info, handle, &await_.parents, stmt);
+                // Another method's cancel counts for a task the class spawns (a waiter future
+                // is cancelled to signal), unless that method first awaits this one: by the time
+                // it cancels, this await is over.
+                let spawned = self.spawns.iter().any(|(_, _, h, class)| {
+                    matches!(h, Handle::One(t) | Handle::Collection(t) if t == handle) && *class == await_.class
+                });
+                let other_method = if here || via_call || !handle.starts_with("self.") || await_.class.is_none() || !spawned {
+                    None
+                } else {
+                    let mut methods: Vec<String> = Vec::new();
+                    let awaits_this_first = |cancel: &Cancel| {
+                        cancel.function.and_then(|f| self.info_of(f)).is_some_and(|canceller| {
+                            canceller.calls.iter().any(|call| {
+                                precedes(&call.parents, call.call.range(), &cancel.parents, cancel.stmt)
+                                    && self.callee(&call.call.func, canceller).is_some_and(|f| f.def.range() == await_.function)
+                            })
+                        })
+                    };
+                    for cancel in self.cancels.iter().filter(|c| {
+                        c.handle == *handle && c.class == await_.class && c.function != Some(await_.function) && !awaits_this_first(c)
+                    }) {
+                        if let Some(name) = cancel.function.and_then(|f| self.info_of(f)).map(|f| format!("`{}()`", f.def.name)) {
+                            if !methods.contains(&name) {
+                                methods.push(name);
+                            }
+                        }
+                    }
+                    (!methods.is_empty()).then(|| methods.join(", "))
+                };
+                if here || via_call || other_method.is_some() {
+                    if !cancelled.iter().any(|c| std::ptr::eq(*c, *expr)) {
+                        cancelled.push(expr);
+                    }
+                    handles.push(handle.clone());
+                    if !(here || via_call) && elsewhere.is_none() {
+                        elsewhere = other_method;
+                    }
+                }
+            }
+            if cancelled.is_empty() {
+                continue;
+            }
+            // A cancel in this function makes it this function's stopper, whatever else does.
+            let same_function = handles.iter().any(|h| {
+                self.cancels.iter().any(|c| c.handle == *h && c.function == Some(await_.function))
+                    || self.cancelled_by_earlier_call(info, h, &await_.parents, stmt)
+            });
+            // A cross-method stopper awaits the task only as a statement: a value taken from it
+            // is the task's outcome, a cancelled one included.
+            let bare = matches!(stmt, Stmt::Expr(_));
+            if !same_function && !bare {
+                continue;
+            }
+            facts.stoppers.push(StopperAwait {
+                stmt,
+                await_expr: await_.expr,
+                parents: await_.parents.clone(),
+                cancelled,
+                gather: await_.gather,
+                cancelled_elsewhere: if same_function { None } else { elsewhere },
+                bare,
+                handles,
+                function: await_.function,
+                class: await_.class.clone(),
+            });
+        }
+        facts.deliberate = self.deliberate_swallows();
+        facts
+    }
+
+    /// `t = …` between the cancel and the await: the awaited task is a new one.
+    fn rebound_between(&self, handle: &str, from: TextSize, to: TextSize, function: TextRange) -> bool {
+        self.rebinds.iter().any(|(target, at, f)| *f == function && *at >= from && *at < to && &self.source[*target] == handle)
+    }
+
+    /// A call made before the await (`self._cancel_all()`) to a function of the module whose
+    /// body cancels `handle`.
+    fn cancelled_by_earlier_call(&self, info: &FunctionInfo, handle: &str, parents: &[&Stmt], stmt: &Stmt) -> bool {
+        info.calls.iter().any(|Call { call, parents: call_parents, .. }| {
+            precedes(call_parents, call.range(), parents, stmt)
+                && self.callee(&call.func, info).is_some_and(|callee| {
+                    self.cancels.iter().any(|c| c.handle == handle && c.function == Some(callee.def.range()))
+                })
+        })
+    }
+
+    fn deliberate_swallows(&self) -> HashMap<TextRange, Deliberate> {
+        let mut found = HashMap::new();
+        // Self-cancels: a function that binds its own task and cancels it (`current_task()`
+        // kept as `task` and `task.cancel` called or handed on as a callback), or
+        // `current_task().cancel()`.
+        for (binding, function) in &self.current_task_bindings {
+            let cancelled = self.cancel_references.iter().find(|(target, f, class)| {
+                target == binding
+                    && (within(*f, *function, &self.functions)
+                        || binding.starts_with("self.") && class.is_some() && *class == self.info_of(*function).and_then(|i| i.class.clone()))
+            });
+            if cancelled.is_some() {
+                found.insert(*function, Deliberate::SelfCancel(format!("`{binding}.cancel` of `{binding} = asyncio.current_task()`")));
+            }
+        }
+        for (target, function, _) in &self.cancel_references {
+            if target.ends_with("current_task()") {
+                let outermost = outermost_async(*function, &self.functions);
+                found.entry(outermost).or_insert_with(|| Deliberate::SelfCancel(format!("`{target}.cancel()`")));
+            }
+        }
+        // Nested callbacks that cancel the task bound in an enclosing function count for it.
+        let nested: Vec<(TextRange, Deliberate)> = found
+            .iter()
+            .filter_map(|(range, d)| {
+                let info = self.info_of(*range)?;
+                (!info.def.is_async).then(|| (outermost_async(*range, &self.functions), d.clone()))
+            })
+            .collect();
+        found.extend(nested);
+        // The coroutine `asyncio.run()` runs, and what it awaits, transitively.
+        let mut queue: Vec<(TextRange, String)> = Vec::new();
+        for (call, _) in &self.entry_calls {
+            let Some(Expr::Call(coroutine)) = call.arguments.args.first() else { continue };
+            if let Some(entry) = self.module_function(&coroutine.func).filter(|f| f.def.is_async) {
+                queue.push((entry.def.range(), entry.def.name.to_string()));
+            }
+        }
+        let mut visited = std::collections::HashSet::new();
+        while let Some((range, entry)) = queue.pop() {
+            let Some(info) = self.info_of(range).filter(|_| visited.insert(range)) else { continue };
+            found.entry(range).or_insert_with(|| Deliberate::EntryPoint { function: info.def.name.to_string(), entry: entry.clone() });
+            for call in info.calls.iter().filter(|c| c.awaited) {
+                if let Some(callee) = self.callee(&call.call.func, info).filter(|c| c.def.is_async) {
+                    queue.push((callee.def.range(), entry.clone()));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// `inner` is `outer` or a function nested in it.
+fn within(inner: TextRange, outer: TextRange, functions: &[FunctionInfo]) -> bool {
+    outer.contains_range(inner) && functions.iter().any(|f| f.def.range() == outer)
+}
+
+/// The outermost async function around `range` (a sync callback nested in a coroutine counts
+/// for the coroutine).
+fn outermost_async(range: TextRange, functions: &[FunctionInfo]) -> TextRange {
+    let mut current = range;
+    loop {
+        let Some(info) = functions.iter().find(|f| f.def.range() == current) else { return current };
+        if info.def.is_async {
+            return current;
+        }
+        match info.parent {
+            Some(parent) => current = parent,
+            None => return current,
+        }
+    }
+}
+
+/// Whether the code at `at` (inside `at_parents`) runs before `stmt` (inside `parents`) on
+/// every path that reaches `stmt`: it is earlier, no `if`/`try`/`match` puts the two in
+/// different branches, and the suites between them carry on after it (no `raise`, `return`,
+/// `break` or `continue` follows it: `except: t.cancel(); raise` never reaches `await t`).
+fn precedes(at_parents: &[&Stmt], at: TextRange, parents: &[&Stmt], stmt: &Stmt) -> bool {
+    if at.start() >= stmt.start() {
+        return false;
+    }
+    at_parents.iter().enumerate().all(|(depth, ancestor)| {
+        let child = at_parents.get(depth + 1).map_or(at, |next| next.range());
+        let shared = ancestor.range().contains_range(stmt.range()) && parents.iter().any(|p| std::ptr::eq(*p, *ancestor));
+        if !shared {
+            // Leaving a loop early still reaches what follows the loop.
+            let is_loop = matches!(ancestor, Stmt::For(_) | Stmt::While(_));
+            let ends = |s: &Stmt| matches!(s, Stmt::Raise(_) | Stmt::Return(_)) || !is_loop && matches!(s, Stmt::Break(_) | Stmt::Continue(_));
+            return suites(ancestor)
+                .into_iter()
+                .find(|suite| suite.iter().any(|s| s.range().contains_range(child)))
+                .is_none_or(|suite| !suite.iter().any(|s| s.start() >= child.end() && ends(s)));
+        }
+        let branch_of = |range: TextRange| branches(ancestor).into_iter().position(|suite| suite.iter().any(|s| s.range().contains_range(range)));
+        match (branch_of(child), branch_of(stmt.range())) {
+            (Some(a), Some(b)) => a == b,
+            // In the header (an `if` test), or a statement that does not branch.
+            _ => true,
+        }
+    })
+}
+
+/// Every suite of a compound statement.
+fn suites(stmt: &Stmt) -> Vec<&[Stmt]> {
+    match stmt {
+        Stmt::FunctionDef(f) => vec![f.body.as_slice()],
+        Stmt::For(s) => vec![s.body.as_slice(), s.orelse.as_slice()],
+        Stmt::While(s) => vec![s.body.as_slice(), s.orelse.as_slice()],
+        Stmt::With(s) => vec![s.body.as_slice()],
+        other => branches(other),
+    }
+}
+
+/// The alternative suites of a branching statement (one entry per branch).
+fn branches(stmt: &Stmt) -> Vec<&[Stmt]> {
+    match stmt {
+        Stmt::If(s) => std::iter::once(s.body.as_slice()).chain(s.elif_else_clauses.iter().map(|c| c.body.as_slice())).collect(),
+        Stmt::Try(s) => std::iter::once(s.body.as_slice())
+            .chain(s.handlers.iter().map(|ExceptHandler::ExceptHandler(h)| h.body.as_slice()))
+            .chain([s.orelse.as_slice(), s.finalbody.as_slice()])
+            .collect(),
+        Stmt::Match(s) => s.cases.iter().map(|c| c.body.as_slice()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Inside a `try` whose handlers catch cancellation, or a `suppress(CancelledError)`, within
+/// the enclosing function.
+fn is_protected(parents: &[&Stmt], stmt: &Stmt, names: &AsyncioNames) -> bool {
+    parents.iter().rev().take_while(|s| !matches!(s, Stmt::FunctionDef(_))).any(|ancestor| match ancestor {
+        Stmt::Try(try_stmt) => {
+            try_stmt.body.iter().any(|s| s.range().contains_range(stmt.range()))
+                && try_stmt.handlers.iter().any(|ExceptHandler::ExceptHandler(h)| names.catches(h.type_.as_deref()) != Catches::Nothing)
+        }
+        Stmt::With(with) => with.items.iter().any(|item| match &item.context_expr {
+            Expr::Call(call) => names.is_suppress(&call.func) && call.arguments.args.iter().any(|arg| names.is_cancelled_error(arg)),
+            _ => false,
+        }),
+        _ => false,
+    })
+}
