@@ -357,7 +357,7 @@ fn a_and_capital_a_print_what_they_applied() {
     let dir = project(&[("a.py", &consumer()), ("b.py", &stopper()), ("c.py", &jobs())]);
     let mut session = review(dir.path(), &["."], &[], false);
     answer(&mut session, "[1/6] a.py:19:5", "a");
-    session.exp_string("Applied 1 more fix in a.py (a):\r\n  a.py:27:5 CS102 broad-except-swallows-cancellation").unwrap();
+    let applied_in_a = session.exp_string("Wrote a.py (2 fixes).").unwrap();
     answer(&mut session, "[3/6] b.py:30:9", "A");
     session.exp_string("Applied 1 more fix in b.py (A):\r\n  b.py:").unwrap();
     session.exp_string("CS102 broad-except-swallows-cancellation").unwrap();
@@ -365,6 +365,14 @@ fn a_and_capital_a_print_what_they_applied() {
     // inserted above them).
     let (rest, code) = finish(session);
     assert_eq!(code, 0, "{rest}");
+    // The CS102 handler of a.py, where it is in the file as written (the CS101 fix above it
+    // may have added lines).
+    let a = read(dir.path(), "a.py");
+    let handler = a.lines().position(|line| line == "    except BaseException as exc:").unwrap() + 1;
+    assert!(
+        applied_in_a.contains(&format!("Applied 1 more fix in a.py (a):\r\n  a.py:{handler}:5 CS102 broad-except-swallows-cancellation\r\n")),
+        "{applied_in_a}\n{a}"
+    );
     let c = read(dir.path(), "c.py");
     // `line:column` of the dropped call, now inside `_track_task(...)`.
     let place_of = |needle: &str| {
