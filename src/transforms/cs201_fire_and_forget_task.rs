@@ -277,14 +277,29 @@ fn helper_code(names: &HelperNames, asyncio: &str, target: PythonVersion, quote:
         .then(1, format!("await {asyncio}.gather(*tasks, return_exceptions=True)"))
 }
 
+/// The shutdown coroutine that `fixed` defines and `original` did not (a module's own copy of
+/// the helper, `_cancel_tracked_tasks` or a fresh variant of it): it does nothing until the
+/// module's shutdown path calls it, so the user must be told.
+pub fn added_shutdown_helper(original: &str, fixed: &str) -> Option<String> {
+    let stem = "_cancel_tracked_tasks";
+    let defined = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|line| line.strip_prefix("async def ")?.split_once('(').map(|(name, _)| name.trim().to_string()))
+            .filter(|name| name.strip_prefix(stem).is_some_and(|rest| rest.is_empty() || rest.starts_with('_')))
+            .collect()
+    };
+    let before = defined(original);
+    defined(fixed).into_iter().find(|name| !before.contains(name))
+}
+
 /// The source of a shared helper module (`--helper-module`), created by `--write` when missing.
 pub fn helper_module_source(target: PythonVersion) -> String {
     let names = HelperNames::shared();
     let mut out = String::from("\"\"\"Tracked background tasks (created by cancelsafe, rule CS201).\"\"\"\n\nimport asyncio\n\n\n");
     for (depth, text) in helper_code(&names, "asyncio", target, '"').lines() {
         if !text.is_empty() {
-            out.push_str(&"    ".repeat(*depth));
-            out.push_str(text);
+            out.push_str(&"    ".repeat(depth));
+            out.push_str(&text);
         }
         out.push('\n');
     }
