@@ -52,7 +52,8 @@ pub fn statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt) {
                     awaited.push(awaitable);
                 }
             }
-            let gather = Snippet::line(format!("await {asyncio}.gather({}, return_exceptions=True)", awaited.join(", ")));
+            let arguments: Vec<String> = awaited.iter().map(|a| a.to_string()).chain(["return_exceptions=True".to_string()]).collect();
+            let gather = Snippet::call(format!("await {asyncio}.gather"), &arguments);
             let mut edits = wait_after(checker, suite, anchor, &gather);
             edits.extend(import);
             let plural = run.len() > 1 || cancel.several;
