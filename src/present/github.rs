@@ -5,7 +5,7 @@ use crate::source::Locations;
 use crate::finding::Finding;
 use super::Failure;
 
-/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=cancelsafe (CS101)::path:line:col: CS101 message`
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=cancelsafe (CS101 name)::path:line:col: CS101 message`
 pub fn annotations(path: &str, text: &str, findings: &[Finding]) -> String {
     let locations = Locations::new(text);
     let mut out = String::new();
@@ -13,7 +13,7 @@ pub fn annotations(path: &str, text: &str, findings: &[Finding]) -> String {
         let code = located.finding.rule.code();
         let (start, end) = (located.start, located.end);
         let place = format!("file={},line={},col={},endLine={},endColumn={}", property(path), start.line, start.column, end.line, end.column);
-        out.push_str(&error_command(&place, &format!("cancelsafe ({code})"), &format!("{path}:{start}: {code} {}", located.finding.message)));
+        out.push_str(&error_command(&place, &format!("cancelsafe ({code} {})", located.finding.rule.name()), &format!("{path}:{start}: {code} {}", located.finding.message)));
     }
     out
 }
