@@ -20,7 +20,7 @@ use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::flow::ExitFinder;
-use crate::analysis::names::AsyncioNames;
+use crate::analysis::names::{AsyncioNames, Library};
 use crate::analysis::suspension::Primitives;
 use crate::analysis::tasks::TaskFacts;
 use crate::edits::{Editor, Suite};
@@ -31,7 +31,7 @@ use crate::settings::Settings;
 /// Runs every enabled rule over a parsed module.
 pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Settings) -> Vec<Finding> {
     let names = AsyncioNames::of(parsed.syntax());
-    if !names.uses_asyncio() {
+    if names.libraries().is_empty() {
         return Vec::new();
     }
     let mut checker = Checker::new(parsed, source, settings, names);
@@ -68,6 +68,8 @@ pub struct Checker<'a> {
     primitive_attributes: OnceCell<Primitives>,
     /// Whether the module's text calls any `.cancel(` at all: without one there is no stopper.
     mentions_cancel: OnceCell<bool>,
+    /// The library each function's code deals in, found the first time a rule asks.
+    function_libraries: RefCell<Vec<(TextRange, Library)>>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -89,6 +91,7 @@ impl<'a> Checker<'a> {
             tasks: OnceCell::new(),
             primitive_attributes: OnceCell::new(),
             mentions_cancel: OnceCell::new(),
+            function_libraries: RefCell::new(Vec::new()),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -110,6 +113,36 @@ impl<'a> Checker<'a> {
     /// The module calls `.cancel(` somewhere (a cheap test before building [`TaskFacts`]).
     pub fn mentions_cancel(&self) -> bool {
         *self.mentions_cancel.get_or_init(|| self.source().contains(".cancel("))
+    }
+
+    /// The library whose cancellation the code being visited deals in: the one its function's
+    /// code names (`trio.sleep`, `anyio.create_task_group()`; anyio before trio before asyncio,
+    /// since anyio code runs on either), else the module's only one, else asyncio if imported.
+    pub fn library(&self) -> Library {
+        let libraries = self.names.libraries();
+        let fallback = match libraries.as_slice() {
+            [only] => *only,
+            _ if libraries.contains(&Library::Asyncio) => Library::Asyncio,
+            _ => libraries.first().copied().unwrap_or(Library::Asyncio),
+        };
+        if libraries.len() < 2 {
+            return fallback;
+        }
+        let Some(function) = self.enclosing_function() else { return fallback };
+        if let Some((_, library)) = self.function_libraries.borrow().iter().find(|(range, _)| *range == function.range()) {
+            return *library;
+        }
+        let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
+        named.visit_body(&function.body);
+        let library = [Library::Anyio, Library::Trio, Library::Asyncio].into_iter().find(|l| named.found.contains(l)).unwrap_or(fallback);
+        self.function_libraries.borrow_mut().push((function.range(), library));
+        library
+    }
+
+    /// The library whose cancellation `handler` catches: the one its type names, else
+    /// [`Checker::library`] (a bare `except:`, `except BaseException`).
+    pub fn handler_library(&self, handler: &ruff_python_ast::ExceptHandlerExceptHandler) -> Library {
+        self.names.caught_library(handler.type_.as_deref()).unwrap_or_else(|| self.library())
     }
 
     pub fn tasks(&self) -> &TaskFacts<'a> {
@@ -387,6 +420,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
             self.scopes.push(scope);
         }
         self.parents.push(stmt);
+        if let Stmt::FunctionDef(function) = stmt {
+            if self.enabled(Rule::UnshieldedCleanupAwait) {
+                cs301_unshielded_cleanup_await::function(self, function);
+            }
+        }
         walk_stmt(self, stmt);
         self.parents.pop();
         if scope.is_some() {
@@ -431,6 +469,24 @@ fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
         }
     }
     found
+}
+
+/// The libraries whose members an expression names (`trio.sleep`, an imported `create_task_group`).
+struct LibrariesNamed<'n> {
+    names: &'n AsyncioNames,
+    found: Vec<Library>,
+}
+
+impl<'a> Visitor<'a> for LibrariesNamed<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Some((library, _)) = self.names.member(expr) {
+            if !self.found.contains(&library) {
+                self.found.push(library);
+            }
+            return;
+        }
+        walk_expr(self, expr);
+    }
 }
 
 struct IdentifierCollector<'a, 's> {
