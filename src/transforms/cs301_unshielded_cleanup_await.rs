@@ -13,7 +13,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::{module_helper, reraise, Checker, Finding, Safety};
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
 use crate::analysis::names::{Catches, Library};
-use crate::analysis::suspension::awaited_tasks;
+use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
 use crate::edits::{with_safety, Snippet, Suite};
 use crate::rules::Rule;
 
@@ -575,6 +575,9 @@ impl UnitFix {
     fn shielded(checker: &Checker, suite: Suite, items: &[Item], library: Library) -> Self {
         let mut fix = UnitFix { shared: Vec::new(), name: String::new(), safety: Safety::Safe, refusal: None };
         let (Some(first), Some(last)) = (items.iter().map(|i| i.top).min(), items.iter().map(|i| i.top).max()) else { return fix };
+        // Under a cancelled scope any checkpoint before the first cleanup (`await send(b"BYE")`)
+        // raises and skips it too: the unit starts at the block's first suspension point.
+        let first = suite.stmts[..first].iter().position(|s| SuspensionPoints::of(std::slice::from_ref(s)).any()).unwrap_or(first);
         let span = &suite.stmts[first..=last];
         if span.iter().any(contains_yield) {
             fix.refusal = Some("the cleanup block yields: a cancel scope cannot span a `yield` (its scope would hold the consumer's code)".to_string());

@@ -404,10 +404,12 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             _ => {}
         }
-        if simple && in_async && self.enabled(Rule::CancelledTaskAwaitedBare) {
+        // Tasks and their handles are asyncio's: CS104 and CS201 look only where it is imported.
+        let asyncio = simple && self.names.uses_asyncio();
+        if asyncio && in_async && self.enabled(Rule::CancelledTaskAwaitedBare) {
             cs104_cancelled_task_awaited_bare::statement(self, stmt);
         }
-        if simple && self.enabled(Rule::FireAndForgetTask) {
+        if asyncio && self.enabled(Rule::FireAndForgetTask) {
             cs201_fire_and_forget_task::statement(self, stmt);
         }
         let scope = match stmt {
@@ -434,7 +436,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr {
-            if self.enabled(Rule::FireAndForgetTask) {
+            if self.enabled(Rule::FireAndForgetTask) && self.names.uses_asyncio() {
                 cs201_fire_and_forget_task::callback_registration(self, call);
             }
         }
