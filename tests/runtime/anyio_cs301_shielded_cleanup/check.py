@@ -71,34 +71,34 @@ async def scenario(mod, lib):
 
     # (d) No cancel: a save longer than the bound still completes, the result is returned.
     conn = Conn(save=TIMEOUT + 0.3)
-    result = await within(f"[{lib}] (d) no cancel", mod.run_job, Job(work=0.01), conn)
-    expect(result == "done" and conn.events == DONE, f"[{lib}] (d) no cancel, slow save: returned {result!r}, events {conn.events}")
+    result = await within(f"(d) [{lib}] no cancel", mod.run_job, Job(work=0.01), conn)
+    expect(result == "done" and conn.events == DONE, f"(d) [{lib}] no cancel, slow save: returned {result!r}, events {conn.events}")
     # (d) The cleanup's own exception, a TimeoutError included, propagates unchanged.
     conn = Conn(close_error=TimeoutError("close timed out"))
     try:
-        await within(f"[{lib}] (d) close raising", mod.run_job, Job(work=0.01), conn)
-        fail(f"[{lib}] (d) the close's TimeoutError did not propagate")
+        await within(f"(d) [{lib}] close raising", mod.run_job, Job(work=0.01), conn)
+        fail(f"(d) [{lib}] the close's TimeoutError did not propagate")
     except TimeoutError as exc:
-        expect(str(exc) == "close timed out", f"[{lib}] (d) a different TimeoutError: {exc!r}")
+        expect(str(exc) == "close timed out", f"(d) [{lib}] a different TimeoutError: {exc!r}")
 
     # (a) Cancelled while running: the save and the close both run, in order, and the
     #     cancellation then reaches its scope.
     conn, job = Conn(), Job()
     with anyio.move_on_after(0.05) as scope:
         await mod.run_job(job, conn)
-    expect(conn.events == DONE, f"[{lib}] (a) cancelled job: the cleanup was cut short (events {conn.events})")
-    ended_cancelled(scope, f"[{lib}] (a) cancelled job")
+    expect(conn.events == DONE, f"(a) [{lib}] cancelled job: the cleanup was cut short (events {conn.events})")
+    ended_cancelled(scope, f"(a) [{lib}] cancelled job")
 
     # (a) A second cancel during the save: neither the save nor the close is skipped.
     conn, job = Conn(), Job()
     with anyio.CancelScope() as outer:
         async with anyio.create_task_group() as tg:
             tg.start_soon(mod.run_job, job, conn)
-            await settle(f"[{lib}] (a) job started", lambda: job.started)
+            await settle(f"(a) [{lib}] job started", lambda: job.started)
             tg.cancel_scope.cancel()
-            await settle(f"[{lib}] (a) save started", lambda: "save start" in conn.events)
+            await settle(f"(a) [{lib}] save started", lambda: "save start" in conn.events)
             outer.cancel()
-    expect(conn.events == DONE, f"[{lib}] (a) second cancel during the save: events {conn.events}")
+    expect(conn.events == DONE, f"(a) [{lib}] second cancel during the save: events {conn.events}")
 
     # (b) Normal return, cancel during the save: both run, and the scope still ends cancelled
     #     (the result does not leave the cancelled scope).
@@ -109,11 +109,11 @@ async def scenario(mod, lib):
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(caller)
-        await settle(f"[{lib}] (b) normal path reaches the save", lambda: "save start" in conn.events)
+        await settle(f"(b) [{lib}] normal path reaches the save", lambda: "save start" in conn.events)
         tg.cancel_scope.cancel()
-    expect(conn.events == DONE, f"[{lib}] (b) cancel during a normal-path save: events {conn.events}")
-    expect(after == [], f"[{lib}] (b) the result left the cancelled scope: {after}")
-    ended_cancelled(tg.cancel_scope, f"[{lib}] (b) cancel during a normal-path save")
+    expect(conn.events == DONE, f"(b) [{lib}] cancel during a normal-path save: events {conn.events}")
+    expect(after == [], f"(b) [{lib}] the result left the cancelled scope: {after}")
+    ended_cancelled(tg.cancel_scope, f"(b) [{lib}] cancel during a normal-path save")
 
     # (c) A close that hangs after the cancel: abandoned after the bound, a warning is logged,
     #     and the scope ends.
@@ -123,10 +123,10 @@ async def scenario(mod, lib):
         with anyio.move_on_after(0.05) as scope:
             await mod.run_job(job, conn)
     took = time.monotonic() - started
-    expect(not guard.cancelled_caught and took < TIMEOUT + 0.5, f"[{lib}] (c) a hanging close kept the cancelled job alive ({took:.2f} s)")
-    expect(conn.events == ["save start", "saved", "close start"], f"[{lib}] (c) events {conn.events}")
-    expect(any("cut off" in m for m in warnings.messages), f"[{lib}] (c) the abandoned close was not logged (warnings {warnings.messages})")
-    ended_cancelled(scope, f"[{lib}] (c) hanging close")
+    expect(not guard.cancelled_caught and took < TIMEOUT + 0.5, f"(c) [{lib}] a hanging close kept the cancelled job alive ({took:.2f} s)")
+    expect(conn.events == ["save start", "saved", "close start"], f"(c) [{lib}] events {conn.events}")
+    expect(any("cut off" in m for m in warnings.messages), f"(c) [{lib}] the abandoned close was not logged (warnings {warnings.messages})")
+    ended_cancelled(scope, f"(c) [{lib}] hanging close")
     logging.getLogger().removeHandler(warnings)
 
 
