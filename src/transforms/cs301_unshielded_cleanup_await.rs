@@ -397,14 +397,21 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
         }
         Some(_) => None,
         None => {
-            let (name, receiver) = match call.func.as_ref() {
-                Expr::Attribute(method) => (method.attr.as_str(), checker.editor.text(method.value.as_ref())),
-                Expr::Name(function) => (function.id.as_str(), ""),
-                _ => return None,
+            let named = |func: &Expr| match func {
+                Expr::Attribute(method) => cleanup_kind(method.attr.as_str(), checker.editor.text(method.value.as_ref())),
+                Expr::Name(function) => cleanup_kind(function.id.as_str(), ""),
+                _ => None,
             };
-            let kind = cleanup_kind(name, receiver)?;
+            // `outcome.acapture(close_connection, conn)`, `to_thread.run_sync(sock.close)`: a
+            // call that runs the cleanup function it is handed.
+            let handed = call.arguments.args.first().filter(|arg| matches!(arg, Expr::Name(_) | Expr::Attribute(_)));
+            let (kind, func) = match (named(call.func.as_ref()), handed) {
+                (Some(kind), _) => (kind, call.func.as_ref()),
+                (None, Some(handed)) => (named(handed)?, handed),
+                (None, None) => return None,
+            };
             let settings = checker.settings;
-            let configured = configured_bound(settings, call.func.as_ref());
+            let configured = configured_bound(settings, func);
             let seconds = configured.unwrap_or(match kind {
                 CleanupKind::Release => settings.cleanup_timeout,
                 CleanupKind::Shutdown => settings.shutdown_timeout,

@@ -70,6 +70,7 @@ pub struct Checker<'a> {
     mentions_cancel: OnceCell<bool>,
     /// The library each function's code deals in, found the first time a rule asks.
     function_libraries: RefCell<Vec<(TextRange, Library)>>,
+    module_library: OnceCell<Library>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -92,6 +93,7 @@ impl<'a> Checker<'a> {
             primitive_attributes: OnceCell::new(),
             mentions_cancel: OnceCell::new(),
             function_libraries: RefCell::new(Vec::new()),
+            module_library: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -117,15 +119,10 @@ impl<'a> Checker<'a> {
 
     /// The library whose cancellation the code being visited deals in: the one its function's
     /// code names (`trio.sleep`, `anyio.create_task_group()`; anyio before trio before asyncio,
-    /// since anyio code runs on either), else the module's only one, else asyncio if imported.
+    /// since anyio code runs on either), else the module's (see [`Checker::module_library`]).
     pub fn library(&self) -> Library {
-        let libraries = self.names.libraries();
-        let fallback = match libraries.as_slice() {
-            [only] => *only,
-            _ if libraries.contains(&Library::Asyncio) => Library::Asyncio,
-            _ => libraries.first().copied().unwrap_or(Library::Asyncio),
-        };
-        if libraries.len() < 2 {
+        let fallback = self.module_library();
+        if self.names.libraries().len() < 2 {
             return fallback;
         }
         let Some(function) = self.enclosing_function() else { return fallback };
@@ -134,9 +131,25 @@ impl<'a> Checker<'a> {
         }
         let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
         named.visit_body(&function.body);
-        let library = [Library::Anyio, Library::Trio, Library::Asyncio].into_iter().find(|l| named.found.contains(l)).unwrap_or(fallback);
+        let library = [Library::Anyio, Library::Trio, Library::Asyncio].into_iter().find(|l| named.found.iter().any(|f| f == l)).unwrap_or(fallback);
         self.function_libraries.borrow_mut().push((function.range(), library));
         library
+    }
+
+    /// The module's library: the only one it imports, else the one its code names most often,
+    /// anyio or trio on a tie (a module of anyio code that imports `asyncio.iscoroutinefunction`
+    /// is anyio code).
+    fn module_library(&self) -> Library {
+        *self.module_library.get_or_init(|| match self.names.libraries().as_slice() {
+            [] => Library::Asyncio,
+            [only] => *only,
+            several => {
+                let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
+                named.visit_body(&self.parsed.syntax().body);
+                let count = |library: &Library| named.found.iter().filter(|l| *l == library).count();
+                several.iter().copied().max_by_key(|library| (count(library), library.is_structured())).unwrap_or(Library::Asyncio)
+            }
+        })
     }
 
     /// The library whose cancellation `handler` catches: the one its type names, else
@@ -473,7 +486,7 @@ fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
     found
 }
 
-/// The libraries whose members an expression names (`trio.sleep`, an imported `create_task_group`).
+/// Each member of a library that the code names (`trio.sleep`, an imported `create_task_group`).
 struct LibrariesNamed<'n> {
     names: &'n AsyncioNames,
     found: Vec<Library>,
@@ -481,8 +494,9 @@ struct LibrariesNamed<'n> {
 
 impl<'a> Visitor<'a> for LibrariesNamed<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Some((library, _)) = self.names.member(expr) {
-            if !self.found.contains(&library) {
+        if let Some((library, member)) = self.names.member(expr) {
+            // Inspection helpers say nothing about whose cancellation the code deals in.
+            if !matches!(member, "iscoroutinefunction" | "iscoroutine") {
                 self.found.push(library);
             }
             return;
