@@ -175,6 +175,7 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
             ItemKind::AsyncFor(header) => (*header, "`async for`"),
         };
         let (fix, reason) = match (&item.kind, &fix.refusal) {
+            (_, Some(why)) if library.is_structured() => (None, Some(why.clone())),
             // The shielded scope covers the items as they are, an `async for` too.
             (_, None) if library.is_structured() => with_safety(fix.shared.clone(), checker.safety(fix.safety.clone())),
             (ItemKind::AsyncFor(_), _) => {
@@ -367,6 +368,20 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
     if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
         return None;
     }
+    // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is
+    // made to run in a cancelled scope, and a shield would only make it graceful.
+    if matches!(checker.names.member(&call.func), Some((library, "aclose_forcefully")) if library.is_structured()) {
+        return None;
+    }
+    // `aclose_shielded(conn)`: the call says it shields itself.
+    if callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield")) {
+        return None;
+    }
+    // Handing on another manager's exit is judged where that manager is written, and under a
+    // cancel scope it must not be wrapped at all (see `forwarded_exit`).
+    if checker.library().is_structured() && forwarded_exit(checker, awaited) {
+        return None;
+    }
     match checker.names.asyncio_member(&call.func) {
         Some("sleep") => None,
         // `wait_for(x.close(), 10)`: the cleanup keeps its own bound, and gets no shorter one.
@@ -507,6 +522,60 @@ fn waits_for_existing_tasks(checker: &Checker, call: &ruff_python_ast::ExprCall)
     }
 }
 
+/// `await self._nursery.__aexit__(*exc_info)`, `await self._exit_stack.aclose()`: the exit of
+/// a manager entered before this block. It may close cancel scopes or task groups opened
+/// outside the block, which must close in the reverse order of their opening: a new cancel
+/// scope around it would be closed after them.
+fn forwarded_exit(checker: &Checker, awaited: &Expr) -> bool {
+    let Expr::Call(call) = awaited else { return false };
+    let Some(name) = callee_name(&call.func) else { return false };
+    let receiver = match call.func.as_ref() {
+        Expr::Attribute(method) => checker.editor.text(method.value.as_ref()).to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    name.split('_').any(|word| word == "aexit") || (name == "aclose" && receiver.contains("stack"))
+}
+
+/// The statement of `stmt` (itself or one nested in it) that awaits a [`forwarded_exit`].
+fn forwarded_exit_in<'s>(checker: &Checker, stmt: &'s Stmt) -> Option<&'s Stmt> {
+    struct Finder<'c, 'a, 's> {
+        checker: &'c Checker<'a>,
+        current: Option<&'s Stmt>,
+        found: Option<&'s Stmt>,
+    }
+    impl<'s> Visitor<'s> for Finder<'_, '_, 's> {
+        fn visit_stmt(&mut self, stmt: &'s Stmt) {
+            if self.found.is_none() && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                let outer = self.current.replace(stmt);
+                walk_stmt(self, stmt);
+                self.current = outer;
+            }
+        }
+        fn visit_expr(&mut self, expr: &'s Expr) {
+            if let Expr::Await(await_expr) = expr {
+                if self.found.is_none() && forwarded_exit(self.checker, &await_expr.value) {
+                    self.found = self.current;
+                }
+            }
+            if !matches!(expr, Expr::Lambda(_)) {
+                walk_expr(self, expr);
+            }
+        }
+    }
+    let mut finder = Finder { checker, current: None, found: None };
+    finder.visit_stmt(stmt);
+    finder.found
+}
+
+/// The name a call calls: `close` of `conn.close`, `aclose_shielded`.
+fn callee_name(func: &Expr) -> Option<&str> {
+    match func {
+        Expr::Attribute(method) => Some(method.attr.as_str()),
+        Expr::Name(name) => Some(name.id.as_str()),
+        _ => None,
+    }
+}
+
 /// `with anyio.fail_after(10):`, `trio.move_on_after(10)`: a cancel scope with a deadline.
 fn is_scope_timeout(checker: &Checker, with: &StmtWith) -> bool {
     with.items.iter().all(|item| {
@@ -588,6 +657,13 @@ impl UnitFix {
         let span = &suite.stmts[first..=last];
         if span.iter().any(contains_yield) {
             fix.refusal = Some("the cleanup block yields: a cancel scope cannot span a `yield` (its scope would hold the consumer's code)".to_string());
+            return fix;
+        }
+        if let Some(exit) = span.iter().find_map(|stmt| forwarded_exit_in(checker, stmt)) {
+            fix.refusal = Some(format!(
+                "the block also hands on an exit, {}, which may close cancel scopes or task groups opened before it: a cancel scope around it would break their nesting (anyio and trio raise RuntimeError); shield the cleanups before it by hand",
+                checker.describe_statement(exit)
+            ));
             return fix;
         }
         let mut bound = Bound::default();

@@ -100,3 +100,56 @@ async def log_result(stream, audit) -> None:
         await stream.receive()
     finally:
         await audit.record("done")
+
+
+class Pool:
+    def __init__(self, manager, stack):
+        self._group_manager = manager
+        self._exit_stack = stack
+
+    # Handing on the exit of a task group entered in `__aenter__`: its cancel scope was opened
+    # before this block, and a new scope around its exit would break their nesting.
+    # OK
+    async def __aexit__(self, *exc_info):
+        return await self._group_manager.__aexit__(*exc_info)
+
+    # An exit stack's `aclose()` is such an exit too.
+    # OK
+    async def close_all(self) -> None:
+        try:
+            await self.drain()
+        finally:
+            await self._exit_stack.aclose()
+
+    # Made to run in a cancelled scope, and a call that says it shields itself.
+    # OK
+    async def abort(self, stream, conn) -> None:
+        try:
+            await stream.receive()
+        finally:
+            await anyio.aclose_forcefully(stream)
+            await aclose_shielded(conn)
+
+    # A cleanup before a handed-on exit: the unit ends before the exit.
+    # Error
+    async def stop(self, *exc_info) -> None:
+        try:
+            await self.drain()
+        finally:
+            await self.flush()
+            await self._group_manager.__aexit__(*exc_info)
+
+    # A handed-on exit between two cleanups: reported, no fix (the unit would span the exit).
+    # Error
+    async def shutdown(self, *exc_info) -> None:
+        try:
+            await self.drain()
+        finally:
+            await self.flush()
+            await self._group_manager.__aexit__(*exc_info)
+            await self.release()
+
+
+async def aclose_shielded(conn) -> None:
+    with anyio.CancelScope(shield=True):
+        await conn.aclose()
