@@ -5,7 +5,7 @@
 use ruff_diagnostics::{Applicability, Edit, Fix};
 use ruff_python_ast::{Stmt, StmtImport};
 use ruff_python_codegen::Stylist;
-use ruff_python_ast::token::Tokens;
+use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_parser::Parsed;
 use ruff_python_trivia::leading_indentation;
 use ruff_source_file::LineRanges;
@@ -66,6 +66,10 @@ pub struct Editor<'a> {
     tokens: &'a Tokens,
     stylist: Stylist<'a>,
 }
+
+/// The line length of black and ruff's formatter: code a fix lays out on its own lines is kept
+/// within it the way they would split it.
+pub const LINE_LENGTH: usize = 88;
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
@@ -352,6 +356,95 @@ impl<'a> Editor<'a> {
         let mut edits = self.break_before(suite, stmt, &indent);
         edits.push(Edit::range_replacement(self.render(&snippet, &indent), TextRange::new(stmt.start(), comment.end())));
         edits
+    }
+
+    /// Wraps an expression in a call, `function(expr)`. When the expression is the value of
+    /// `statement` (alone on its lines, a trailing comment aside), the result is laid out as
+    /// black and ruff's formatter lay it out: on one line if it fits in [`LINE_LENGTH`], else
+    /// `function(`, the expression one level deeper, `)` on a line of its own. An expression
+    /// that spans lines is joined onto one line where it then fits (and has no comment, string
+    /// or trailing comma that keeps it split); otherwise its continuation lines move one level
+    /// deeper with it, except inside strings.
+    pub fn wrap_in_call(&self, range: TextRange, function: &str, statement: Option<&Stmt>) -> Vec<Edit> {
+        let open = Edit::insertion(format!("{function}("), range.start());
+        let close = Edit::insertion(")".to_string(), range.end());
+        let Some(statement) = statement else { return vec![open, close] };
+        let (first_line, last_line_end) = (self.source.line_start(statement.start()), self.source.line_end(range.end()));
+        let after = &self.source[TextRange::new(statement.end(), last_line_end)];
+        if !self.starts_line(statement.start()) || !(after.trim().is_empty() || after.trim_start().starts_with('#')) {
+            return vec![open, close];
+        }
+        let joins = self.line_joins(range);
+        let joined_len = |text: &str| text.chars().count() - joins.iter().map(|(range, with)| self.source[*range].chars().count() - with.len()).sum::<usize>();
+        let with_joins = |mut edits: Vec<Edit>| {
+            edits.extend(joins.iter().map(|(range, with)| match *with {
+                "" => Edit::range_deletion(*range),
+                with => Edit::range_replacement(with.to_string(), *range),
+            }));
+            edits
+        };
+        let multiline = self.source[range].contains(['\n', '\r']);
+        let joinable = !multiline || !joins.is_empty();
+        let whole = &self.source[TextRange::new(first_line, last_line_end)];
+        if joinable && joined_len(whole) + function.chars().count() + 2 <= LINE_LENGTH {
+            return with_joins(vec![open, close]);
+        }
+        let (nl, indent, unit) = (self.newline(), self.line_indent(statement.start()), self.unit());
+        let open = Edit::insertion(format!("{function}({nl}{indent}{unit}"), range.start());
+        let close = Edit::insertion(format!("{nl}{indent})"), range.end());
+        if joinable && indent.len() + unit.len() + joined_len(&self.source[range]) <= LINE_LENGTH {
+            return with_joins(vec![open, close]);
+        }
+        let mut edits = vec![open];
+        let mut at = range.start();
+        while let Some(newline) = self.source[TextRange::new(at, range.end())].find('\n') {
+            at += TextSize::try_from(newline + 1).unwrap_or_default();
+            let blank = self.source[TextRange::new(at, self.source.line_end(at))].trim().is_empty();
+            if !self.inside_token(at) && !blank {
+                edits.push(Edit::insertion(unit.to_string(), at));
+            }
+        }
+        edits.push(close);
+        edits
+    }
+
+    /// Whether `offset` falls strictly inside a token (a string spanning lines).
+    fn inside_token(&self, offset: TextSize) -> bool {
+        let after = self.tokens.partition_point(|token| token.start() < offset);
+        self.tokens[..after].last().is_some_and(|token| token.end() > offset)
+    }
+
+    /// The replacements that put a bracketed expression spanning lines on one line, as black
+    /// joins it: each line break and the blanks around it become one space, or nothing inside
+    /// brackets and before a comma or a dot; none if
+    /// a comment, a string spanning lines or a trailing comma (black's "magic" one) keeps it split.
+    fn line_joins(&self, range: TextRange) -> Vec<(TextRange, &'static str)> {
+        let text = &self.source[range];
+        if !text.contains('\n') {
+            return Vec::new();
+        }
+        let first = self.tokens.partition_point(|token| token.start() < range.start());
+        let mut inside = self.tokens[first..].iter().take_while(|token| token.end() <= range.end());
+        if inside.any(|token| token.kind() == TokenKind::Comment) {
+            return Vec::new();
+        }
+        let mut joins = Vec::new();
+        let mut search = 0;
+        while let Some(newline) = text[search..].find('\n') {
+            let at = search + newline;
+            let start = text[..at].trim_end_matches([' ', '\t', '\r']).len();
+            let end = at + 1 + (text[at + 1..].len() - text[at + 1..].trim_start_matches([' ', '\t']).len());
+            let (before, next) = (text[..start].chars().last(), text[end..].chars().next());
+            let absolute = range.start() + TextSize::try_from(start).unwrap_or_default();
+            if self.inside_token(absolute + TextSize::from(1)) || text[..start].ends_with('\\') || (before == Some(',') && matches!(next, Some(')' | ']' | '}'))) {
+                return Vec::new();
+            }
+            let tight = matches!(before, Some('(' | '[' | '{')) || matches!(next, Some(')' | ']' | '}' | '.' | ','));
+            let with = if tight { "" } else { " " };
+            joins.push((TextRange::new(absolute, range.start() + TextSize::try_from(end).unwrap_or_default()), with));
+            search = end;
+        }
+        joins
     }
 
     /// Inserts text right after an expression or header part, on the same line.

@@ -10,10 +10,12 @@ use ruff_text_size::Ranged;
 use super::Checker;
 use crate::edits::{import_binding, Snippet};
 
-/// The edits that add `helper` after the module's imports, two blank lines on both sides. It
-/// goes after the import that binds `module` (`asyncio`, `anyio`; named `binding`, as the
-/// helper spells it) if that one comes later, since the helper may use it at import time;
-/// `import` is the edit that adds that import when the module has none.
+/// The edits that add `helper` after the module's imports, spaced as black and isort space it:
+/// after the imports one blank line before an assignment, two before a definition; two after
+/// the helper (whose code ends with a definition). It goes after the import that binds `module`
+/// (`asyncio`, `anyio`; named `binding`, as the helper spells it) if that one comes later, since
+/// the helper may use it at import time; `import` is the edit that adds that import when the
+/// module has none.
 pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, binding: &str, import: Option<Edit>) -> Vec<Edit> {
     let body = &checker.parsed.syntax().body;
     let binds_module = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, module).as_deref() == Some(binding)));
@@ -21,10 +23,17 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, bi
         (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
         (last, _) => last,
     };
+    let first_line = helper.lines().first().map_or("", |(_, text)| text.as_str());
+    let definition = ["def ", "async def ", "class ", "@"].iter().any(|start| first_line.starts_with(start));
+    let blank_before = if definition { 2 } else { 1 };
     match anchor {
         Some(anchor) => {
-            // Two blank lines on both sides, counting those already after the imports.
-            let mut code = Snippet::line("").then(0, "").nest(0, helper);
+            let mut code = Snippet::line("");
+            for _ in 1..blank_before {
+                code = code.then(0, "");
+            }
+            let mut code = code.nest(0, helper);
+            // Two blank lines after it, counting those already after the imports.
             for _ in blank_lines_after(checker.source(), anchor)..2 {
                 code = code.then(0, "");
             }
@@ -34,7 +43,10 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, bi
         None => {
             let mut code = Snippet::default();
             if import.is_some() {
-                code = code.then(0, format!("import {module}")).then(0, "").then(0, "");
+                code = code.then(0, format!("import {module}"));
+                for _ in 0..blank_before {
+                    code = code.then(0, "");
+                }
             }
             let code = code.nest(0, helper).then(0, "").then(0, "");
             vec![checker.editor.add_module_code(checker.parsed, &code)]
