@@ -283,8 +283,8 @@ pub fn helper_module_source(target: PythonVersion) -> String {
     let mut out = String::from("\"\"\"Tracked background tasks (created by cancelsafe, rule CS201).\"\"\"\n\nimport asyncio\n\n\n");
     for (depth, text) in helper_code(&names, "asyncio", target, '"').lines() {
         if !text.is_empty() {
-            out.push_str(&"    ".repeat(*depth));
-            out.push_str(text);
+            out.push_str(&"    ".repeat(depth));
+            out.push_str(&text);
         }
         out.push('\n');
     }

@@ -780,20 +780,21 @@ fn existing_shielded_helper(checker: &Checker) -> Option<String> {
 /// (both have `CancelScope(shield=, deadline=)`, `current_effective_deadline()`,
 /// `current_time()` and `lowlevel.checkpoint_if_cancelled()`), `{logging}` and `{Unit}` as below.
 const SHIELDED_HELPER: &str = r#"class {Unit}:
-    """One cleanup block in a shielded cancel scope of this task (cancelsafe CS301).
+    """One cleanup block in a shielded cancel scope of this task (CS301).
 
-    With no cancel nothing changes. A cancel of the enclosing scopes is held back until the
-    block ends, then raised. Once they are cancelled (already when the block starts, or by a
-    deadline they have) the block has `bound` seconds (the largest given); a cleanup still
-    running then is cancelled and a warning is logged."""
+    With no cancel nothing changes. A cancel of the enclosing scopes is held back
+    until the block ends, then raised. Once they are cancelled (already when the
+    block starts, or by a deadline they have) the block has `bound` seconds (the
+    largest given); a cleanup still running then is cancelled and a warning is
+    logged."""
 
     def __init__(self, *bounds):
         self._bound = max(bound for bound in bounds if isinstance(bound, (int, float)))
         self._scope = None
 
     def _deadline(self):
-        """`bound` seconds after the enclosing scopes are cancelled: from now if they are, else
-        from their deadline (with none, no bound)."""
+        """`bound` seconds after the enclosing scopes are cancelled: from now if they
+        are, else from their deadline (with none, no bound)."""
         deadline = {lib}.current_effective_deadline()
         if deadline == float("-inf"):
             deadline = {lib}.current_time()
@@ -808,7 +809,9 @@ const SHIELDED_HELPER: &str = r#"class {Unit}:
         swallowed = self._scope.__exit__(kind, error, traceback)
         if self._scope.cancelled_caught:
             {logging}.getLogger(__name__).warning(
-                "cleanup cut off after %s s: the task was cancelled and it had not finished", self._bound
+                "cleanup cut off after %s s: the task was cancelled"
+                " and it had not finished",
+                self._bound,
             )
         await {lib}.lowlevel.checkpoint_if_cancelled()  # the cancel held back, if any
         return swallowed"#;
@@ -822,9 +825,11 @@ fn insert_shielded_helper(checker: &Checker, library: Library) -> (String, Vec<E
     let quote = checker.editor.quote().to_string();
     let text = SHIELDED_HELPER.replace("{Unit}", &unit).replace("{lib}", &lib).replace("{logging}", &logging).replace('"', &quote);
     let helper = snippet_of(&text);
-    let mut edits: Vec<Edit> = logging_import.into_iter().collect();
-    edits.extend(module_helper::insert_after_imports(checker, helper, library.module(), &lib, lib_import));
-    (unit, edits)
+    // As for the asyncio helper: the imports before the helper, which may go where they go.
+    let mut placed = module_helper::insert_after_imports(checker, helper, library.module(), &lib, lib_import);
+    let helper_edit = placed.pop();
+    placed.extend(logging_import.into_iter().chain(helper_edit));
+    (unit, placed)
 }
 
 /// A snippet of Python source indented by four spaces a level.
@@ -841,11 +846,11 @@ fn snippet_of(text: &str) -> Snippet {
 /// The helper's source; `{asyncio}`, `{gc}`, `{sys}`, `{logging}`, `{Unit}`, `{Context}` stand for
 /// the module's spellings and the class names, `"` for the file's quote.
 const HELPER: &str = r#"class {Unit}:
-    """The awaits of one cleanup block, run in this task and its context (cancelsafe CS301).
+    """The awaits of one cleanup block, run in this task and its context (CS301).
 
-    A cancel that arrives while they run is held back and raised when the block ends. Once
-    the task is cancelled the block has `bound` seconds (the largest given); a cleanup still
-    running then is cancelled where it waits, and a warning is logged."""
+    A cancel that arrives while they run is held back and raised when the block ends.
+    Once the task is cancelled the block has `bound` seconds (the largest given); a
+    cleanup still running then is cancelled where it waits, and a warning is logged."""
 
     def __init__(self, *bounds):
         self._task = {asyncio}.current_task()
@@ -854,20 +859,27 @@ const HELPER: &str = r#"class {Unit}:
         self._count = getattr(self._task, "cancelling", None)  # Python 3.11+
         self._before = self._count() if self._count else 0
         propagating = {sys}.exc_info()[1]
-        self._cancel = propagating if isinstance(propagating, {asyncio}.CancelledError) else None
+        cancelled = isinstance(propagating, {asyncio}.CancelledError)
+        self._cancel = propagating if cancelled else None
         self._held = None
-        self._deadline = None if self._cancel is None or self._task is None else self._loop.time() + self._bound
+        self._deadline = None
+        if self._cancel is not None and self._task is not None:
+            self._deadline = self._loop.time() + self._bound
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, traceback):
-        if self._held is not None and self._pending() and not isinstance(error, {asyncio}.CancelledError):
+        if self._held is None or isinstance(error, {asyncio}.CancelledError):
+            return
+        if self._pending():
             raise self._held
 
     def _pending(self):
-        """Is the task still being cancelled? (Before 3.11 a held cancel always counts.)"""
-        return self._cancel is not None or self._count is None or self._count() > self._before
+        """Is the task still being cancelled? (Before 3.11 a held cancel counts.)"""
+        if self._cancel is not None or self._count is None:
+            return True
+        return self._count() > self._before
 
     async def __call__(self, awaitable):
         if self._task is None:  # not run by a task: nothing can cancel it
@@ -885,30 +897,40 @@ const HELPER: &str = r#"class {Unit}:
                     getattr(waiting, "cancel", lambda: None)()
                     steps.close()
                     raise self._held or self._cancel
-                cut_off = False  # the cancel was the cleanup's own timeout's, and it took it back
+                # The cancel was the cleanup's own timeout's, and it took it back.
+                cut_off = False
             if waiting is None:  # a bare `yield`, as in asyncio.sleep(0)
                 resume = await self._hold({asyncio}.sleep(0), awaitable)
             elif getattr(waiting, "_asyncio_future_blocking", False):
                 waiting._asyncio_future_blocking = False
                 while not waiting.done() and not cut_off:
-                    left = None if self._deadline is None else self._deadline - self._loop.time()
+                    left = None
+                    if self._deadline is not None:
+                        left = self._deadline - self._loop.time()
                     if left is not None and left <= 0:
-                        name = getattr(awaitable, "__qualname__", type(awaitable).__qualname__)
+                        kind = type(awaitable).__qualname__
                         {logging}.getLogger(__name__).warning(
-                            "cleanup %s cut off after %s s: the task was cancelled and it had not finished", name, self._bound
+                            "cleanup %s cut off after %s s: the task was cancelled"
+                            " and it had not finished",
+                            getattr(awaitable, "__qualname__", kind),
+                            self._bound,
                         )
                         waiting.cancel()
                         cut_off = True
-                    elif await self._hold({asyncio}.wait((waiting,), timeout=left), awaitable) is not None:
-                        waiting.cancel()  # the cleanup's own timeout: it gets its cancel where it waits
+                        continue
+                    bounded = {asyncio}.wait((waiting,), timeout=left)
+                    if await self._hold(bounded, awaitable) is not None:
+                        # The cleanup's own timeout: it gets its cancel where it waits.
+                        waiting.cancel()
             else:
                 resume = RuntimeError(f"cleanup awaited {waiting!r}, not a future")
 
     async def _hold(self, waiting, awaitable):
-        """Wait, holding back a cancel of this task; return a cancel the cleanup's own timeout made."""
+        """Wait, holding back a cancel of this task; return one the cleanup made."""
         try:
             await waiting
-        except {asyncio}.CancelledError as cancel:  # noqa: CS101, CS103 - held back, raised when the block ends
+        # Held back, and raised when the block ends.
+        except {asyncio}.CancelledError as cancel:  # noqa: CS101, CS103
             if self._own(cancel, awaitable):
                 return cancel
             if self._held is None:
@@ -919,14 +941,16 @@ const HELPER: &str = r#"class {Unit}:
 
     @staticmethod
     def _own(cancel, awaitable):
-        """Did an expired `asyncio.timeout()` on the cleanup's own stack (`wait_for` uses one from
+        """Did the cleanup's own expired `asyncio.timeout()` (which `wait_for` uses from
         3.12 on), or an anyio cancel scope, cancel the task?"""
-        if str(cancel).startswith(("Cancelled by cancel scope", "Cancelled via cancel scope")):
+        scope = ("Cancelled by cancel scope", "Cancelled via cancel scope")
+        if str(cancel).startswith(scope):
             return True
         timeout = getattr({asyncio}, "Timeout", None)
         while timeout is not None and awaitable is not None:
             for held in {gc}.get_referents(awaitable):
-                held = getattr(held, "__self__", held)  # `async with` keeps the bound `__aexit__`
+                # `async with` keeps the bound `__aexit__`.
+                held = getattr(held, "__self__", held)
                 if isinstance(held, timeout) and held.expired():
                     return True
             awaitable = getattr(awaitable, "cr_await", None)
@@ -945,7 +969,9 @@ class {Context}:
         return await self._cleanup(type(self._manager).__aenter__(self._manager))
 
     async def __aexit__(self, kind, error, traceback):
-        return await self._cleanup(type(self._manager).__aexit__(self._manager, kind, error, traceback))"#;
+        manager = self._manager
+        exit = type(manager).__aexit__(manager, kind, error, traceback)
+        return await self._cleanup(exit)"#;
 
 /// The edits that add the helper (and the imports it needs) to the module; its class name.
 fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
@@ -965,7 +991,10 @@ fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
         .replace("{logging}", &logging)
         .replace('"', &quote);
     let helper = snippet_of(&text);
-    let mut edits: Vec<Edit> = gc_import.into_iter().chain(sys_import).chain(logging_import).collect();
-    edits.extend(module_helper::insert_after_imports(checker, helper, "asyncio", &asyncio, asyncio_import));
-    (unit, edits)
+    // Imports in isort's order, so those inserted at one place stay sorted, and before the
+    // helper, which may be inserted where the last of them goes.
+    let mut placed = module_helper::insert_after_imports(checker, helper, "asyncio", &asyncio, asyncio_import);
+    let helper_edit = placed.pop();
+    placed.extend(gc_import.into_iter().chain(logging_import).chain(sys_import).chain(helper_edit));
+    (unit, placed)
 }

@@ -23,7 +23,8 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, bi
         (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
         (last, _) => last,
     };
-    let first_line = helper.lines().first().map_or("", |(_, text)| text.as_str());
+    let lines = helper.lines();
+    let first_line = lines.first().map_or("", |(_, text)| text.as_str());
     let definition = ["def ", "async def ", "class ", "@"].iter().any(|start| first_line.starts_with(start));
     let blank_before = if definition { 2 } else { 1 };
     match anchor {
