@@ -2,6 +2,11 @@
 """Compare cancelsafe's findings with flake8-async's on the same files, handler by handler.
 
     python3 scripts/compare_flake8_async.py CANCELSAFE_OUT FLAKE8_OUT [--root DIR] [--examples N]
+    python3 scripts/compare_flake8_async.py --list-structured [SLICE ...]
+
+The second form prints the modules (relative to the corpus cache) of the slices (default:
+`safety` and `structured`) that import anyio or trio: the set the anyio/trio review compares on
+(docs/findings-review.md).
 
 CANCELSAFE_OUT is `cancelsafe --check --format concise` output, FLAKE8_OUT is
 `flake8 --select ASYNC` output, both with paths relative to DIR (default: the corpus cache).
@@ -16,6 +21,7 @@ Used for docs/findings-review.md.
 import argparse
 import ast
 import collections
+import re
 import sys
 from pathlib import Path
 
@@ -23,14 +29,46 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 
 SUSPENDING = (ast.Await, ast.AsyncFor, ast.AsyncWith)
+LIBRARIES = ("asyncio", "anyio", "trio")
+STRUCTURED_IMPORT = re.compile(r"^\s*(import|from)\s+(anyio|trio)\b", re.M)
+REPO = Path(__file__).resolve().parent.parent
+
+
+def cleanup_words():
+    """CS301's cleanup vocabulary, read from the Rust source so the two cannot drift."""
+    source = (REPO / "src/analysis/cleanup_calls.rs").read_text()
+    listing = source.split("pub const CLEANUP_WORDS: &[&str] = &[", 1)[1].split("];", 1)[0]
+    return set(re.findall(r'"([a-z_]+)"', listing))
+
+
+def call_words(name):
+    """`async_closeSession` -> {async, close, session}, as cleanup_calls.rs splits names."""
+    words = set()
+    for part in filter(None, name.split("_")):
+        words.update(w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", part) or [part])
+    return words
+
+
+def structured_modules(slices):
+    """The modules of `slices` whose text imports anyio or trio."""
+    root = corpus.cache_root()
+    found = set()
+    for slice_name in slices:
+        for name, version in corpus.packages(slice_name):
+            for path in corpus.python_files(corpus.folder(name, version)):
+                if STRUCTURED_IMPORT.search(path.read_text(encoding="utf-8", errors="replace")):
+                    found.add(str(path.relative_to(root)))
+    return sorted(found)
 
 
 def read_findings(path, prefix):
     found = collections.defaultdict(list)  # file -> [(line, col, code, message)]
+    seen = set()  # a module listed twice is reported twice: count each finding once
     for line in Path(path).read_text().splitlines():
         parts = line.split(":", 3)
-        if len(parts) < 4:
+        if len(parts) < 4 or line in seen:
             continue
+        seen.add(line)
         file, row, col, rest = parts
         words = rest.split()
         if not words or not words[0].startswith(prefix) or not row.isdigit():
@@ -50,11 +88,8 @@ class Module:
             for child in ast.iter_child_nodes(node):
                 self.parent[child] = node
         self.handlers = [n for n in ast.walk(self.tree) if isinstance(n, ast.ExceptHandler)]
-        self.imports_asyncio = any(
-            (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "asyncio" for a in n.names))
-            or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "asyncio")
-            for n in ast.walk(self.tree)
-        )
+        self.libraries = {library for library in LIBRARIES if self.imports(library)}
+        self.imports_asyncio = "asyncio" in self.libraries
 
     def cancelled_error_is_asyncio(self):
         """A bare `CancelledError` in this module means asyncio's (or is not imported at all)."""
@@ -115,8 +150,8 @@ def why_flake8_only(module, handler):
     """Why cancelsafe does not report a handler that flake8-async reports."""
     try_stmt = module.try_of(handler)
     body_text = ast.unparse(handler)
-    if not module.imports_asyncio:
-        return "module does not import asyncio (trio/anyio code, or no event loop of its own)"
+    if not module.libraries:
+        return "module imports no async library (asyncio, anyio, trio)"
     if not suspends(try_stmt.body):
         return "no suspension point in the `try` body: nothing there can raise the task's cancellation"
     earlier = try_stmt.handlers[: try_stmt.handlers.index(handler)]
@@ -130,11 +165,36 @@ def why_flake8_only(module, handler):
         return "the handler already decides about cancellation (cancelling() / isinstance)"
     if handler.type is not None and not mentions(handler.type, "CancelledError", "BaseException"):
         return "the handler does not catch cancellation"
+    if raising_helper(module, handler):
+        return "ends by calling a same-module function that always raises (converts or re-raises the exception)"
     if all(isinstance(s, ast.Raise) and s.exc is not None for s in handler.body[-1:]) and handler.name and any(
         isinstance(n, ast.Name) and n.id == handler.name for s in handler.body[-1:] for n in ast.walk(s)
     ):
         return "re-raises the caught exception wrapped or with a traceback (`raise e.with_traceback(...)`, `raise X from e` counts as conversion)"
     return "other"
+
+
+def raising_helper(module, handler):
+    """The handler's last statement calls a function of the module whose body ends in `raise`
+    on every branch (`self._convert_socket_error(exc)`)."""
+    last = handler.body[-1]
+    if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)):
+        return False
+    func = last.value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+    def ends_raising(body):
+        tail = body[-1] if body else None
+        if isinstance(tail, ast.Raise):
+            return True
+        if isinstance(tail, ast.If):
+            return ends_raising(tail.body) and ends_raising(tail.orelse)
+        return False
+
+    return any(
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name and ends_raising(n.body)
+        for n in ast.walk(module.tree)
+    )
 
 
 def stored_and_raised_later(module, handler):
@@ -228,10 +288,11 @@ def why_cleanup_flake8_only(module, line, code):
     statement = module.statement_at(line)
     function = module.function_of(statement) if statement is not None else None
     text = ast.unparse(statement) if statement is not None else ""
-    if not module.imports_asyncio:
-        return "module does not import asyncio (trio/anyio code)"
-    if function is not None and getattr(function, "name", "") == "__aexit__":
-        return "an await in `__aexit__` (CS301 looks at `finally:` and cancellation handlers only)"
+    if not module.libraries:
+        return "module imports no async library (asyncio, anyio, trio)"
+    structured = bool(module.libraries & {"anyio", "trio"})
+    if function is not None and getattr(function, "name", "") == "__aexit__" and not structured:
+        return "an await in `__aexit__` of asyncio code (CS301 looks at `finally:` and cancellation handlers only)"
     if code == "ASYNC120":
         handler = module.handler_at(line)
         if handler is not None and handler.type is not None and not mentions(handler.type, "CancelledError", "BaseException"):
@@ -247,6 +308,11 @@ def why_cleanup_flake8_only(module, line, code):
         return "already shielded"
     if isinstance(statement, (ast.AsyncWith, ast.AsyncFor)) or statement is None:
         return "an `async with` / `async for` or a nested expression (different anchor)"
+    awaited = [n.value for n in ast.walk(statement) if isinstance(n, ast.Await)]
+    calls = [a.func for a in awaited if isinstance(a, ast.Call)]
+    names = [f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "") for f in calls]
+    if names and not any(call_words(name) & cleanup_words() for name in names):
+        return f"not a cleanup call (`{names[0]}`: no word of CS301's cleanup vocabulary)"
     return "other"
 
 
@@ -290,6 +356,9 @@ def report(title, rows, reasons, examples):
 
 
 def main():
+    if sys.argv[1:2] == ["--list-structured"]:
+        print("\n".join(structured_modules(sys.argv[2:] or ["safety", "structured"])))
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("cancelsafe_out")
     parser.add_argument("flake8_out")

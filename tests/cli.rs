@@ -465,17 +465,18 @@ fn write_refuses_a_read_only_file() {
     assert!(text(&output.stdout).contains("::error file=ro.py,line=1,col=1,title=cancelsafe (write error)::ro.py:1:1: cannot write file: the file is read-only"), "{}", text(&output.stdout));
 }
 
-/// A module that imports trio (or anyio) and not asyncio is looked at by CS401 only: the
-/// asyncio rules stay out of code that has its own cancellation.
+/// A module that imports trio (or anyio) and not asyncio is looked at by the rules that know
+/// its cancellation (CS301 here, and CS401), not by those about asyncio's `run()` and tasks:
+/// under trio a Ctrl-C does arrive as `KeyboardInterrupt` (CS105 would fire with asyncio).
 #[test]
-fn only_cs401_looks_at_modules_without_asyncio() {
-    let source = "import trio\n\n\nasync def items(channel, conn):\n    try:\n        with trio.move_on_after(5):\n            async for item in channel:\n                yield item\n    finally:\n        await conn.aclose()\n";
+fn trio_modules_get_the_rules_that_know_trio() {
+    let source = "import trio\n\n\nasync def items(channel, conn):\n    try:\n        with trio.move_on_after(5):\n            async for item in channel:\n                yield item\n    finally:\n        await conn.aclose()\n\n\nasync def main():\n    try:\n        await trio.sleep(1)\n    except KeyboardInterrupt:\n        print(\"bye\")\n";
     let dir = project(&[("t.py", source.as_bytes())]);
     let output = run(cmd(&["--check", "--format", "concise", "t.py"]), dir.path());
     let stdout = text(&output.stdout);
     assert_eq!(code(&output), 1, "{stdout}");
     let codes: Vec<&str> = stdout.lines().filter_map(|l| l.split_whitespace().nth(1)).filter(|c| c.starts_with("CS")).collect();
-    assert_eq!(codes, ["CS401"], "{stdout}");
+    assert_eq!(codes, ["CS401", "CS301"], "{stdout}");
 }
 
 #[test]

@@ -47,8 +47,18 @@ fn subject_path(scenario: &Scenario) -> PathBuf {
     }
 }
 
+/// The Python a scenario's check runs under: `python3`, or the test virtualenv's (the packages
+/// of tests/requirements.txt: anyio, trio) when the scenario has a `venv` file.
+fn python_for(scenario: &Scenario) -> PathBuf {
+    if scenario.dir.join("venv").is_file() {
+        common::test_python()
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
 fn python_check(scenario: &Scenario, subject: &Path) -> (bool, String) {
-    let output = common::output(Command::new("python3").arg("-B").arg(scenario.dir.join(scenario.check)).arg(subject));
+    let output = common::output(Command::new(python_for(scenario)).arg("-B").arg(scenario.dir.join(scenario.check)).arg(subject));
     (output.status.success(), format!("{}{}", text(&output.stdout), text(&output.stderr)))
 }
 

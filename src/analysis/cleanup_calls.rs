@@ -7,7 +7,7 @@
 /// `close_session`, `stopConsuming`, `__aexit__` …
 pub const CLEANUP_WORDS: &[&str] = &[
     "abort", "aclose", "aexit", "cancel", "cleanup", "close", "closed", "commit", "delete", "deregister", "detach",
-    "disconnect", "dispose", "drain", "exit", "finalize", "finish", "flush", "join", "kill", "logout", "nack", "nak",
+    "discard", "disconnect", "dispose", "drain", "exit", "finalize", "finish", "flush", "join", "kill", "logout", "nack", "nak",
     "quit", "reject", "release", "remove", "requeue", "reset", "rollback", "save", "shutdown", "stop", "stopped", "teardown",
     "terminate", "unlink", "unload", "unlock", "unregister", "unsubscribe",
 ];
@@ -40,8 +40,16 @@ pub fn cleanup_kind(name: &str, receiver: &str) -> Option<CleanupKind> {
     }
 }
 
-/// `async_closeSession` → `async`, `close`, `session`.
+/// `async_closeSession` → `async`, `close`, `session`; `clean_up` and `cleanUp` are `cleanup`.
 fn words(name: &str) -> Vec<String> {
+    let mut words = split_words(name);
+    while let Some(at) = words.windows(2).position(|pair| pair[0] == "clean" && pair[1] == "up") {
+        words.splice(at..at + 2, ["cleanup".to_string()]);
+    }
+    words
+}
+
+fn split_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     for part in name.split('_').filter(|part| !part.is_empty()) {
         let mut word = String::new();
@@ -72,6 +80,10 @@ mod tests {
         assert_eq!(cleanup_kind("__aexit__", "cm"), Some(CleanupKind::Release));
         assert_eq!(cleanup_kind("cleanup", "runner"), Some(CleanupKind::Shutdown));
         assert_eq!(cleanup_kind("wait_for_shutdown", "lifespan"), Some(CleanupKind::Shutdown));
+        assert_eq!(cleanup_kind("_clean_up_streams", "self"), Some(CleanupKind::Shutdown));
+        assert_eq!(cleanup_kind("cleanUp", "pool"), Some(CleanupKind::Shutdown));
+        assert_eq!(cleanup_kind("_discard_session", "self"), Some(CleanupKind::Release));
+        assert_eq!(cleanup_kind("clean", "brush"), None);
         assert_eq!(cleanup_kind("send", "ws"), None);
         assert_eq!(cleanup_kind("put", "queue"), None);
         assert_eq!(cleanup_kind("closest", "tree"), None);

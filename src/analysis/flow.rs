@@ -229,7 +229,7 @@ impl<'a> ExitWalk<'_, '_, 'a> {
                     Expr::Tuple(tuple) => tuple.elts.iter().collect(),
                     other => vec![other],
                 };
-                if types.iter().any(|t| self.finder.names.is_cancelled_error(t) || is_base_exception_name(t)) {
+                if types.iter().any(|t| self.finder.names.cancellation_class(t).is_some() || is_base_exception_name(t)) {
                     Some(true)
                 } else if types.iter().all(|t| is_other_builtin_exception(t)) {
                     Some(false)

@@ -1,41 +1,90 @@
-//! Name resolution for the asyncio vocabulary: which spellings mean `asyncio.CancelledError`,
+//! Name resolution for the async libraries a module uses: which spellings mean
+//! `asyncio.CancelledError`, `trio.Cancelled`, `anyio.get_cancelled_exc_class()`,
 //! `asyncio.gather`, `contextlib.suppress` in this module, and how inserted code should spell them.
+//! One mechanism for every library: the imports bind local names to a library's module or to
+//! its members, and an expression is resolved through those bindings.
 
 use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
 use ruff_python_ast::{Expr, ModModule, Stmt};
 
 use crate::edits::import_binding;
 
+/// An async library whose cancellation the rules know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Library {
+    Asyncio,
+    /// anyio: level-triggered cancel scopes on top of asyncio or trio.
+    Anyio,
+    Trio,
+}
+
+impl Library {
+    const ALL: [Library; 3] = [Library::Asyncio, Library::Anyio, Library::Trio];
+
+    /// The top-level module's name.
+    pub const fn module(self) -> &'static str {
+        match self {
+            Library::Asyncio => "asyncio",
+            Library::Anyio => "anyio",
+            Library::Trio => "trio",
+        }
+    }
+
+    /// The library a module path belongs to (`asyncio.exceptions` → asyncio).
+    fn of_module(path: &str) -> Option<Library> {
+        let top = path.split('.').next().unwrap_or_default();
+        Library::ALL.into_iter().find(|library| library.module() == top)
+    }
+
+    /// Cancel scopes deliver the cancellation again at every checkpoint until the scope ends
+    /// (anyio, trio), instead of once (asyncio).
+    pub const fn is_structured(self) -> bool {
+        !matches!(self, Library::Asyncio)
+    }
+
+    /// How the library's cancellation is named in messages.
+    pub const fn cancellation(self) -> &'static str {
+        match self {
+            Library::Asyncio => "CancelledError",
+            Library::Anyio => "anyio.get_cancelled_exc_class()",
+            Library::Trio => "trio.Cancelled",
+        }
+    }
+}
+
 /// How an `except` clause's type relates to cancellation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Catches {
-    /// Does not catch `CancelledError`.
+    /// Does not catch the cancellation.
     Nothing,
-    /// Catches cancellation and nothing else (`except CancelledError`, a tuple of its spellings).
+    /// Catches cancellation and nothing else (`except CancelledError`, `except trio.Cancelled`,
+    /// a tuple of such spellings).
     OnlyCancellation,
-    /// Catches `CancelledError` among other, named exceptions (a tuple).
+    /// Catches the cancellation among other, named exceptions (a tuple).
     CancellationAmongOthers,
     /// Bare `except:`, `except BaseException`, or a tuple containing `BaseException`.
     Everything,
 }
 
-/// What asyncio-related names are bound in a module, from its imports anywhere in the file.
+/// What the async libraries' names are bound to in a module, from its imports anywhere in the file.
 #[derive(Debug, Default)]
 pub struct AsyncioNames {
-    /// Names bound to the `asyncio` module (`asyncio`, `aio`).
-    asyncio: Vec<String>,
+    /// Names bound to a library's top-level module (`asyncio`, `aio`, `trio`, `anyio`).
+    modules: Vec<(String, Library)>,
     /// Names bound to `asyncio.exceptions`.
     exceptions: Vec<String>,
-    /// `from asyncio import X as Y`: (Y, X).
-    members: Vec<(String, String)>,
+    /// `from asyncio import X as Y`: (Y, library, X).
+    members: Vec<(String, Library, String)>,
+    /// Names assigned `anyio.get_cancelled_exc_class()` (`Cancelled = get_cancelled_exc_class()`).
+    cancelled_classes: Vec<String>,
     /// Names bound to the `contextlib` module.
     contextlib: Vec<String>,
     /// Names bound to `contextlib.suppress`.
     suppress: Vec<String>,
-    /// The module-level spelling inserted code uses for the asyncio module, if imported there.
-    module_level_asyncio: Option<String>,
-    /// The module-level name bound to `CancelledError`, if imported there.
-    module_level_cancelled: Option<String>,
+    /// The module-level names inserted code uses for each library's module, if imported there.
+    module_level: Vec<(Library, String)>,
+    /// The module-level name bound to `CancelledError` / `Cancelled` / `get_cancelled_exc_class`.
+    module_level_cancelled: Vec<(Library, String)>,
     /// Names bound by top-level statements other than imports (a user's own `CancelledError`).
     shadowed: Vec<String>,
     /// Names bound to a library with cancel scopes of its own: (name, library).
@@ -60,13 +109,29 @@ impl AsyncioNames {
                 _ => {}
             }
         }
+        if names.uses(Library::Anyio) {
+            let mut assignments = CancelledClassAssignments { names: &names, found: Vec::new() };
+            assignments.visit_body(&module.body);
+            names.cancelled_classes = assignments.found;
+        }
         names
     }
 
-    /// True when the module imports asyncio in any form: the CS1xx rules only apply there
-    /// (trio and anyio code has its own cancellation).
+    /// True when the module imports asyncio in any form.
     pub fn uses_asyncio(&self) -> bool {
-        !self.asyncio.is_empty() || !self.exceptions.is_empty() || !self.members.is_empty()
+        self.uses(Library::Asyncio)
+    }
+
+    /// True when the module imports `library` (its module or one of its members).
+    pub fn uses(&self, library: Library) -> bool {
+        self.modules.iter().any(|(_, l)| *l == library)
+            || self.members.iter().any(|(_, l, _)| *l == library)
+            || (library == Library::Asyncio && !self.exceptions.is_empty())
+    }
+
+    /// The libraries the module imports, in [`Library`] order: the rules run only where there is one.
+    pub fn libraries(&self) -> Vec<Library> {
+        Library::ALL.into_iter().filter(|library| self.uses(*library)).collect()
     }
 
     /// True when the module imports anyio, trio or async_timeout, whose cancel scopes CS401
@@ -97,36 +162,71 @@ impl AsyncioNames {
         }
     }
 
-    /// If `expr` names a member of asyncio (`asyncio.gather`, `aio.gather`, an imported
-    /// `gather`, `asyncio.exceptions.CancelledError`), that member's name.
-    pub fn asyncio_member<'s>(&'s self, expr: &'s Expr) -> Option<&'s str> {
+    /// If `expr` names a member of one of the libraries (`asyncio.gather`, `aio.gather`, an
+    /// imported `gather`, `asyncio.exceptions.CancelledError`, `trio.Cancelled`), the library
+    /// and the member's name.
+    pub fn member<'s>(&'s self, expr: &'s Expr) -> Option<(Library, &'s str)> {
         match expr {
             Expr::Name(name) => self
                 .members
                 .iter()
-                .find(|(local, _)| local == name.id.as_str())
+                .find(|(local, _, _)| local == name.id.as_str())
                 .filter(|_| !self.shadowed.iter().any(|s| s == name.id.as_str()))
-                .map(|(_, member)| member.as_str()),
+                .map(|(_, library, member)| (*library, member.as_str())),
             Expr::Attribute(attribute) => {
-                let is_module = match attribute.value.as_ref() {
-                    Expr::Name(base) => {
-                        self.asyncio.iter().any(|n| n == base.id.as_str())
-                            || self.exceptions.iter().any(|n| n == base.id.as_str())
-                    }
-                    Expr::Attribute(inner) => {
-                        inner.attr.as_str() == "exceptions"
-                            && matches!(inner.value.as_ref(), Expr::Name(base) if self.asyncio.iter().any(|n| n == base.id.as_str()))
-                    }
-                    _ => false,
+                let library = match attribute.value.as_ref() {
+                    Expr::Name(base) => self
+                        .modules
+                        .iter()
+                        .find(|(n, _)| n == base.id.as_str())
+                        .map(|(_, library)| *library)
+                        .or_else(|| self.exceptions.iter().any(|n| n == base.id.as_str()).then_some(Library::Asyncio)),
+                    Expr::Attribute(inner) => (inner.attr.as_str() == "exceptions"
+                        && matches!(inner.value.as_ref(), Expr::Name(base) if self.modules.iter().any(|(n, l)| *l == Library::Asyncio && n == base.id.as_str())))
+                    .then_some(Library::Asyncio),
+                    _ => None,
                 };
-                is_module.then_some(attribute.attr.as_str())
+                library.map(|library| (library, attribute.attr.as_str()))
             }
             _ => None,
         }
     }
 
+    /// If `expr` names a member of asyncio, that member's name.
+    pub fn asyncio_member<'s>(&'s self, expr: &'s Expr) -> Option<&'s str> {
+        self.member(expr).filter(|(library, _)| *library == Library::Asyncio).map(|(_, member)| member)
+    }
+
+    /// `asyncio.CancelledError` in any spelling.
     pub fn is_cancelled_error(&self, expr: &Expr) -> bool {
         self.asyncio_member(expr) == Some("CancelledError")
+    }
+
+    /// Whose cancellation `expr`, an exception class, is: `asyncio.CancelledError`,
+    /// `trio.Cancelled`, `anyio.get_cancelled_exc_class()` or a name assigned it.
+    pub fn cancellation_class(&self, expr: &Expr) -> Option<Library> {
+        match expr {
+            Expr::Call(call) if call.arguments.is_empty() => match self.member(&call.func) {
+                Some((Library::Anyio, "get_cancelled_exc_class")) => Some(Library::Anyio),
+                _ => None,
+            },
+            Expr::Name(name) if self.cancelled_classes.iter().any(|n| n == name.id.as_str()) => Some(Library::Anyio),
+            _ => match self.member(expr) {
+                Some((Library::Asyncio, "CancelledError")) => Some(Library::Asyncio),
+                Some((Library::Trio, "Cancelled")) => Some(Library::Trio),
+                _ => None,
+            },
+        }
+    }
+
+    /// The library whose cancellation an `except` clause's type names (the first one named);
+    /// `None` for a bare `except:`, `BaseException`, or no cancellation at all.
+    pub fn caught_library(&self, type_: Option<&Expr>) -> Option<Library> {
+        let elements: Vec<&Expr> = match type_? {
+            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+            other => vec![other],
+        };
+        elements.iter().find_map(|e| self.cancellation_class(e))
     }
 
     /// Classifies the type of an `except` clause (`None` for a bare `except:`).
@@ -139,7 +239,7 @@ impl AsyncioNames {
         if elements.iter().any(|e| is_base_exception(e)) {
             return Catches::Everything;
         }
-        let cancelled = elements.iter().filter(|e| self.is_cancelled_error(e)).count();
+        let cancelled = elements.iter().filter(|e| self.cancellation_class(e).is_some()).count();
         match cancelled {
             0 => Catches::Nothing,
             n if n == elements.len() => Catches::OnlyCancellation,
@@ -159,22 +259,44 @@ impl AsyncioNames {
         }
     }
 
+    /// How inserted code refers to `library`'s module, and whether `import <module>` must be added.
+    pub fn module_spelling(&self, library: Library) -> (String, bool) {
+        match self.module_level.iter().find(|(l, _)| *l == library) {
+            Some((_, name)) => (name.clone(), false),
+            None => (library.module().to_string(), true),
+        }
+    }
+
     /// How inserted code refers to the asyncio module, and whether `import asyncio` must be added.
     pub fn asyncio_spelling(&self) -> (String, bool) {
-        match &self.module_level_asyncio {
-            Some(name) => (name.clone(), false),
-            None => ("asyncio".to_string(), true),
+        self.module_spelling(Library::Asyncio)
+    }
+
+    /// How inserted code spells `library`'s cancellation class (`asyncio.CancelledError`,
+    /// `trio.Cancelled`, `anyio.get_cancelled_exc_class()`), and whether its module must be imported.
+    pub fn cancellation_spelling(&self, library: Library) -> (String, bool) {
+        // A module's own `class CancelledError` hides the imported name: spell the library's.
+        let imported = self
+            .module_level_cancelled
+            .iter()
+            .find(|(l, name)| *l == library && !self.shadowed.contains(name))
+            .map(|(_, name)| name.clone());
+        let call = if library == Library::Anyio { "()" } else { "" };
+        if let Some(name) = imported {
+            return (format!("{name}{call}"), false);
         }
+        let (module, needs_import) = self.module_spelling(library);
+        let member = match library {
+            Library::Asyncio => "CancelledError",
+            Library::Anyio => "get_cancelled_exc_class",
+            Library::Trio => "Cancelled",
+        };
+        (format!("{module}.{member}{call}"), needs_import)
     }
 
     /// How inserted code spells `CancelledError`, and whether `import asyncio` must be added.
     pub fn cancelled_error_spelling(&self) -> (String, bool) {
-        // A module's own `class CancelledError` hides the imported one: test asyncio's.
-        if let Some(name) = self.module_level_cancelled.as_ref().filter(|name| !self.shadowed.contains(name)) {
-            return (name.clone(), false);
-        }
-        let (module, needs_import) = self.asyncio_spelling();
-        (format!("{module}.CancelledError"), needs_import)
+        self.cancellation_spelling(Library::Asyncio)
     }
 }
 
@@ -198,6 +320,14 @@ fn is_base_exception(expr: &Expr) -> bool {
     }
 }
 
+/// The member whose module-level name inserted code reuses for a library's cancellation.
+fn is_cancellation_member(library: Library, member: &str) -> bool {
+    matches!(
+        (library, member),
+        (Library::Asyncio, "CancelledError") | (Library::Trio, "Cancelled") | (Library::Anyio, "get_cancelled_exc_class")
+    )
+}
+
 struct ImportCollector<'n> {
     names: &'n mut AsyncioNames,
     depth: usize,
@@ -208,11 +338,13 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
         let top_level = self.depth == 0;
         match stmt {
             Stmt::Import(import) => {
-                if let Some(name) = import_binding(import, "asyncio") {
-                    if top_level && self.names.module_level_asyncio.is_none() {
-                        self.names.module_level_asyncio = Some(name.clone());
+                for library in Library::ALL {
+                    if let Some(name) = import_binding(import, library.module()) {
+                        if top_level && !self.names.module_level.iter().any(|(l, _)| *l == library) {
+                            self.names.module_level.push((library, name.clone()));
+                        }
+                        self.names.modules.push((name, library));
                     }
-                    self.names.asyncio.push(name);
                 }
                 for alias in &import.names {
                     if alias.name.as_str() == "asyncio.exceptions" {
@@ -232,26 +364,30 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
             }
             Stmt::ImportFrom(import) if import.level == 0 => {
                 let module = import.module.as_deref().unwrap_or_default();
+                let library = match module {
+                    "asyncio" | "asyncio.exceptions" | "asyncio.tasks" => Some(Library::Asyncio),
+                    "anyio" | "trio" => Library::of_module(module),
+                    _ => None,
+                };
                 for alias in &import.names {
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
                     let member = alias.name.to_string();
-                    match module {
-                        "asyncio" | "asyncio.exceptions" | "asyncio.tasks" => {
-                            if module == "asyncio" && member == "exceptions" {
-                                self.names.exceptions.push(local);
-                                continue;
-                            }
-                            if member == "CancelledError" && top_level && self.names.module_level_cancelled.is_none() {
-                                self.names.module_level_cancelled = Some(local.clone());
-                            }
-                            self.names.members.push((local, member));
+                    // CS401's table of cancel-scope libraries (anyio, trio, async_timeout).
+                    if let Some(scope_library) = SCOPE_LIBRARIES.iter().find(|l| **l == module) {
+                        self.names.scope_members.push((local.clone(), scope_library, member.clone()));
+                    }
+                    if let Some(library) = library {
+                        if module == "asyncio" && member == "exceptions" {
+                            self.names.exceptions.push(local);
+                            continue;
                         }
-                        "contextlib" if member == "suppress" => self.names.suppress.push(local),
-                        library => {
-                            if let Some(library) = SCOPE_LIBRARIES.iter().find(|l| **l == library) {
-                                self.names.scope_members.push((local, library, member));
-                            }
+                        let first = !self.names.module_level_cancelled.iter().any(|(l, _)| *l == library);
+                        if is_cancellation_member(library, &member) && top_level && first {
+                            self.names.module_level_cancelled.push((library, local.clone()));
                         }
+                        self.names.members.push((local, library, member));
+                    } else if module == "contextlib" && member == "suppress" {
+                        self.names.suppress.push(local);
                     }
                 }
             }
@@ -268,5 +404,23 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
             }
             _ => walk_stmt(self, stmt),
         }
+    }
+}
+
+/// `Cancelled = anyio.get_cancelled_exc_class()`, anywhere in the module: the name then
+/// stands for the cancellation class in `except Cancelled:`.
+struct CancelledClassAssignments<'n> {
+    names: &'n AsyncioNames,
+    found: Vec<String>,
+}
+
+impl<'a> StatementVisitor<'a> for CancelledClassAssignments<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if let Stmt::Assign(assign) = stmt {
+            if self.names.cancellation_class(&assign.value) == Some(Library::Anyio) {
+                self.found.extend(assign.targets.iter().filter_map(|t| t.as_name_expr()).map(|n| n.id.to_string()));
+            }
+        }
+        walk_stmt(self, stmt);
     }
 }

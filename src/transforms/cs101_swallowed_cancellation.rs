@@ -7,19 +7,24 @@ use ruff_text_size::Ranged;
 use super::cs103_foreign_cancel_swallows_own_cancel::suppressed_cancellation;
 use super::reraise;
 use super::{Checker, Finding};
-use crate::analysis::names::Catches;
+use crate::analysis::names::{Catches, Library};
 use crate::analysis::suspension::SuspensionPoints;
 use crate::rules::Rule;
 
 pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a StmtTry) {
     let points = SuspensionPoints::of(&try_stmt.body);
-    // No suspension point, no cancellation to swallow; awaiting an existing task is CS103's.
-    if !points.any() || points.awaits_existing_task(&checker.names) {
+    // No suspension point, no cancellation to swallow.
+    if !points.any() {
         return;
     }
     for (index, ExceptHandler::ExceptHandler(handler)) in try_stmt.handlers.iter().enumerate() {
         let catches = checker.names.catches(handler.type_.as_deref());
         if !matches!(catches, Catches::OnlyCancellation | Catches::CancellationAmongOthers) {
+            continue;
+        }
+        // Awaiting an existing asyncio task is CS103's.
+        let library = checker.handler_library(handler);
+        if library == Library::Asyncio && points.awaits_existing_task(&checker.names) {
             continue;
         }
         let Some(exits) = reraise::leaking_exits(checker, try_stmt, index) else { continue };
@@ -30,7 +35,7 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a S
             message: format!(
                 "`except {caught}` {} without re-raising: {}",
                 reraise::describe(&exits),
-                reraise::consequence(&exits)
+                reraise::consequence(&exits, library)
             ),
             range: reraise::handler_header_range(handler),
             fix,

@@ -6,17 +6,22 @@ use ruff_python_ast::{ExceptHandler, Stmt, StmtTry};
 
 use super::reraise;
 use super::{Checker, Finding};
-use crate::analysis::names::Catches;
+use crate::analysis::names::{Catches, Library};
 use crate::analysis::suspension::SuspensionPoints;
 use crate::rules::Rule;
 
 pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a StmtTry) {
     let points = SuspensionPoints::of(&try_stmt.body);
-    if !points.any() || points.awaits_existing_task(&checker.names) {
+    if !points.any() {
         return;
     }
     for (index, ExceptHandler::ExceptHandler(handler)) in try_stmt.handlers.iter().enumerate() {
         if checker.names.catches(handler.type_.as_deref()) != Catches::Everything {
+            continue;
+        }
+        // Awaiting an existing asyncio task is CS103's.
+        let library = checker.handler_library(handler);
+        if library == Library::Asyncio && points.awaits_existing_task(&checker.names) {
             continue;
         }
         let Some(exits) = reraise::leaking_exits(checker, try_stmt, index) else { continue };
@@ -28,7 +33,8 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a S
         checker.report(Finding {
             rule: Rule::BroadExceptSwallowsCancellation,
             message: format!(
-                "{clause} catches the task's cancellation and {} without re-raising it",
+                "{clause} catches the task's cancellation{} and {} without re-raising it",
+                if library.is_structured() { format!(" (`{}`)", library.cancellation()) } else { String::new() },
                 reraise::describe(&exits),
             ),
             range: reraise::handler_header_range(handler),

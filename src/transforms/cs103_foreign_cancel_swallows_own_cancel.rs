@@ -8,7 +8,7 @@ use ruff_text_size::Ranged;
 
 use super::reraise;
 use super::{Checker, Finding};
-use crate::analysis::names::Catches;
+use crate::analysis::names::{Catches, Library};
 use crate::analysis::suspension::SuspensionPoints;
 use crate::rules::Rule;
 
@@ -17,7 +17,8 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a S
         return;
     }
     for (index, ExceptHandler::ExceptHandler(handler)) in try_stmt.handlers.iter().enumerate() {
-        if checker.names.catches(handler.type_.as_deref()) == Catches::Nothing {
+        // Tasks and futures are asyncio's; a cancel scope's cancellation is this task's own.
+        if checker.names.catches(handler.type_.as_deref()) == Catches::Nothing || checker.handler_library(handler) != Library::Asyncio {
             continue;
         }
         let Some(exits) = reraise::leaking_exits(checker, try_stmt, index) else { continue };

@@ -246,7 +246,7 @@ fn insert_local_helper(checker: &Checker) -> (String, Vec<Edit>) {
     let names = HelperNames::local(checker);
     let (asyncio, import) = reraise::asyncio_module(checker);
     let helper = helper_code(&names, &asyncio, checker.settings.target_version, checker.editor.quote());
-    (names.track, module_helper::insert_after_imports(checker, helper, &asyncio, import))
+    (names.track, module_helper::insert_after_imports(checker, helper, "asyncio", &asyncio, import))
 }
 
 /// The helper's code: the set, the tracking function, the shutdown coroutine.

@@ -7,13 +7,13 @@
 
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtTry, StmtWith};
+use ruff_python_ast::{ExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtFunctionDef, StmtTry, StmtWith};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
-use crate::analysis::names::Catches;
-use crate::analysis::suspension::awaited_tasks;
+use crate::analysis::names::{Catches, Library};
+use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
 use crate::edits::{with_safety, Snippet, Suite};
 use crate::rules::Rule;
 
@@ -22,6 +22,9 @@ use crate::rules::Rule;
 enum Place {
     Finally,
     CancelHandler,
+    /// The body of `async def __aexit__` under anyio or trio: it runs in the scope the
+    /// `async with` body was cancelled in.
+    ContextExit,
 }
 
 /// A suspension in a cleanup block that the fix protects (or cannot).
@@ -85,6 +88,19 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt, try_stmt: &'
     }
 }
 
+/// `async def __aexit__` of an async context manager, in anyio or trio code: its body is a
+/// cleanup block like a `finally:`. (In asyncio code the exit runs after a cancel was delivered
+/// once, and its awaits are judged where the manager is used.)
+pub fn function<'a>(checker: &mut Checker<'a>, function: &'a StmtFunctionDef) {
+    if is_context_exit(checker, function) {
+        unit(checker, Suite::new(function.start(), &function.body), Place::ContextExit);
+    }
+}
+
+fn is_context_exit(checker: &Checker, function: &StmtFunctionDef) -> bool {
+    function.is_async && function.name.as_str() == "__aexit__" && checker.library().is_structured()
+}
+
 enum Enclosing {
     Nothing,
     /// Inside the cleanup block of an enclosing `try`, or under a shielding scope.
@@ -111,6 +127,8 @@ fn enclosing_cleanup(checker: &Checker, stmt: &Stmt) -> Enclosing {
             }
             Stmt::With(with) if is_shielding_scope(with) => return Enclosing::Covered,
             Stmt::For(for_stmt) if for_stmt.is_async => return Enclosing::Nothing,
+            Stmt::With(with) if with.is_async && is_shielded_unit(checker, with) => return Enclosing::Covered,
+            Stmt::FunctionDef(function) if is_context_exit(checker, function) => return Enclosing::Covered,
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return Enclosing::Nothing,
             _ => {}
         }
@@ -126,7 +144,8 @@ fn catches_cancel(checker: &Checker, handler: &ExceptHandler) -> bool {
 
 /// One cleanup block: its items, one finding each, and the fix they share.
 fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
-    let helper = existing_helper(checker);
+    let library = checker.library();
+    let helper = if library.is_structured() { None } else { existing_helper(checker) };
     let mut collector = Collector { checker, helper: helper.as_deref(), items: Vec::new(), top: 0, units: Vec::new(), timeouts: Vec::new() };
     for (top, stmt) in suite.stmts.iter().enumerate() {
         collector.top = top;
@@ -136,10 +155,18 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     if items.is_empty() {
         return;
     }
-    let fix = UnitFix::new(checker, suite, &items, helper);
+    let fix = match library.is_structured() {
+        true => UnitFix::shielded(checker, suite, &items, library),
+        false => UnitFix::new(checker, suite, &items, helper),
+    };
     let place_text = match place {
         Place::Finally => "in a `finally:` block",
         Place::CancelHandler => "in a handler that catches the cancellation",
+        Place::ContextExit => "in `__aexit__`",
+    };
+    let consequence = match library.is_structured() {
+        true => "once its scope is cancelled, its first checkpoint raises the cancellation again and cuts it short",
+        false => "a cancel that arrives meanwhile cuts it short, and if it hangs the task never ends",
     };
     for item in &items {
         let (range, what) = match &item.kind {
@@ -148,6 +175,9 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
             ItemKind::AsyncFor(header) => (*header, "`async for`"),
         };
         let (fix, reason) = match (&item.kind, &fix.refusal) {
+            (_, Some(why)) if library.is_structured() => (None, Some(why.clone())),
+            // The shielded scope covers the items as they are, an `async for` too.
+            (_, None) if library.is_structured() => with_safety(fix.shared.clone(), checker.safety(fix.safety.clone())),
             (ItemKind::AsyncFor(_), _) => {
                 (None, Some("an `async for` cannot be protected as one unit: move the loop into an `async def` and protect the call".to_string()))
             }
@@ -160,9 +190,7 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
         };
         checker.report(Finding {
             rule: Rule::UnshieldedCleanupAwait,
-            message: format!(
-                "{what} {place_text} is not shielded: a cancel that arrives meanwhile cuts it short, and if it hangs the task never ends"
-            ),
+            message: format!("{what} {place_text} is not shielded: {consequence}"),
             range,
             fix,
             reason,
@@ -232,7 +260,21 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 self.visit_body(&try_stmt.orelse);
                 self.visit_body(&try_stmt.finalbody);
             }
-            Stmt::With(with) if is_shielding_scope(with) => {}
+            Stmt::With(with) if is_shielding_scope(with) || is_shielded_unit(self.checker, with) => {}
+            // `with anyio.fail_after(10):` bounds the awaits inside, and is no cleanup of its own.
+            Stmt::With(with) if !with.is_async && is_scope_timeout(self.checker, with) => {
+                let mut bound = Bound::default();
+                for item in &with.items {
+                    if let Expr::Call(call) = &item.context_expr {
+                        if let Some(arg) = call.arguments.args.first().or(call.arguments.find_keyword("delay").or(call.arguments.find_keyword("seconds")).map(|k| &k.value)) {
+                            bound.at_least(&self.stated_bound(arg));
+                        }
+                    }
+                }
+                self.timeouts.push(bound);
+                walk_stmt(self, stmt);
+                self.timeouts.pop();
+            }
             Stmt::With(with) if with.is_async && is_timeout_block(self.checker, with) => {
                 let mut bound = Bound::default();
                 for item in &with.items {
@@ -326,6 +368,20 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
     if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
         return None;
     }
+    // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is
+    // made to run in a cancelled scope, and a shield would only make it graceful.
+    if matches!(checker.names.member(&call.func), Some((library, "aclose_forcefully")) if library.is_structured()) {
+        return None;
+    }
+    // `aclose_shielded(conn)`: the call says it shields itself.
+    if callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield")) {
+        return None;
+    }
+    // Handing on another manager's exit is judged where that manager is written, and under a
+    // cancel scope it must not be wrapped at all (see `forwarded_exit`).
+    if checker.library().is_structured() && forwarded_exit(checker, awaited) {
+        return None;
+    }
     match checker.names.asyncio_member(&call.func) {
         Some("sleep") => None,
         // `wait_for(x.close(), 10)`: the cleanup keeps its own bound, and gets no shorter one.
@@ -356,14 +412,21 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
         }
         Some(_) => None,
         None => {
-            let (name, receiver) = match call.func.as_ref() {
-                Expr::Attribute(method) => (method.attr.as_str(), checker.editor.text(method.value.as_ref())),
-                Expr::Name(function) => (function.id.as_str(), ""),
-                _ => return None,
+            let named = |func: &Expr| match func {
+                Expr::Attribute(method) => cleanup_kind(method.attr.as_str(), checker.editor.text(method.value.as_ref())),
+                Expr::Name(function) => cleanup_kind(function.id.as_str(), ""),
+                _ => None,
             };
-            let kind = cleanup_kind(name, receiver)?;
+            // `outcome.acapture(close_connection, conn)`, `to_thread.run_sync(sock.close)`: a
+            // call that runs the cleanup function it is handed.
+            let handed = call.arguments.args.first().filter(|arg| matches!(arg, Expr::Name(_) | Expr::Attribute(_)));
+            let (kind, func) = match (named(call.func.as_ref()), handed) {
+                (Some(kind), _) => (kind, call.func.as_ref()),
+                (None, Some(handed)) => (named(handed)?, handed),
+                (None, None) => return None,
+            };
             let settings = checker.settings;
-            let configured = configured_bound(settings, call.func.as_ref());
+            let configured = configured_bound(settings, func);
             let seconds = configured.unwrap_or(match kind {
                 CleanupKind::Release => settings.cleanup_timeout,
                 CleanupKind::Shutdown => settings.shutdown_timeout,
@@ -459,6 +522,74 @@ fn waits_for_existing_tasks(checker: &Checker, call: &ruff_python_ast::ExprCall)
     }
 }
 
+/// `await self._nursery.__aexit__(*exc_info)`, `await self._exit_stack.aclose()`: the exit of
+/// a manager entered before this block. It may close cancel scopes or task groups opened
+/// outside the block, which must close in the reverse order of their opening: a new cancel
+/// scope around it would be closed after them.
+fn forwarded_exit(checker: &Checker, awaited: &Expr) -> bool {
+    let Expr::Call(call) = awaited else { return false };
+    let Some(name) = callee_name(&call.func) else { return false };
+    let receiver = match call.func.as_ref() {
+        Expr::Attribute(method) => checker.editor.text(method.value.as_ref()).to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    name.split('_').any(|word| word == "aexit") || (name == "aclose" && receiver.contains("stack"))
+}
+
+/// The statement of `stmt` (itself or one nested in it) that awaits a [`forwarded_exit`].
+fn forwarded_exit_in<'s>(checker: &Checker, stmt: &'s Stmt) -> Option<&'s Stmt> {
+    struct Finder<'c, 'a, 's> {
+        checker: &'c Checker<'a>,
+        current: Option<&'s Stmt>,
+        found: Option<&'s Stmt>,
+    }
+    impl<'s> Visitor<'s> for Finder<'_, '_, 's> {
+        fn visit_stmt(&mut self, stmt: &'s Stmt) {
+            if self.found.is_none() && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                let outer = self.current.replace(stmt);
+                walk_stmt(self, stmt);
+                self.current = outer;
+            }
+        }
+        fn visit_expr(&mut self, expr: &'s Expr) {
+            if let Expr::Await(await_expr) = expr {
+                if self.found.is_none() && forwarded_exit(self.checker, &await_expr.value) {
+                    self.found = self.current;
+                }
+            }
+            if !matches!(expr, Expr::Lambda(_)) {
+                walk_expr(self, expr);
+            }
+        }
+    }
+    let mut finder = Finder { checker, current: None, found: None };
+    finder.visit_stmt(stmt);
+    finder.found
+}
+
+/// The name a call calls: `close` of `conn.close`, `aclose_shielded`.
+fn callee_name(func: &Expr) -> Option<&str> {
+    match func {
+        Expr::Attribute(method) => Some(method.attr.as_str()),
+        Expr::Name(name) => Some(name.id.as_str()),
+        _ => None,
+    }
+}
+
+/// `with anyio.fail_after(10):`, `trio.move_on_after(10)`: a cancel scope with a deadline.
+fn is_scope_timeout(checker: &Checker, with: &StmtWith) -> bool {
+    with.items.iter().all(|item| {
+        matches!(&item.context_expr, Expr::Call(call) if matches!(checker.names.member(&call.func),
+            Some((library, "fail_after" | "move_on_after")) if library.is_structured()))
+    })
+}
+
+/// `async with _ShieldedCleanup(5):`, the unit of an earlier run.
+fn is_shielded_unit(checker: &Checker, with: &StmtWith) -> bool {
+    let Some(helper) = existing_shielded_helper(checker) else { return false };
+    with.items.iter().any(|item| matches!(&item.context_expr, Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == helper)))
+}
+
 /// `with anyio.CancelScope(shield=True):`, `with move_on_after(5, shield=True):`: the cleanup
 /// is already shielded by the framework's own cancel scope (anyio, trio).
 fn is_shielding_scope(with: &StmtWith) -> bool {
@@ -509,6 +640,42 @@ impl UnitFix {
             None => insert_helper(checker),
         };
         let header = format!("with {class}({}) as {}:", bound.arguments(), fix.name);
+        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header));
+        fix.shared = edits;
+        fix
+    }
+
+    /// The anyio / trio form: the block's statements from the first cleanup to the last nested
+    /// in `async with _ShieldedCleanup(T):`, a shielded cancel scope in the same task that gets
+    /// its deadline only once the task is cancelled. The items need no edits of their own.
+    fn shielded(checker: &Checker, suite: Suite, items: &[Item], library: Library) -> Self {
+        let mut fix = UnitFix { shared: Vec::new(), name: String::new(), safety: Safety::Safe, refusal: None };
+        let (Some(first), Some(last)) = (items.iter().map(|i| i.top).min(), items.iter().map(|i| i.top).max()) else { return fix };
+        // Under a cancelled scope any checkpoint before the first cleanup (`await send(b"BYE")`)
+        // raises and skips it too: the unit starts at the block's first suspension point.
+        let first = suite.stmts[..first].iter().position(|s| SuspensionPoints::of(std::slice::from_ref(s)).any()).unwrap_or(first);
+        let span = &suite.stmts[first..=last];
+        if span.iter().any(contains_yield) {
+            fix.refusal = Some("the cleanup block yields: a cancel scope cannot span a `yield` (its scope would hold the consumer's code)".to_string());
+            return fix;
+        }
+        if let Some(exit) = span.iter().find_map(|stmt| forwarded_exit_in(checker, stmt)) {
+            fix.refusal = Some(format!(
+                "the block also hands on an exit, {}, which may close cancel scopes or task groups opened before it: a cancel scope around it would break their nesting (anyio and trio raise RuntimeError); shield the cleanups before it by hand",
+                checker.describe_statement(exit)
+            ));
+            return fix;
+        }
+        let mut bound = Bound::default();
+        for item in items {
+            bound.at_least(&item.bound);
+        }
+        bound.expressions.retain(|expression| !assigned_in(span, expression));
+        let (class, mut edits) = match existing_shielded_helper(checker) {
+            Some(class) => (class, Vec::new()),
+            None => insert_shielded_helper(checker, library),
+        };
+        let header = format!("async with {class}({}):", bound.arguments());
         edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header));
         fix.shared = edits;
         fix
@@ -597,6 +764,83 @@ fn existing_helper(checker: &Checker) -> Option<String> {
         let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
         ["__call__", "context", "_hold", "__exit__"].iter().all(|name| defines(name)).then(|| class.name.to_string())
     })
+}
+
+/// A top-level class that is the shielded-cleanup helper (ours from an earlier run): it defines
+/// `__aenter__`, `__aexit__` and `_deadline`.
+fn existing_shielded_helper(checker: &Checker) -> Option<String> {
+    checker.parsed.syntax().body.iter().find_map(|stmt| {
+        let Stmt::ClassDef(class) = stmt else { return None };
+        let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
+        ["__aenter__", "__aexit__", "_deadline"].iter().all(|name| defines(name)).then(|| class.name.to_string())
+    })
+}
+
+/// The anyio / trio helper's source; `{lib}` stands for the module's spelling of anyio or trio
+/// (both have `CancelScope(shield=, deadline=)`, `current_effective_deadline()`,
+/// `current_time()` and `lowlevel.checkpoint_if_cancelled()`), `{logging}` and `{Unit}` as below.
+const SHIELDED_HELPER: &str = r#"class {Unit}:
+    """One cleanup block in a shielded cancel scope of this task (CS301).
+
+    With no cancel nothing changes. A cancel of the enclosing scopes is held back
+    until the block ends, then raised. Once they are cancelled (already when the
+    block starts, or by a deadline they have) the block has `bound` seconds (the
+    largest given); a cleanup still running then is cancelled and a warning is
+    logged."""
+
+    def __init__(self, *bounds):
+        self._bound = max(bound for bound in bounds if isinstance(bound, (int, float)))
+        self._scope = None
+
+    def _deadline(self):
+        """`bound` seconds after the enclosing scopes are cancelled: from now if they
+        are, else from their deadline (with none, no bound)."""
+        deadline = {lib}.current_effective_deadline()
+        if deadline == float("-inf"):
+            deadline = {lib}.current_time()
+        return deadline + self._bound
+
+    async def __aenter__(self):
+        self._scope = {lib}.CancelScope(shield=True, deadline=self._deadline())
+        self._scope.__enter__()
+        return self
+
+    async def __aexit__(self, kind, error, traceback):
+        swallowed = self._scope.__exit__(kind, error, traceback)
+        if self._scope.cancelled_caught:
+            {logging}.getLogger(__name__).warning(
+                "cleanup cut off after %s s: the task was cancelled"
+                " and it had not finished",
+                self._bound,
+            )
+        await {lib}.lowlevel.checkpoint_if_cancelled()  # the cancel held back, if any
+        return swallowed"#;
+
+/// The edits that add the shielded helper for `library` (and the imports it needs); its class name.
+fn insert_shielded_helper(checker: &Checker, library: Library) -> (String, Vec<Edit>) {
+    let unit = checker.fresh_name("_ShieldedCleanup");
+    let (lib, needs_import) = checker.names.module_spelling(library);
+    let lib_import = needs_import.then(|| checker.editor.add_import(checker.parsed, library.module()));
+    let (logging, logging_import) = module_helper::module_binding(checker, "logging");
+    let quote = checker.editor.quote().to_string();
+    let text = SHIELDED_HELPER.replace("{Unit}", &unit).replace("{lib}", &lib).replace("{logging}", &logging).replace('"', &quote);
+    let helper = snippet_of(&text);
+    // As for the asyncio helper: the imports before the helper, which may go where they go.
+    let mut placed = module_helper::insert_after_imports(checker, helper, library.module(), &lib, lib_import);
+    let helper_edit = placed.pop();
+    placed.extend(logging_import.into_iter().chain(helper_edit));
+    (unit, placed)
+}
+
+/// A snippet of Python source indented by four spaces a level.
+fn snippet_of(text: &str) -> Snippet {
+    let mut snippet = Snippet::default();
+    for (i, line) in text.lines().enumerate() {
+        let code = line.trim_start_matches(' ');
+        let depth = (line.len() - code.len()) / 4;
+        snippet = if i == 0 { Snippet::line(code.to_string()) } else { snippet.then(depth, code.to_string()) };
+    }
+    snippet
 }
 
 /// The helper's source; `{asyncio}`, `{gc}`, `{sys}`, `{logging}`, `{Unit}`, `{Context}` stand for
@@ -738,23 +982,18 @@ fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
     let (sys, sys_import) = module_helper::module_binding(checker, "sys");
     let (logging, logging_import) = module_helper::module_binding(checker, "logging");
     let quote = checker.editor.quote().to_string();
-    let mut helper = Snippet::default();
-    for (i, line) in HELPER.lines().enumerate() {
-        let text = line.trim_start_matches(' ');
-        let depth = (line.len() - text.len()) / 4;
-        let text = text
-            .replace("{Unit}", &unit)
-            .replace("{Context}", &context)
-            .replace("{asyncio}", &asyncio)
-            .replace("{gc}", &gc)
-            .replace("{sys}", &sys)
-            .replace("{logging}", &logging)
-            .replace('"', &quote);
-        helper = if i == 0 { Snippet::line(text) } else { helper.then(depth, text) };
-    }
+    let text = HELPER
+        .replace("{Unit}", &unit)
+        .replace("{Context}", &context)
+        .replace("{asyncio}", &asyncio)
+        .replace("{gc}", &gc)
+        .replace("{sys}", &sys)
+        .replace("{logging}", &logging)
+        .replace('"', &quote);
+    let helper = snippet_of(&text);
     // Imports in isort's order, so those inserted at one place stay sorted, and before the
     // helper, which may be inserted where the last of them goes.
-    let mut placed = module_helper::insert_after_imports(checker, helper, &asyncio, asyncio_import);
+    let mut placed = module_helper::insert_after_imports(checker, helper, "asyncio", &asyncio, asyncio_import);
     let helper_edit = placed.pop();
     placed.extend(gc_import.into_iter().chain(logging_import).chain(sys_import).chain(helper_edit));
     (unit, placed)

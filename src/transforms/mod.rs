@@ -24,7 +24,7 @@ use crate::source::Module;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::flow::ExitFinder;
-use crate::analysis::names::AsyncioNames;
+use crate::analysis::names::{AsyncioNames, Library};
 use crate::analysis::suspension::Primitives;
 use crate::analysis::tasks::TaskFacts;
 use crate::edits::{Editor, Placement, Suite};
@@ -43,7 +43,7 @@ pub struct Matches {
 /// Runs every enabled rule over a parsed module.
 pub fn check_module(parsed: &Module, source: &str, settings: &Settings) -> Matches {
     let names = AsyncioNames::of(parsed.syntax());
-    if !names.uses_asyncio() && !names.uses_cancel_scope_library() {
+    if names.libraries().is_empty() && !names.uses_cancel_scope_library() {
         return Matches::default();
     }
     let mut checker = Checker::new(parsed, source, settings, names);
@@ -80,6 +80,9 @@ pub struct Checker<'a> {
     primitive_attributes: OnceCell<Primitives>,
     /// Whether the module's text calls any `.cancel(` at all: without one there is no stopper.
     mentions_cancel: OnceCell<bool>,
+    /// The library each function's code deals in, found the first time a rule asks.
+    function_libraries: RefCell<Vec<(TextRange, Library)>>,
+    module_library: OnceCell<Library>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -101,6 +104,8 @@ impl<'a> Checker<'a> {
             tasks: OnceCell::new(),
             primitive_attributes: OnceCell::new(),
             mentions_cancel: OnceCell::new(),
+            function_libraries: RefCell::new(Vec::new()),
+            module_library: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -122,6 +127,47 @@ impl<'a> Checker<'a> {
     /// The module calls `.cancel(` somewhere (a cheap test before building [`TaskFacts`]).
     pub fn mentions_cancel(&self) -> bool {
         *self.mentions_cancel.get_or_init(|| self.source().contains(".cancel("))
+    }
+
+    /// The library whose cancellation the code being visited deals in: the one its function's
+    /// code names (`trio.sleep`, `anyio.create_task_group()`; anyio before trio before asyncio,
+    /// since anyio code runs on either), else the module's (see [`Checker::module_library`]).
+    pub fn library(&self) -> Library {
+        let fallback = self.module_library();
+        if self.names.libraries().len() < 2 {
+            return fallback;
+        }
+        let Some(function) = self.enclosing_function() else { return fallback };
+        if let Some((_, library)) = self.function_libraries.borrow().iter().find(|(range, _)| *range == function.range()) {
+            return *library;
+        }
+        let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
+        named.visit_body(&function.body);
+        let library = [Library::Anyio, Library::Trio, Library::Asyncio].into_iter().find(|l| named.found.iter().any(|f| f == l)).unwrap_or(fallback);
+        self.function_libraries.borrow_mut().push((function.range(), library));
+        library
+    }
+
+    /// The module's library: the only one it imports, else the one its code names most often,
+    /// anyio or trio on a tie (a module of anyio code that imports `asyncio.iscoroutinefunction`
+    /// is anyio code).
+    fn module_library(&self) -> Library {
+        *self.module_library.get_or_init(|| match self.names.libraries().as_slice() {
+            [] => Library::Asyncio,
+            [only] => *only,
+            several => {
+                let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
+                named.visit_body(&self.parsed.syntax().body);
+                let count = |library: &Library| named.found.iter().filter(|l| *l == library).count();
+                several.iter().copied().max_by_key(|library| (count(library), library.is_structured())).unwrap_or(Library::Asyncio)
+            }
+        })
+    }
+
+    /// The library whose cancellation `handler` catches: the one its type names, else
+    /// [`Checker::library`] (a bare `except:`, `except BaseException`).
+    pub fn handler_library(&self, handler: &ruff_python_ast::ExceptHandlerExceptHandler) -> Library {
+        self.names.caught_library(handler.type_.as_deref()).unwrap_or_else(|| self.library())
     }
 
     pub fn tasks(&self) -> &TaskFacts<'a> {
@@ -296,10 +342,15 @@ impl<'a> Checker<'a> {
         self.scopes.last() == Some(&Scope::AsyncFunction)
     }
 
-    /// Only CS401 looks at modules that import anyio or trio but not asyncio: their cancel
-    /// scopes have the same hazard.
+    /// Where asyncio is not imported, the rules that know anyio and trio run in their modules,
+    /// and CS401 also where only async_timeout's scopes are; CS105 and CS202 are about asyncio's
+    /// `run()` and tasks.
     fn enabled(&self, rule: Rule) -> bool {
-        self.settings.enabled(rule) && (self.names.uses_asyncio() || rule == Rule::YieldInsideCancelScope)
+        let asyncio_only = matches!(rule, Rule::AsyncKeyboardInterruptHandler | Rule::CancelledTaskNeverAwaited);
+        let runs_here = self.names.uses_asyncio()
+            || rule == Rule::YieldInsideCancelScope
+            || (!asyncio_only && (self.names.uses(Library::Anyio) || self.names.uses(Library::Trio)));
+        self.settings.enabled(rule) && runs_here
     }
 }
 
@@ -400,10 +451,12 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             _ => {}
         }
-        if simple && in_async && self.enabled(Rule::CancelledTaskAwaitedBare) {
+        // Tasks and their handles are asyncio's: CS104 and CS201 look only where it is imported.
+        let asyncio = simple && self.names.uses_asyncio();
+        if asyncio && in_async && self.enabled(Rule::CancelledTaskAwaitedBare) {
             cs104_cancelled_task_awaited_bare::statement(self, stmt);
         }
-        if simple && self.enabled(Rule::FireAndForgetTask) {
+        if asyncio && self.enabled(Rule::FireAndForgetTask) {
             cs201_fire_and_forget_task::statement(self, stmt);
         }
         if matches!(stmt, Stmt::Expr(_) | Stmt::For(_)) && self.in_function() && self.enabled(Rule::CancelledTaskNeverAwaited) {
@@ -419,6 +472,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
             self.scopes.push(scope);
         }
         self.parents.push(stmt);
+        if let Stmt::FunctionDef(function) = stmt {
+            if self.enabled(Rule::UnshieldedCleanupAwait) {
+                cs301_unshielded_cleanup_await::function(self, function);
+            }
+        }
         walk_stmt(self, stmt);
         self.parents.pop();
         if scope.is_some() {
@@ -428,7 +486,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr {
-            if self.enabled(Rule::FireAndForgetTask) {
+            if self.enabled(Rule::FireAndForgetTask) && self.names.uses_asyncio() {
                 cs201_fire_and_forget_task::callback_registration(self, call);
             }
         }
@@ -463,6 +521,25 @@ fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
         }
     }
     found
+}
+
+/// Each member of a library that the code names (`trio.sleep`, an imported `create_task_group`).
+struct LibrariesNamed<'n> {
+    names: &'n AsyncioNames,
+    found: Vec<Library>,
+}
+
+impl<'a> Visitor<'a> for LibrariesNamed<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Some((library, member)) = self.names.member(expr) {
+            // Inspection helpers say nothing about whose cancellation the code deals in.
+            if !matches!(member, "iscoroutinefunction" | "iscoroutine") {
+                self.found.push(library);
+            }
+            return;
+        }
+        walk_expr(self, expr);
+    }
 }
 
 struct IdentifierCollector<'a, 's> {

@@ -12,14 +12,14 @@ use crate::edits::{import_binding, Snippet};
 
 /// The edits that add `helper` after the module's imports, spaced as black and isort space it:
 /// after the imports one blank line before an assignment, two before a definition; two after
-/// the helper (whose code ends with a definition). It
-/// goes after the import that binds `asyncio` (named `asyncio`, as the helper spells it) if
-/// that one comes later, since the helper may use it at import time; `import` is the edit that
-/// adds that import when the module has none.
-pub fn insert_after_imports(checker: &Checker, helper: Snippet, asyncio: &str, import: Option<Edit>) -> Vec<Edit> {
+/// the helper (whose code ends with a definition). It goes after the import that binds `module`
+/// (`asyncio`, `anyio`; named `binding`, as the helper spells it) if that one comes later, since
+/// the helper may use it at import time; `import` is the edit that adds that import when the
+/// module has none.
+pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, binding: &str, import: Option<Edit>) -> Vec<Edit> {
     let body = &checker.parsed.syntax().body;
-    let binds_asyncio = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, "asyncio").as_deref() == Some(asyncio)));
-    let anchor = match (last_leading_import(body), binds_asyncio) {
+    let binds_module = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, module).as_deref() == Some(binding)));
+    let anchor = match (last_leading_import(body), binds_module) {
         (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
         (last, _) => last,
     };
@@ -44,7 +44,7 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, asyncio: &str, i
         None => {
             let mut code = Snippet::default();
             if import.is_some() {
-                code = code.then(0, format!("import {asyncio}"));
+                code = code.then(0, format!("import {module}"));
                 for _ in 0..blank_before {
                     code = code.then(0, "");
                 }

@@ -13,8 +13,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{Checker, Safety};
 use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
-use crate::analysis::names::Catches;
-use crate::analysis::suspension::{Primitives, SuspensionPoints};
+use crate::analysis::names::{Catches, Library};
+use crate::analysis::suspension::{awaited_tasks, Primitives, SuspensionPoints};
 use crate::edits::{with_safety, Snippet};
 
 /// At most this many statements after the `try` are run before the re-raise to keep them
@@ -49,23 +49,34 @@ pub fn fix_handler(
     if try_stmt.is_star && catches != Catches::OnlyCancellation {
         return (None, Some("`except*` binds an exception group, which no isinstance test fits; split out `except* CancelledError`".to_string()));
     }
+    let library = checker.handler_library(handler);
     let points = SuspensionPoints::of(&try_stmt.body);
-    let primitives = Primitives::within(checker.enclosing_function(), checker.primitive_attributes(), &checker.names, checker.source());
-    let foreign = points.foreign_cancel_source(&checker.names, &primitives);
     let mut edits = Vec::new();
     let mut verdict = Safety::Safe;
-    let snapshot = match (foreign, CountSnapshot::new(checker, stmt)) {
-        (None, _) => None,
-        (Some(_), Ok(snapshot)) => Some(snapshot),
-        // Awaiting an existing task is where the other task's cancel is expected (CS103):
-        // without the count there is no telling it from this task's.
-        (Some(_), Err(why)) if points.awaits_existing_task(&checker.names) => return (None, Some(why)),
-        (Some(source), Err(_)) => {
+    let snapshot = if library.is_structured() {
+        // No count snapshot: trio has no `cancelling()`, and anyio code runs on either backend.
+        if let Some(source) = structured_foreign_source(checker, &points).filter(|_| library == Library::Anyio) {
             verdict = Safety::Unsafe(format!(
-                "`await {}` may pass on a CancelledError that is not this task's own (another task's cancel, a stored result), and below Python 3.11 the fix cannot tell the two apart: the plain re-raise would turn it into a cancel of this task",
+                "on the asyncio backend `await {}` may pass on a CancelledError that is not this task's own (another task's cancel, a stored result), and anyio has no cancel count that works on both backends to tell the two apart: the plain re-raise would turn it into a cancel of this task",
                 checker.editor.short(source)
             ));
-            None
+        }
+        None
+    } else {
+        let primitives = Primitives::within(checker.enclosing_function(), checker.primitive_attributes(), &checker.names, checker.source());
+        match (points.foreign_cancel_source(&checker.names, &primitives), CountSnapshot::new(checker, stmt)) {
+            (None, _) => None,
+            (Some(_), Ok(snapshot)) => Some(snapshot),
+            // Awaiting an existing task is where the other task's cancel is expected (CS103):
+            // without the count there is no telling it from this task's.
+            (Some(_), Err(why)) if points.awaits_existing_task(&checker.names) => return (None, Some(why)),
+            (Some(source), Err(_)) => {
+                verdict = Safety::Unsafe(format!(
+                    "`await {}` may pass on a CancelledError that is not this task's own (another task's cancel, a stored result), and below Python 3.11 the fix cannot tell the two apart: the plain re-raise would turn it into a cancel of this task",
+                    checker.editor.short(source)
+                ));
+                None
+            }
         }
     };
     let needs_name = catches != Catches::OnlyCancellation || try_stmt.is_star || exits.iter().any(|e| e.in_nested_handler);
@@ -76,7 +87,7 @@ pub fn fix_handler(
     });
     let mut conditions = Vec::new();
     if catches != Catches::OnlyCancellation {
-        let (cancelled, import) = cancelled_error(checker);
+        let (cancelled, import) = cancellation_class(checker, library);
         edits.extend(import);
         conditions.push(format!("isinstance({}, {cancelled})", name.as_deref().unwrap_or_default()));
     }
@@ -98,7 +109,7 @@ pub fn fix_handler(
     };
     let ancestors: Vec<&Stmt> = checker.ancestors().collect();
     for exit in exits {
-        let plan = plan_exit(checker, exit, stmt, try_stmt, &ancestors, handler.name.as_ref().map(|n| n.id.as_str()));
+        let plan = plan_exit(checker, exit, stmt, try_stmt, &ancestors, handler.name.as_ref().map(|n| n.id.as_str()), library);
         edits.extend(how.edits(checker, exit, &plan.first));
         if let Some(reason) = plan.reason {
             verdict = verdict.and(Safety::Unsafe(reason));
@@ -185,7 +196,15 @@ struct ExitPlan {
     reason: Option<String>,
 }
 
-fn plan_exit<'a>(checker: &Checker<'a>, exit: &HandlerExit, stmt: &Stmt, try_stmt: &StmtTry, ancestors: &[&'a Stmt], bound: Option<&str>) -> ExitPlan {
+fn plan_exit<'a>(
+    checker: &Checker<'a>,
+    exit: &HandlerExit,
+    stmt: &Stmt,
+    try_stmt: &StmtTry,
+    ancestors: &[&'a Stmt],
+    bound: Option<&str>,
+    library: Library,
+) -> ExitPlan {
     let editor = &checker.editor;
     let plan = |first: Vec<String>, reason: Option<String>| ExitPlan { first, reason };
     // Code copied in front of the re-raise would run before the `try`'s `finally`, not after.
@@ -200,6 +219,16 @@ fn plan_exit<'a>(checker: &Checker<'a>, exit: &HandlerExit, stmt: &Stmt, try_stm
             let reason = exit.stmt.map(|s| format!("`{}` on the cancel path may be a result someone uses; the fix raises instead", editor.short(s)));
             plan(value.into_iter().collect(), reason)
         }
+        // A cancel scope delivers its cancellation again at the next turn's checkpoint: the
+        // loop cannot retry, it spins until it ends, so only what follows the loop matters.
+        ExitKind::Continue if library.is_structured() => match ancestors.iter().position(|s| matches!(s, Stmt::For(_) | Stmt::While(_))) {
+            Some(index) => match tail_after(checker, ancestors[index], &ancestors[index + 1..], keepable, bound) {
+                Tail::Nothing => plan(Vec::new(), None),
+                Tail::Keep(kept) => plan(kept, None),
+                Tail::Skipped(after) => plan(Vec::new(), Some(format!("the loop used to spin until it ended and carry on to {after}, which the re-raise now skips"))),
+            },
+            None => plan(Vec::new(), Some("`continue` leaves for a loop the analysis cannot see".to_string())),
+        },
         ExitKind::Continue => plan(Vec::new(), Some("`continue` keeps the loop going on cancel (a retry?); the fix ends it".to_string())),
         ExitKind::RaiseOther => plan(
             Vec::new(),
@@ -376,13 +405,32 @@ pub fn describe(exits: &[HandlerExit]) -> String {
     }
 }
 
-/// What the leak does to the task, for the message.
-pub fn consequence(exits: &[HandlerExit]) -> &'static str {
+/// What the leak does to the task, for the message. Under a cancel scope (anyio, trio) the
+/// cancellation comes back at the next checkpoint, so the cost is what runs until then.
+pub fn consequence(exits: &[HandlerExit], library: Library) -> &'static str {
+    let kinds = |kind: ExitKind| exits.iter().any(|exit| exit.kind == kind);
     if exits.iter().all(|exit| exit.kind == ExitKind::RaiseOther) {
         "the task ends with a different exception instead of ending cancelled"
-    } else {
+    } else if !library.is_structured() {
         "the cancelled task carries on instead of ending cancelled"
+    } else if kinds(ExitKind::Continue) {
+        "the loop spins, each turn's checkpoint raising the cancellation again, instead of ending"
+    } else if kinds(ExitKind::ReturnValue) {
+        "its value leaves the cancelled scope as if the work had finished, and the code after it runs until the next checkpoint"
+    } else {
+        "the code after it runs although its scope was cancelled, until the next checkpoint raises the cancellation again"
     }
+}
+
+/// The first await that, on anyio's asyncio backend, may pass on a `CancelledError` that is not
+/// this task's: an existing task or future (`await fut`, `wait_for(fut)`), or an asyncio call
+/// other than `asyncio.sleep` / `asyncio.wait`. anyio's own calls and other coroutines deliver
+/// the scope's or the task's own cancellation.
+fn structured_foreign_source<'a>(checker: &Checker, points: &SuspensionPoints<'a>) -> Option<&'a Expr> {
+    points.awaited.iter().copied().find(|expr| {
+        awaited_tasks(expr, &checker.names).next().is_some()
+            || matches!(expr, Expr::Call(call) if checker.names.asyncio_member(&call.func).is_some_and(|m| !matches!(m, "sleep" | "wait")))
+    })
 }
 
 /// Evaluating it has no effect worth keeping: a literal, a name, an attribute of a name.
@@ -425,8 +473,14 @@ pub fn bind_exception(checker: &Checker, handler: &ExceptHandlerExceptHandler) -
 
 /// The spelling of `asyncio.CancelledError` for inserted code, with the import it may need.
 pub fn cancelled_error(checker: &Checker) -> (String, Option<Edit>) {
-    let (spelling, needs_import) = checker.names.cancelled_error_spelling();
-    (spelling, needs_import.then(|| checker.editor.add_import(checker.parsed, "asyncio")))
+    cancellation_class(checker, Library::Asyncio)
+}
+
+/// The spelling of `library`'s cancellation class for inserted code (`trio.Cancelled`,
+/// `anyio.get_cancelled_exc_class()`), with the import it may need.
+pub fn cancellation_class(checker: &Checker, library: Library) -> (String, Option<Edit>) {
+    let (spelling, needs_import) = checker.names.cancellation_spelling(library);
+    (spelling, needs_import.then(|| checker.editor.add_import(checker.parsed, library.module())))
 }
 
 /// The spelling of the `asyncio` module for inserted code, with the import it may need.

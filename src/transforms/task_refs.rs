@@ -410,12 +410,91 @@ impl<'a> StatementVisitor<'a> for Bindings<'_, 'a> {
     }
 }
 
-/// A spawn whose coroutine only waits — `create_task(event.wait())`, `ensure_future(asyncio.sleep(1))`
-/// — has no cleanup, so cancelling it without awaiting it leaks nothing.
+/// A spawn whose coroutine only waits — `create_task(event.wait())`, `ensure_future(asyncio.sleep(1))`,
+/// or a coroutine function of this module that only sleeps or waits and then does plain work
+/// (a timer: `async def later(delay, callback): await asyncio.sleep(delay); callback()`) —
+/// has no cleanup: a cancel finds it at a wait, and nothing of it runs after that. Cancelling
+/// it without awaiting it leaks nothing.
 fn spawns_a_wait(checker: &Checker, spawn: &ExprCall) -> bool {
     let Some(Expr::Call(coroutine)) = spawn.arguments.args.first() else { return false };
-    let waits = matches!(coroutine.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "wait") && coroutine.arguments.is_empty();
-    waits || checker.names.asyncio_member(&coroutine.func) == Some("sleep")
+    if is_a_wait(checker, coroutine) {
+        return true;
+    }
+    let name = match coroutine.func.as_ref() {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attr) if matches!(attr.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => attr.attr.as_str(),
+        _ => return false,
+    };
+    let definitions = definitions_named(checker.parsed.syntax().body.as_slice(), name);
+    !definitions.is_empty() && definitions.iter().all(|function| function.is_async && only_waits(checker, &function.body))
+}
+
+/// `asyncio.sleep(...)`, or `something.wait()` (an event or a condition).
+fn is_a_wait(checker: &Checker, call: &ExprCall) -> bool {
+    let waits = matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "wait") && call.arguments.is_empty();
+    waits || checker.names.asyncio_member(&call.func) == Some("sleep")
+}
+
+/// Every function of the module named `name`, at any depth (a method, a helper nested in the
+/// function that spawns it); the caller needs all of them to agree, as it cannot tell which.
+fn definitions_named<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a StmtFunctionDef> {
+    struct Definitions<'a, 'n> {
+        name: &'n str,
+        found: Vec<&'a StmtFunctionDef>,
+    }
+    impl<'a> StatementVisitor<'a> for Definitions<'a, '_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::FunctionDef(function) = stmt {
+                if function.name.as_str() == self.name {
+                    self.found.push(function);
+                }
+            }
+            walk_statements(self, stmt);
+        }
+    }
+    let mut definitions = Definitions { name, found: Vec::new() };
+    definitions.visit_body(body);
+    definitions.found
+}
+
+/// A body that has no cleanup to run when cancelled: no `try`, `with` or `async for`, no
+/// `yield`, and every `await` is a wait ([`is_a_wait`]), so that a cancel can only arrive at a
+/// wait and ends the coroutine there.
+fn only_waits(checker: &Checker, body: &[Stmt]) -> bool {
+    struct Waits<'c, 'a> {
+        checker: &'c Checker<'a>,
+        only_waits: bool,
+    }
+    impl<'b> Visitor<'b> for Waits<'_, '_> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            match stmt {
+                Stmt::Try(_) | Stmt::With(_) => self.only_waits = false,
+                Stmt::For(for_stmt) if for_stmt.is_async => self.only_waits = false,
+                // A nested function runs only when called, which this body's awaits show.
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            match expr {
+                Expr::Await(awaited) => match awaited.value.as_ref() {
+                    Expr::Call(call) if is_a_wait(self.checker, call) => walk_expr(self, expr),
+                    _ => self.only_waits = false,
+                },
+                Expr::Yield(_) | Expr::YieldFrom(_) => self.only_waits = false,
+                Expr::Lambda(_) => {}
+                _ => walk_expr(self, expr),
+            }
+        }
+        fn visit_comprehension(&mut self, comprehension: &'b ruff_python_ast::Comprehension) {
+            // `async for` in a comprehension awaits the iterator, which may have cleanup.
+            self.only_waits &= !comprehension.is_async;
+            ruff_python_ast::visitor::walk_comprehension(self, comprehension);
+        }
+    }
+    let mut waits = Waits { checker, only_waits: true };
+    waits.visit_body(body);
+    waits.only_waits
 }
 
 fn mentions_current_task(names: &AsyncioNames, expr: &Expr) -> bool {

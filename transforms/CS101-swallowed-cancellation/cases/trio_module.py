@@ -1,5 +1,6 @@
-"""A trio service. The module does not import asyncio: trio's Cancelled and a home-grown
-CancelledError are out of scope, so nothing here is reported."""
+"""A trio service. `trio.Cancelled` is trio's cancellation: a cancelled scope raises it at every
+checkpoint until the scope ends, so a swallow lets the code after it run in a cancelled scope.
+A home-grown `CancelledError` is not trio's."""
 
 import logging
 
@@ -12,12 +13,80 @@ class CancelledError(Exception):
     """Raised by JobRunner when an operator cancels a job from the dashboard."""
 
 
-# OK
+# Falls through, nothing after the `try`: safe, plain `raise`.
+# Error
 async def serve(handler, listeners) -> None:
     try:
         await trio.serve_listeners(handler, listeners)
     except trio.Cancelled:
         pass
+
+
+# `return` after logging: safe.
+# Error
+async def read_frames(stream, frames: list) -> None:
+    while True:
+        try:
+            data = await stream.receive_some(4096)
+        except trio.Cancelled:
+            logger.info("reader cancelled")
+            return
+        frames.append(data)
+
+
+# A value leaves the cancelled scope as if the read had finished: unsafe.
+# Error
+async def fetch_status(stream) -> str:
+    try:
+        await stream.send_all(b"STATUS\r\n")
+        return (await stream.receive_some(64)).decode()
+    except trio.Cancelled:
+        return "unknown"
+
+
+# `continue` cannot retry under trio: the next turn's checkpoint raises the cancellation
+# again, so the loop spins. Nothing follows the loop: safe.
+# Error
+async def keep_polling(sensor, readings: list) -> None:
+    while True:
+        try:
+            readings.append(await sensor.read())
+        except trio.Cancelled:
+            logger.warning("poll cancelled, retrying")
+            continue
+
+
+# The same spin, and the loop is followed by code the cancel path used to reach: unsafe.
+# Error
+async def poll_three_times(sensor) -> object:
+    for _ in range(3):
+        try:
+            return await sensor.read()
+        except trio.Cancelled:
+            continue
+    logger.error("sensor gave up")
+    if sensor.resettable:
+        sensor.reset()
+    return None
+
+
+# A tuple with another exception: the exception is bound and only the cancellation re-raised.
+# Error
+async def send_heartbeat(stream) -> None:
+    try:
+        await stream.send_all(b"PING\r\n")
+    except (trio.Cancelled, trio.BrokenResourceError):
+        logger.info("heartbeat stopped")
+
+
+# Already re-raises: no finding.
+# OK
+async def close_on_cancel(stream) -> None:
+    try:
+        await stream.receive_some(1)
+    except trio.Cancelled:
+        await trio.lowlevel.checkpoint_if_cancelled()
+        raise
 
 
 # A local class that happens to be called CancelledError.
@@ -31,12 +100,10 @@ async def run_job(job) -> str:
     return "done"
 
 
+# No checkpoint in the `try`: the cancellation cannot arrive there.
 # OK
-async def ping_forever(stream, interval: float) -> None:
-    while True:
-        try:
-            await stream.send_all(b"PING\r\n")
-            await trio.sleep(interval)
-        except BaseException:
-            logger.exception("ping failed")
-            return
+async def parse_header(raw: bytes) -> dict:
+    try:
+        return dict(line.split(b":", 1) for line in raw.splitlines())
+    except trio.Cancelled:
+        return {}

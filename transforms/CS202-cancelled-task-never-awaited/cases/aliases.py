@@ -9,7 +9,8 @@ class Streamer:
         self._pump = create_task(self.pump())
 
     async def pump(self) -> None:
-        await aio.sleep(1)
+        async with self._lock:  # work with cleanup: the lock is released on cancel
+            await aio.sleep(1)
 
     # Error
     async def aclose(self) -> None:

@@ -9,7 +9,8 @@ class Pair:
         self._right = asyncio.create_task(self.run())
 
     async def run(self) -> None:
-        await asyncio.sleep(1)
+        async with self._lock:  # work with cleanup: the lock is released on cancel
+            await asyncio.sleep(1)
 
     # A body on the `if` line, and a statement after a `;`.
     # Error
@@ -34,7 +35,8 @@ class Replicator:
         self._replication_snapshot_compactor = asyncio.create_task(self.run())
 
     async def run(self) -> None:
-        await asyncio.sleep(1)
+        async with self._lock:  # work with cleanup: the lock is released on cancel
+            await asyncio.sleep(1)
 
     # A wait too long for one line, or for one line of arguments: one argument a line, with a
     # trailing comma, as black writes it.

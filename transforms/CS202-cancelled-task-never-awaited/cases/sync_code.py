@@ -11,7 +11,8 @@ class Service:
         loop.add_signal_handler(signal.SIGTERM, self.on_sigterm)
 
     async def serve(self) -> None:
-        await asyncio.sleep(3600)
+        async with self._lock:  # work with cleanup: the lock is released on cancel
+            await asyncio.sleep(3600)
 
     # A signal handler registered with `add_signal_handler` runs as a plain callback.
     # Error
@@ -28,7 +29,8 @@ class Reconnector:
         self._attempt: asyncio.Task | None = None
 
     async def _connect(self) -> None:
-        await asyncio.sleep(1)
+        async with self._lock:  # work with cleanup: the lock is released on cancel
+            await asyncio.sleep(1)
 
     # A protocol callback restarting the attempt: the old one still runs its cleanup later.
     # Error
