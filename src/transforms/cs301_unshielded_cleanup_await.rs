@@ -614,8 +614,12 @@ const HELPER: &str = r#"class {Unit}:
         self._bound = max(bound for bound in bounds if isinstance(bound, (int, float)))
         self._count = getattr(self._task, "cancelling", None)  # Python 3.11+
         self._before = self._count() if self._count else 0
+        self._frame = id({sys}._getframe(1))  # the block's own frame, to tell its timeouts from outer ones
         propagating = {sys}.exc_info()[1]
-        self._cancel = propagating if isinstance(propagating, {asyncio}.CancelledError) else None
+        # A CancelledError being handled is this task's only if the task is being cancelled
+        # (stop() handling the child it cancelled is not).
+        being_cancelled = self._count is None or self._count() > 0
+        self._cancel = propagating if isinstance(propagating, {asyncio}.CancelledError) and being_cancelled else None
         self._held = None
         self._deadline = None if self._cancel is None or self._task is None else self._loop.time() + self._bound
 
@@ -678,20 +682,48 @@ const HELPER: &str = r#"class {Unit}:
                 self._deadline = self._loop.time() + self._bound
         return None
 
-    @staticmethod
-    def _own(cancel, awaitable):
-        """Did an expired `asyncio.timeout()` on the cleanup's own stack (`wait_for` uses one from
-        3.12 on), or an anyio cancel scope, cancel the task?"""
+    def _own(self, cancel, awaitable):
+        """Was the cancel the cleanup's own? An anyio cancel scope's, or one an expired timeout
+        made (`asyncio.timeout()`, `wait_for` from 3.12 on, a library's timeout context manager)
+        that was entered on the cleanup's stack or in this block around it; a timeout entered
+        before this block is an outside cancel."""
         if str(cancel).startswith(("Cancelled by cancel scope", "Cancelled via cancel scope")):
             return True
-        timeout = getattr({asyncio}, "Timeout", None)
-        while timeout is not None and awaitable is not None:
-            for held in {gc}.get_referents(awaitable):
-                held = getattr(held, "__self__", held)  # `async with` keeps the bound `__aexit__`
-                if isinstance(held, timeout) and held.expired():
-                    return True
-            awaitable = getattr(awaitable, "cr_await", None)
-        return False
+        held = []
+        for _ in range(100):  # the cleanup's stack, all of it
+            if awaitable is None or isinstance(awaitable, {asyncio}.Future):
+                break
+            held.extend({gc}.get_referents(awaitable))
+            awaitable = self._awaited(awaitable)
+        block = self._task.get_coro()
+        for _ in range(100):  # down the task's stack to this block's frame
+            if block is None or id(getattr(block, "cr_frame", None)) == self._frame:
+                break
+            block = self._awaited(block)
+        if block is not None:  # the block's stack holds what it entered after this unit above it
+            entered = [getattr(item, "__self__", item) for item in {gc}.get_referents(block)]
+            mine = [i for i, item in enumerate(entered) if item is self]
+            held.extend(entered[mine[-1] + 1 :] if mine else [])
+        return any(self._expired(getattr(item, "__self__", item)) for item in held)
+
+    def _expired(self, held):
+        """An expired timeout of this task: a context manager with an `expired` flag or method."""
+        kind = type(held)
+        expired = getattr(kind, "expired", None)
+        if expired is None or not hasattr(kind, "__aexit__") or getattr(held, "_task", self._task) is not self._task:
+            return False
+        try:
+            return (held.expired() if callable(held.expired) else held.expired) is True
+        except Exception:  # noqa: BLE001 - not a timeout after all
+            return False
+
+    @staticmethod
+    def _awaited(awaitable):
+        """What a suspended coroutine, generator or `__await__` wrapper is waiting on."""
+        for attribute in ("cr_await", "gi_yieldfrom", "ag_await"):
+            if hasattr(awaitable, attribute):
+                return getattr(awaitable, attribute)
+        return next((item for item in {gc}.get_referents(awaitable) if hasattr(item, "cr_await") or hasattr(item, "gi_yieldfrom")), None)
 
     def context(self, manager):
         """`async with` `manager`, entered and left as part of this block."""
