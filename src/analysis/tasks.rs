@@ -141,6 +141,10 @@ struct Facts<'a> {
     awaits: Vec<Await<'a>>,
     /// Assignment targets (by range), where they are and in which function.
     rebinds: Vec<(TextRange, TextSize, TextRange)>,
+    /// A local handed on to another place (`self._task = task`, `tasks.append(task)`): in which
+    /// function, the local's name, and where it goes. A task spawned into the local is kept
+    /// there too.
+    handovers: Vec<(TextRange, String, Handle)>,
     entry_calls: Vec<(&'a ExprCall, Option<TextRange>)>,
     current_task_bindings: Vec<(String, TextRange)>,
     cancel_references: Vec<(String, TextRange, Option<String>)>,
@@ -315,6 +319,16 @@ impl<'a> Collector<'a, '_> {
         self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class });
     }
 
+    fn record_handover(&mut self, local: &str, handle_at: HandleAt<'a>) {
+        let handle = match handle_at {
+            HandleAt::One(expr) => Handle::One(self.text(expr)),
+            HandleAt::Collection(expr) => Handle::Collection(self.text(expr)),
+            HandleAt::None => return,
+        };
+        let function = self.function().map(Ranged::range).unwrap_or_default();
+        self.facts.handovers.push((function, local.to_string(), handle));
+    }
+
     /// `for t in C:` whose body cancels `t`, and comprehensions `[t.cancel() for t in C]`.
     fn loop_cancels(&mut self, for_stmt: &'a Stmt, target: &Expr, iter: &'a Expr, body: &'a [Stmt]) {
         let target_text = self.text(target);
@@ -382,7 +396,7 @@ impl<'a> Collector<'a, '_> {
         match value {
             Expr::Call(call) => match self.names.asyncio_member(&call.func) {
                 Some("wait_for" | "shield") => {
-                    if let Some(first) = call.arguments.args.first() {
+                    if let Some(first) = call.arguments.args.first().map(|first| unwrap_waits(first, self.names)) {
                         add(first, &mut refs);
                     }
                 }
@@ -426,6 +440,9 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     _ => HandleAt::None,
                 };
                 self.record_spawns(&assign.value, handle);
+                if let Expr::Name(local) = assign.value.as_ref() {
+                    self.record_handover(local.id.as_str(), handle);
+                }
                 for target in &assign.targets {
                     self.facts.rebinds.push((target.range(), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
                 }
@@ -452,6 +469,9 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                         if matches!(method.attr.as_str(), "append" | "add" | "put_nowait") {
                             for arg in call.arguments.args.iter() {
                                 self.record_spawns(arg, HandleAt::Collection(&method.value));
+                                if let Expr::Name(local) = arg {
+                                    self.record_handover(local.id.as_str(), HandleAt::Collection(&method.value));
+                                }
                             }
                         }
                     }
@@ -544,6 +564,16 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
     }
 }
 
+/// `wait_for(shield(t), n)` → `t`: the task a nest of `wait_for` / `shield` waits on.
+fn unwrap_waits<'e>(expr: &'e Expr, names: &AsyncioNames) -> &'e Expr {
+    match expr {
+        Expr::Call(call) if matches!(names.asyncio_member(&call.func), Some("wait_for" | "shield")) => {
+            call.arguments.args.first().map_or(expr, |inner| unwrap_waits(inner, names))
+        }
+        other => other,
+    }
+}
+
 /// `x.cancel(...)` → `x`.
 fn cancelled_by(call: &ExprCall) -> Option<&Expr> {
     match call.func.as_ref() {
@@ -588,8 +618,24 @@ impl<'a> Facts<'a> {
         self.functions.iter().find(|f| f.class.is_none() && f.parent.is_none() && f.def.name.as_str() == name.id.as_str())
     }
 
-    fn into_task_facts(self, names: &AsyncioNames) -> TaskFacts<'a> {
+    fn into_task_facts(mut self, names: &AsyncioNames) -> TaskFacts<'a> {
         let mut facts = TaskFacts::default();
+        // A task spawned into a local is also kept wherever the function hands the local on.
+        let handed_on: Vec<_> = self
+            .spawns
+            .iter()
+            .flat_map(|(site, call, handle, class)| {
+                let local = match handle {
+                    Handle::One(local) if !local.contains('.') => local.clone(),
+                    _ => String::new(),
+                };
+                self.handovers
+                    .iter()
+                    .filter(move |(function, from, _)| !local.is_empty() && function == site && *from == local)
+                    .map(move |(_, _, to)| (*site, *call, to.clone(), class.clone()))
+            })
+            .collect();
+        self.spawns.extend(handed_on);
         // Spawns of the module's own coroutine functions.
         for (site, call, handle, class) in &self.spawns {
             let (Handle::One(text) | Handle::Collection(text)) = handle else { continue };
