@@ -12,7 +12,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
-use crate::analysis::names::Catches;
+use crate::analysis::names::{assigns_name, Catches};
 use crate::analysis::suspension::awaited_tasks;
 use crate::edits::{with_safety, Snippet, Suite};
 use crate::rules::Rule;
@@ -571,22 +571,8 @@ fn contains_yield(stmt: &Stmt) -> bool {
 /// Is the root name of `expression` (`timeout` of `timeout.total`) assigned in `span`? The
 /// unit reads it before the span runs.
 fn assigned_in(span: &[Stmt], expression: &str) -> bool {
-    struct Stores<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Stores<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Name(name) = expr {
-                self.found |= name.ctx == ExprContext::Store && name.id.as_str() == self.name;
-            }
-            walk_expr(self, expr);
-        }
-    }
     let root = expression.split('.').next().unwrap_or_default();
-    let mut stores = Stores { name: root, found: false };
-    stores.visit_body(span);
-    stores.found
+    span.iter().any(|stmt| assigns_name(stmt, root))
 }
 
 /// A top-level class that is the protected-cleanup helper (ours from an earlier run): it
