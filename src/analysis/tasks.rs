@@ -51,6 +51,34 @@ impl StopperAwait<'_> {
     }
 }
 
+/// A read of a task's outcome (`task.result()`, `task.exception()`) that does not expect the
+/// task to have been cancelled: it then raises `CancelledError` where it used to get a value.
+#[derive(Debug, Clone)]
+pub struct OutcomeRead {
+    /// The read, and the function it is in, for a reason: `` `task.result()` in `serve()` (line 60) ``.
+    at: TextRange,
+    text: String,
+    function: Option<String>,
+    /// The handles of the tasks it may read: the receiver, the collection a loop (or a
+    /// comprehension) over it walks, and for the `done` set of `asyncio.wait(...)` what was
+    /// waited on.
+    handles: Vec<String>,
+    /// The receiver, as written: a done callback reads the task it is given by its parameter.
+    receiver: String,
+    class: Option<String>,
+    site: TextRange,
+}
+
+impl OutcomeRead {
+    pub fn describe(&self, source: &str) -> String {
+        let line = source[..self.at.start().to_usize()].matches('\n').count() + 1;
+        match &self.function {
+            Some(name) => format!("`{}` in `{name}()` (line {line})", self.text),
+            None => format!("`{}` (line {line})", self.text),
+        }
+    }
+}
+
 /// A task created from one of the module's own coroutine functions, and where its handle is
 /// kept (`self._task = create_task(self._run())`, `tasks.append(create_task(worker()))`).
 #[derive(Debug)]
@@ -93,11 +121,14 @@ pub struct TaskFacts<'a> {
     spawns: Vec<Spawn>,
     stoppers: Vec<StopperAwait<'a>>,
     deliberate: HashMap<TextRange, Deliberate>,
+    /// Reads of task outcomes, with the coroutines whose tasks they read; `None` when the tasks
+    /// they read include ones the analysis cannot trace to a coroutine (any of the module's).
+    outcome_reads: Vec<(OutcomeRead, Option<Vec<TextRange>>)>,
 }
 
 impl<'a> TaskFacts<'a> {
     pub fn of(module: &'a ModModule, source: &'a str, names: &AsyncioNames) -> Self {
-        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), facts: Facts { source, ..Facts::default() } };
+        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), comprehensions: Vec::new(), facts: Facts { source, ..Facts::default() } };
         collect.visit_body(&module.body);
         collect.facts.into_task_facts(names)
     }
@@ -123,6 +154,16 @@ impl<'a> TaskFacts<'a> {
         })
     }
 
+    /// The reads of task outcomes (`task.result()`) that may read a task running `coroutine`,
+    /// and that a `CancelledError` would now reach.
+    pub fn outcome_readers_of(&self, coroutine: &StmtFunctionDef) -> impl Iterator<Item = &OutcomeRead> {
+        let range = coroutine.range();
+        self.outcome_reads
+            .iter()
+            .filter(move |(_, coroutines)| coroutines.as_ref().is_none_or(|c| c.contains(&range)))
+            .map(|(read, _)| read)
+    }
+
     /// Why a swallow in `function` may be deliberate.
     pub fn deliberate(&self, function: &StmtFunctionDef) -> Option<&Deliberate> {
         self.deliberate.get(&function.range())
@@ -145,6 +186,14 @@ struct Facts<'a> {
     /// function, the local's name, and where it goes. A task spawned into the local is kept
     /// there too.
     handovers: Vec<(TextRange, String, Handle)>,
+    /// `coro = f(...)` in a function: a coroutine made first and spawned later.
+    made_coroutines: Vec<(TextRange, String, &'a ExprCall)>,
+    /// `done, pending = await asyncio.wait(...)`: in which function, the name of the `done` set,
+    /// and the handles of what was waited on.
+    wait_sets: Vec<(TextRange, String, Vec<String>)>,
+    outcome_reads: Vec<OutcomeRead>,
+    /// `t.add_done_callback(cb)`: the handle, the function and class it is in, and the callback.
+    done_callbacks: Vec<(String, TextRange, Option<String>, &'a Expr)>,
     entry_calls: Vec<(&'a ExprCall, Option<TextRange>)>,
     current_task_bindings: Vec<(String, TextRange)>,
     cancel_references: Vec<(String, TextRange, Option<String>)>,
@@ -211,6 +260,8 @@ struct Collector<'a, 'n> {
     classes: Vec<String>,
     /// Names bound by `with asyncio.Runner() as runner:`.
     runners: Vec<String>,
+    /// The generators of the comprehensions being walked, innermost last.
+    comprehensions: Vec<&'a [Comprehension]>,
     facts: Facts<'a>,
 }
 
@@ -317,6 +368,83 @@ impl<'a> Collector<'a, '_> {
         let function = self.function().map(Ranged::range);
         let class = self.class();
         self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class });
+    }
+
+    /// The handles `asyncio.wait(...)` waits on: `tasks`, `pending | self.workers`, `[a, b]`.
+    fn waited_handles(&self, expr: &Expr) -> Vec<String> {
+        match expr {
+            Expr::BinOp(op) => {
+                let mut handles = self.waited_handles(&op.left);
+                handles.extend(self.waited_handles(&op.right));
+                handles
+            }
+            Expr::List(list) => list.elts.iter().flat_map(|e| self.waited_handles(e)).collect(),
+            Expr::Set(set) => set.elts.iter().flat_map(|e| self.waited_handles(e)).collect(),
+            Expr::Tuple(tuple) => tuple.elts.iter().flat_map(|e| self.waited_handles(e)).collect(),
+            Expr::Starred(starred) => self.waited_handles(&starred.value),
+            other => vec![self.collection_of(other)],
+        }
+    }
+
+    /// `t.result()` / `t.exception()` with nothing there that expects a cancelled task (no
+    /// `t.cancelled()` test in the function, no handler for `CancelledError` around it).
+    fn record_outcome_read(&mut self, call: &'a ExprCall) {
+        let Expr::Attribute(method) = call.func.as_ref() else { return };
+        if !matches!(method.attr.as_str(), "result" | "exception") || !call.arguments.is_empty() {
+            return;
+        }
+        let receiver = method.value.as_ref();
+        if !matches!(receiver, Expr::Name(_) | Expr::Attribute(_)) {
+            return;
+        }
+        let (Some(function), Some(stmt)) = (self.function(), self.parents.last().copied()) else { return };
+        let receiver_text = self.text(receiver);
+        let function_text = &self.source[function.range()];
+        if function_text.contains(&format!("{receiver_text}.cancelled()")) || handles_cancel(&self.parents, stmt, self.names) {
+            return;
+        }
+        let mut handles = vec![receiver_text.clone()];
+        let statement_loops = self
+            .parents
+            .iter()
+            .rev()
+            .take_while(|s| !matches!(s, Stmt::FunctionDef(_)))
+            .filter_map(|s| match s {
+                Stmt::For(f) if !f.is_async => Some((&*f.target, &*f.iter)),
+                _ => None,
+            });
+        let comprehension_loops = self.comprehensions.iter().flat_map(|g| g.iter()).filter(|g| !g.is_async).map(|g| (&g.target, &g.iter));
+        let loops: Vec<String> = statement_loops
+            .chain(comprehension_loops)
+            .filter(|(target, _)| self.text(target) == receiver_text)
+            .map(|(_, iter)| self.collection_of(iter))
+            .collect();
+        for collection in loops {
+            for (f, done, waited) in &self.facts.wait_sets {
+                if *f == function.range() && *done == collection {
+                    handles.extend(waited.iter().cloned());
+                }
+            }
+            handles.push(collection);
+        }
+        self.facts.outcome_reads.push(OutcomeRead {
+            at: call.range(),
+            text: self.source[call.range()].to_string(),
+            function: Some(function.name.to_string()),
+            handles,
+            receiver: receiver_text,
+            class: self.class(),
+            site: function.range(),
+        });
+    }
+
+    /// `t.add_done_callback(cb)`, `t.add_done_callback(self._on_done)`.
+    fn record_done_callback(&mut self, call: &'a ExprCall) {
+        let Expr::Attribute(method) = call.func.as_ref() else { return };
+        let (true, Some(callback)) = (method.attr.as_str() == "add_done_callback", call.arguments.args.first()) else { return };
+        let function = self.function().map(Ranged::range).unwrap_or_default();
+        let class = self.class();
+        self.facts.done_callbacks.push((self.text(&method.value), function, class, callback));
     }
 
     fn record_handover(&mut self, local: &str, handle_at: HandleAt<'a>) {
@@ -443,6 +571,21 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 if let Expr::Name(local) = assign.value.as_ref() {
                     self.record_handover(local.id.as_str(), handle);
                 }
+                let function = self.function().map(Ranged::range).unwrap_or_default();
+                match (assign.targets.as_slice(), assign.value.as_ref()) {
+                    ([Expr::Name(name)], Expr::Call(call)) if !self.is_spawn(call) => {
+                        self.facts.made_coroutines.push((function, name.id.to_string(), call));
+                    }
+                    ([Expr::Tuple(tuple)], Expr::Await(awaited)) => {
+                        if let (Some(Expr::Name(done)), Expr::Call(call)) = (tuple.elts.first(), awaited.value.as_ref()) {
+                            if self.names.asyncio_member(&call.func) == Some("wait") {
+                                let waited = call.arguments.args.first().map(|w| self.waited_handles(w)).unwrap_or_default();
+                                self.facts.wait_sets.push((function, done.id.to_string(), waited));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
                 for target in &assign.targets {
                     self.facts.rebinds.push((target.range(), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
                 }
@@ -523,6 +666,8 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 if runs {
                     self.facts.entry_calls.push((call, self.function().map(Ranged::range)));
                 }
+                self.record_outcome_read(call);
+                self.record_done_callback(call);
                 self.record_call(call, false);
             }
             Expr::Attribute(attribute) if attribute.attr.as_str() == "cancel" => {
@@ -560,7 +705,20 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             }
             _ => {}
         }
+        let generators = match expr {
+            Expr::ListComp(comp) => Some(&comp.generators),
+            Expr::SetComp(comp) => Some(&comp.generators),
+            Expr::DictComp(comp) => Some(&comp.generators),
+            Expr::Generator(comp) => Some(&comp.generators),
+            _ => None,
+        };
+        if let Some(generators) = generators {
+            self.comprehensions.push(generators);
+        }
         walk_expr(self, expr);
+        if generators.is_some() {
+            self.comprehensions.pop();
+        }
     }
 }
 
@@ -608,6 +766,26 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// The coroutines a decorator of `def` puts in its place: `@transfer` where `transfer`
+    /// defines `async def wrapper(...)` and returns it.
+    fn decorator_wrappers(&self, def: &StmtFunctionDef) -> Vec<TextRange> {
+        def.decorator_list
+            .iter()
+            .filter_map(|decorator| self.module_function(&decorator.expression))
+            .flat_map(|decorator| {
+                decorator.def.body.iter().filter_map(|stmt| match stmt {
+                    Stmt::FunctionDef(wrapper) if wrapper.is_async => {
+                        let returned = decorator.def.body.iter().any(|s| {
+                            matches!(s, Stmt::Return(r) if matches!(r.value.as_deref(), Some(Expr::Name(n)) if n.id == wrapper.name.id))
+                        });
+                        returned.then(|| wrapper.range())
+                    }
+                    _ => None,
+                })
+            })
+            .collect()
+    }
+
     fn info_of(&self, range: TextRange) -> Option<&FunctionInfo<'a>> {
         self.index.get(&range).map(|&i| &self.functions[i])
     }
@@ -637,17 +815,74 @@ impl<'a> Facts<'a> {
             .collect();
         self.spawns.extend(handed_on);
         // Spawns of the module's own coroutine functions.
+        // Where tasks are kept whose coroutine the analysis cannot trace (`create_task(f(x))`
+        // of a callable in a variable).
+        let mut untraced: Vec<Spawn> = Vec::new();
         for (site, call, handle, class) in &self.spawns {
             let (Handle::One(text) | Handle::Collection(text)) = handle else { continue };
-            let coroutine = call.arguments.args.first().or_else(|| call.arguments.find_keyword("coro").map(|k| &k.value));
-            let Some(Expr::Call(coroutine)) = coroutine else { continue };
-            let resolved = match self.info_of(*site) {
+            let function = (!text.starts_with("self.")).then_some(*site).filter(|s| *s != TextRange::default());
+            let spawn = |coroutine: TextRange| Spawn { coroutine, handle: text.clone(), function, class: class.clone() };
+            let coroutine = match call.arguments.args.first().or_else(|| call.arguments.find_keyword("coro").map(|k| &k.value)) {
+                Some(Expr::Call(coroutine)) => Some(coroutine),
+                // `coro = worker(...)` first, then `create_task(coro)`.
+                Some(Expr::Name(name)) => {
+                    self.made_coroutines.iter().rev().find(|(f, made, _)| f == site && made == name.id.as_str()).map(|(_, _, c)| *c)
+                }
+                _ => None,
+            };
+            let resolved = coroutine.and_then(|coroutine| match self.info_of(*site) {
                 Some(caller) => self.callee(&coroutine.func, caller),
                 None => self.module_function(&coroutine.func),
+            });
+            let Some(target) = resolved.filter(|f| f.def.is_async) else {
+                untraced.push(spawn(TextRange::default()));
+                continue;
             };
-            let Some(target) = resolved.filter(|f| f.def.is_async) else { continue };
-            let function = (!text.starts_with("self.")).then_some(*site).filter(|s| *s != TextRange::default());
-            facts.spawns.push(Spawn { coroutine: target.def.range(), handle: text.clone(), function, class: class.clone() });
+            facts.spawns.push(spawn(target.def.range()));
+            // A decorator that wraps the coroutine (`async def wrapper(...)` returned by it): the
+            // task runs the wrapper.
+            for wrapper in self.decorator_wrappers(target.def) {
+                facts.spawns.push(spawn(wrapper));
+            }
+        }
+        // Reads of task outcomes, and the coroutines whose tasks they may read. A handle is the
+        // function's own when it is a local name; an attribute is shared (`self.` within a class).
+        let shares = |read: &OutcomeRead, spawn: &Spawn| {
+            read.handles.contains(&spawn.handle)
+                && match spawn.handle.split_once('.') {
+                    None => spawn.function == Some(read.site),
+                    Some(("self", _)) => spawn.class == read.class,
+                    Some(_) => true,
+                }
+        };
+        // A done callback reads the task it is given: as a read of the task it was added to.
+        let mut reads = std::mem::take(&mut self.outcome_reads);
+        for (handle, site, class, callback) in &self.done_callbacks {
+            let target = match callback {
+                Expr::Attribute(a) if matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => self
+                    .functions
+                    .iter()
+                    .find(|f| f.class == *class && f.parent.is_none() && f.def.name.as_str() == a.attr.as_str()),
+                other => self.module_function(other),
+            };
+            let Some(target) = target else { continue };
+            let parameters = &target.def.parameters;
+            let skip = usize::from(target.class.is_some());
+            let Some(given) = parameters.posonlyargs.iter().chain(&parameters.args).nth(skip) else { continue };
+            let read_in_callback: Vec<OutcomeRead> = reads
+                .iter()
+                .filter(|read| read.site == target.def.range() && read.receiver == given.parameter.name.as_str())
+                .map(|read| OutcomeRead { handles: vec![handle.clone()], site: *site, class: class.clone(), ..read.clone() })
+                .collect();
+            reads.extend(read_in_callback);
+        }
+        for read in reads {
+            let coroutines: Vec<TextRange> = facts.spawns.iter().filter(|s| shares(&read, s)).map(|s| s.coroutine).collect();
+            if untraced.iter().any(|s| shares(&read, s)) {
+                facts.outcome_reads.push((read, None));
+            } else if !coroutines.is_empty() {
+                facts.outcome_reads.push((read, Some(coroutines)));
+            }
         }
         // Stopper awaits: awaits of a task this function (or one it calls first) cancelled, or
         // of `self._task` that another method of the class cancels.
@@ -882,10 +1117,28 @@ fn branches(stmt: &Stmt) -> Vec<&[Stmt]> {
 /// Inside a `try` whose handlers catch cancellation, or a `suppress(CancelledError)`, within
 /// the enclosing function.
 fn is_protected(parents: &[&Stmt], stmt: &Stmt, names: &AsyncioNames) -> bool {
+    under_cancel_handler(parents, stmt, names, |_| true)
+}
+
+/// [`is_protected`] by a handler that takes the cancellation: one that does more than
+/// re-raise it.
+fn handles_cancel(parents: &[&Stmt], stmt: &Stmt, names: &AsyncioNames) -> bool {
+    under_cancel_handler(parents, stmt, names, |h| !matches!(h.body.as_slice(), [Stmt::Raise(r)] if r.exc.is_none()))
+}
+
+fn under_cancel_handler(
+    parents: &[&Stmt],
+    stmt: &Stmt,
+    names: &AsyncioNames,
+    counts: impl Fn(&ruff_python_ast::ExceptHandlerExceptHandler) -> bool,
+) -> bool {
     parents.iter().rev().take_while(|s| !matches!(s, Stmt::FunctionDef(_))).any(|ancestor| match ancestor {
         Stmt::Try(try_stmt) => {
             try_stmt.body.iter().any(|s| s.range().contains_range(stmt.range()))
-                && try_stmt.handlers.iter().any(|ExceptHandler::ExceptHandler(h)| names.catches(h.type_.as_deref()) != Catches::Nothing)
+                && try_stmt
+                    .handlers
+                    .iter()
+                    .any(|ExceptHandler::ExceptHandler(h)| names.catches(h.type_.as_deref()) != Catches::Nothing && counts(h))
         }
         Stmt::With(with) => with.items.iter().any(|item| match &item.context_expr {
             Expr::Call(call) => names.is_suppress(&call.func) && call.arguments.args.iter().any(|arg| names.is_cancelled_error(arg)),

@@ -307,6 +307,12 @@ fn swallow_safety(checker: &Checker) -> Safety {
         Some(deliberate) => Safety::Unsafe(deliberate.reason()),
         None => Safety::Safe,
     };
+    for read in tasks.outcome_readers_of(function) {
+        verdict = verdict.and(Safety::Unsafe(format!(
+            "this coroutine may run as a task whose result {} reads without checking `cancelled()`: once the task ends cancelled, that read raises CancelledError instead of returning",
+            read.describe(checker.source())
+        )));
+    }
     for stopper in tasks.stoppers_of(function) {
         let why = match super::cs104_cancelled_task_awaited_bare::verdict(checker, stopper) {
             _ if !checker.settings.enabled(crate::rules::Rule::CancelledTaskAwaitedBare) => Some("CS104, its fix, is not selected".to_string()),
