@@ -128,7 +128,7 @@ pub struct TaskFacts<'a> {
 
 impl<'a> TaskFacts<'a> {
     pub fn of(module: &'a ModModule, source: &'a str, names: &AsyncioNames) -> Self {
-        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), comprehensions: Vec::new(), facts: Facts { source, ..Facts::default() } };
+        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), comprehensions: Vec::new(), lambdas: 0, facts: Facts { source, ..Facts::default() } };
         collect.visit_body(&module.body);
         collect.facts.into_task_facts(names)
     }
@@ -238,6 +238,8 @@ struct Cancel<'a> {
     at: TextRange,
     function: Option<TextRange>,
     class: Option<String>,
+    /// In a `lambda`: a callback runs it later, not where it is written.
+    in_callback: bool,
 }
 
 struct Await<'a> {
@@ -262,6 +264,8 @@ struct Collector<'a, 'n> {
     runners: Vec<String>,
     /// The generators of the comprehensions being walked, innermost last.
     comprehensions: Vec<&'a [Comprehension]>,
+    /// How many `lambda`s deep the walk is.
+    lambdas: usize,
     facts: Facts<'a>,
 }
 
@@ -367,7 +371,8 @@ impl<'a> Collector<'a, '_> {
     fn record_cancel(&mut self, handle: String, stmt: &'a Stmt, at: TextRange) {
         let function = self.function().map(Ranged::range);
         let class = self.class();
-        self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class });
+        let in_callback = self.lambdas > 0;
+        self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class, in_callback });
     }
 
     /// The handles `asyncio.wait(...)` waits on: `tasks`, `pending | self.workers`, `[a, b]`.
@@ -715,7 +720,10 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
         if let Some(generators) = generators {
             self.comprehensions.push(generators);
         }
+        let lambda = matches!(expr, Expr::Lambda(_));
+        self.lambdas += usize::from(lambda);
         walk_expr(self, expr);
+        self.lambdas -= usize::from(lambda);
         if generators.is_some() {
             self.comprehensions.pop();
         }
@@ -898,6 +906,7 @@ impl<'a> Facts<'a> {
                 let here = self.cancels.iter().any(|c| {
                     c.handle == *handle
                         && c.function == Some(await_.function)
+                        && !c.in_callback
                         && precedes(&c.parents, c.at, &await_.parents, stmt)
                         && !self.rebound_between(handle, c.at.end(), stmt.start(), await_.function)
                 });
@@ -908,7 +917,14 @@ impl<'a> Facts<'a> {
                 let spawned = self.spawns.iter().any(|(_, _, h, class)| {
                     matches!(h, Handle::One(t) | Handle::Collection(t) if t == handle) && *class == await_.class
                 });
-                let other_method = if here || via_call || !handle.starts_with("self.") || await_.class.is_none() || !spawned {
+                // A callback this function registers (`lambda: t.cancel()`) cancels it later.
+                let callback = self.cancels.iter().find(|c| {
+                    c.handle == *handle && c.function == Some(await_.function) && c.in_callback && c.at.start() < stmt.start()
+                });
+                let other_method = if let (false, false, Some(callback)) = (here, via_call, callback) {
+                    let line = self.source[..callback.at.start().to_usize()].matches('\n').count() + 1;
+                    Some(format!("a callback (`{}`, line {line})", &self.source[callback.at]))
+                } else if here || via_call || !handle.starts_with("self.") || await_.class.is_none() || !spawned {
                     None
                 } else {
                     let mut methods: Vec<String> = Vec::new();
@@ -946,7 +962,7 @@ impl<'a> Facts<'a> {
             }
             // A cancel in this function makes it this function's stopper, whatever else does.
             let same_function = handles.iter().any(|h| {
-                self.cancels.iter().any(|c| c.handle == *h && c.function == Some(await_.function))
+                self.cancels.iter().any(|c| c.handle == *h && c.function == Some(await_.function) && !c.in_callback)
                     || self.cancelled_by_earlier_call(info, h, &await_.parents, stmt)
             });
             // A cross-method stopper awaits the task only as a statement: a value taken from it
@@ -983,7 +999,7 @@ impl<'a> Facts<'a> {
         info.calls.iter().any(|Call { call, parents: call_parents, .. }| {
             precedes(call_parents, call.range(), parents, stmt)
                 && self.callee(&call.func, info).is_some_and(|callee| {
-                    self.cancels.iter().any(|c| c.handle == handle && c.function == Some(callee.def.range()))
+                    self.cancels.iter().any(|c| c.handle == handle && c.function == Some(callee.def.range()) && !c.in_callback)
                 })
         })
     }
