@@ -3,7 +3,7 @@
 //! whose fix changes what its stopper sees), and behind two swallows that are deliberate: the
 //! coroutine `asyncio.run()` runs, and a coroutine that cancels its own task.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{Comprehension, ExceptHandler, Expr, ExprAwait, ExprCall, ModModule, Stmt, StmtFunctionDef};
@@ -124,6 +124,9 @@ pub struct TaskFacts<'a> {
     /// Reads of task outcomes, with the coroutines whose tasks they read; `None` when the tasks
     /// they read include ones the analysis cannot trace to a coroutine (any of the module's).
     outcome_reads: Vec<(OutcomeRead, Option<Vec<TextRange>>)>,
+    /// The coroutine functions the module mentions only to await them (`await self._close()`):
+    /// they run in their awaiter's task, never as a task of their own.
+    only_awaited: Vec<TextRange>,
 }
 
 impl<'a> TaskFacts<'a> {
@@ -160,7 +163,10 @@ impl<'a> TaskFacts<'a> {
         let range = coroutine.range();
         self.outcome_reads
             .iter()
-            .filter(move |(_, coroutines)| coroutines.as_ref().is_none_or(|c| c.contains(&range)))
+            .filter(move |(_, coroutines)| match coroutines {
+                Some(coroutines) => coroutines.contains(&range),
+                None => !self.only_awaited.contains(&range),
+            })
             .map(|(read, _)| read)
     }
 
@@ -192,6 +198,11 @@ struct Facts<'a> {
     /// and the handles of what was waited on.
     wait_sets: Vec<(TextRange, String, Vec<String>)>,
     outcome_reads: Vec<OutcomeRead>,
+    /// Every name and attribute in the module's code, with where it is.
+    mentions: Vec<(String, TextRange)>,
+    /// The callees (`f`, `self.f`) of calls whose coroutine is awaited (`await f()`) or handed
+    /// straight to a spawn (`create_task(f())`).
+    contained_calls: HashSet<TextRange>,
     /// `t.add_done_callback(cb)`: the handle, the function and class it is in, and the callback.
     done_callbacks: Vec<(String, TextRange, Option<String>, &'a Expr)>,
     entry_calls: Vec<(&'a ExprCall, Option<TextRange>)>,
@@ -659,6 +670,21 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
+            Expr::Name(name) => self.facts.mentions.push((name.id.to_string(), name.range())),
+            Expr::Attribute(attribute) => self.facts.mentions.push((attribute.attr.to_string(), attribute.range())),
+            Expr::Await(awaited) => {
+                if let Expr::Call(call) = awaited.value.as_ref() {
+                    self.facts.contained_calls.insert(call.func.range());
+                }
+            }
+            Expr::Call(call) if self.is_spawn(call) => {
+                if let Some(Expr::Call(coroutine)) = call.arguments.args.first() {
+                    self.facts.contained_calls.insert(coroutine.func.range());
+                }
+            }
+            _ => {}
+        }
+        match expr {
             Expr::Call(call) => {
                 if let (Some(cancelled), Some(stmt)) = (cancelled_by(call), self.parents.last().copied()) {
                     let handle = self.text(cancelled);
@@ -690,6 +716,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                         Stmt::Expr(e) => e.value.range() == expr.range(),
                         Stmt::Assign(a) => a.value.range() == expr.range(),
                         Stmt::AnnAssign(a) => a.value.as_deref().is_some_and(|v| v.range() == expr.range()),
+                        Stmt::Return(r) => r.value.as_deref().is_some_and(|v| v.range() == expr.range()),
                         _ => false,
                     });
                     if !refs.is_empty() {
@@ -884,14 +911,6 @@ impl<'a> Facts<'a> {
                 .collect();
             reads.extend(read_in_callback);
         }
-        for read in reads {
-            let coroutines: Vec<TextRange> = facts.spawns.iter().filter(|s| shares(&read, s)).map(|s| s.coroutine).collect();
-            if untraced.iter().any(|s| shares(&read, s)) {
-                facts.outcome_reads.push((read, None));
-            } else if !coroutines.is_empty() {
-                facts.outcome_reads.push((read, Some(coroutines)));
-            }
-        }
         // Stopper awaits: awaits of a task this function (or one it calls first) cancelled, or
         // of `self._task` that another method of the class cancels.
         for await_ in &self.awaits {
@@ -969,6 +988,19 @@ impl<'a> Facts<'a> {
             // is the task's outcome, a cancelled one included.
             let bare = matches!(stmt, Stmt::Expr(_));
             if !same_function && !bare {
+                // It reads the task's outcome: once the task ends cancelled, the await raises.
+                if !handles_cancel(&await_.parents, stmt, names) {
+                    let function = self.info_of(await_.function).map(|f| f.def.name.to_string());
+                    reads.push(OutcomeRead {
+                        at: await_.expr.range(),
+                        text: self.source[await_.expr.range()].to_string(),
+                        function,
+                        receiver: handles.first().cloned().unwrap_or_default(),
+                        handles,
+                        class: await_.class.clone(),
+                        site: await_.function,
+                    });
+                }
                 continue;
             }
             facts.stoppers.push(StopperAwait {
@@ -984,8 +1016,25 @@ impl<'a> Facts<'a> {
                 class: await_.class.clone(),
             });
         }
+        // Reads of task outcomes, and the coroutines whose tasks they may read.
+        facts.only_awaited = self.functions.iter().filter(|f| f.def.is_async && self.only_awaited(f.def)).map(|f| f.def.range()).collect();
+        for read in reads {
+            let coroutines: Vec<TextRange> = facts.spawns.iter().filter(|s| shares(&read, s)).map(|s| s.coroutine).collect();
+            if untraced.iter().any(|s| shares(&read, s)) {
+                facts.outcome_reads.push((read, None));
+            } else if !coroutines.is_empty() {
+                facts.outcome_reads.push((read, Some(coroutines)));
+            }
+        }
         facts.deliberate = self.deliberate_swallows();
         facts
+    }
+
+    /// Every mention of `def`'s name (a name or an attribute, in code) calls it where its
+    /// coroutine is awaited or spawned under a traced handle.
+    fn only_awaited(&self, def: &StmtFunctionDef) -> bool {
+        let mut mentions = self.mentions.iter().filter(|(name, _)| name == def.name.as_str()).peekable();
+        mentions.peek().is_some() && mentions.all(|(_, at)| self.contained_calls.contains(at))
     }
 
     /// `t = …` between the cancel and the await: the awaited task is a new one.

@@ -172,3 +172,89 @@ class Syncer:
         if task.cancelled():
             return
         task.result()
+
+
+class Worker:
+    def __init__(self, client):
+        self._client = client
+        self._task = None
+
+    def start(self):
+        self._task = asyncio.create_task(self._run())
+
+    def stop(self):
+        self._task.cancel()
+
+    async def outcome(self):
+        return await self._task
+
+    # `stop()` cancels the task and `outcome()` takes its value: once the task ends cancelled,
+    # that await raises where it returned None: unsafe fix, naming the await.
+    # Error
+    async def _run(self):
+        try:
+            await self._client.work()
+        except asyncio.CancelledError:
+            pass
+
+
+class GuardedWorker:
+    def __init__(self, client):
+        self._client = client
+        self._task = None
+
+    def start(self):
+        self._task = asyncio.create_task(self._run())
+
+    def stop(self):
+        self._task.cancel()
+
+    async def outcome(self):
+        try:
+            return await self._task
+        except asyncio.CancelledError:
+            return None
+
+    # Its value is taken inside a handler that expects the cancel: safe fix.
+    # Error
+    async def _run(self):
+        try:
+            await self._client.work()
+        except asyncio.CancelledError:
+            pass
+
+
+async def run_and_report(coro):
+    task = asyncio.create_task(coro)
+    await asyncio.wait([task])
+    return task.result()
+
+
+# Handed to `run_and_report()`, which spawns whatever coroutine it is given and reads its result
+# unchecked: unsafe fix, naming that read.
+# Error
+async def download(client, url):
+    try:
+        return await client.get(url)
+    except asyncio.CancelledError:
+        return None
+
+
+async def download_reported(client, url):
+    return await run_and_report(download(client, url))
+
+
+# Only ever awaited, so it runs in its awaiter's task and is never the task
+# `run_and_report()` reads (a mention in a docstring or comment does not count: download_once):
+# safe fix.
+# Error
+async def download_once(client, url):
+    try:
+        return await client.get(url)
+    except asyncio.CancelledError:
+        return None
+
+
+async def download_twice(client, url):
+    await download_once(client, url)
+    return await download_once(client, url)
