@@ -3,7 +3,7 @@
 //! come from [`crate::present`].
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -30,12 +30,20 @@ const PROGRESS_FROM_FILES: usize = 200;
 /// --diff, or leaks left after --write), 2 usage, configuration, read or parse error (other
 /// files are still processed).
 #[derive(Debug, Parser)]
-#[command(name = "cancelsafe", version, after_help = AFTER_HELP)]
+#[command(name = "cancelsafe", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// Files or directories to check; "-" reads standard input and writes the fixed source to
-    /// standard output.
+    /// standard output (the findings instead, with --check or a --format other than text).
     #[arg(value_name = "PATH", default_value = ".")]
     paths: Vec<PathBuf>,
+
+    /// With "-": the path of the text on standard input, whose configuration and
+    /// per-file-ignores apply and by which outputs name it (for editor plugins).
+    #[arg(long, value_name = "PATH", help_heading = "Files")]
+    stdin_filename: Option<PathBuf>,
 
     /// Print only the unified diff of the fixes (summary on stderr); exit 1 if it is non-empty.
     #[arg(long, group = "mode", help_heading = "Mode")]
@@ -140,6 +148,13 @@ struct Args {
     list_rules: bool,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Run the language server on stdio: diagnostics, quick fixes and fix-all in the editor
+    /// (docs/editors.md). A folder named `server` is checked with `cancelsafe ./server`.
+    Server,
+}
+
 const AFTER_HELP: &str = "\
 Examples:
   cancelsafe src/                       show leaks and the fixes proposed for them
@@ -172,6 +187,9 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run() -> Result<u8> {
     let args = Args::parse();
+    if let Some(Command::Server) = args.command {
+        return crate::server::run();
+    }
     let mut stdout = std::io::stdout().lock();
 
     if args.list_rules {
@@ -214,7 +232,10 @@ fn run() -> Result<u8> {
         if args.interactive {
             bail!("-i reviews files in place; standard input (\"-\") cannot be reviewed");
         }
-        return run_stdin(&*resolver.for_folder(std::path::Path::new(""))?, options, &mut stdout);
+        return run_stdin(&resolver, args.stdin_filename.as_deref(), args.force_exclude, options, &mut stdout);
+    }
+    if args.stdin_filename.is_some() {
+        bail!("--stdin-filename names the text read from standard input: add \"-\" as the path");
     }
 
     // Settings are resolved (and a bad configuration reported) before any file is touched.
@@ -253,7 +274,7 @@ fn overrides(args: &Args) -> Overrides {
         target_version: args.target_version.clone(),
         cleanup_timeout: args.cleanup_timeout,
         helper_module: args.helper_module.clone(),
-        unsafe_fixes: args.unsafe_fixes,
+        unsafe_fixes: args.unsafe_fixes.then_some(true),
     }
 }
 
@@ -266,29 +287,72 @@ fn progress_bar(files: usize, quiet: bool) -> ProgressBar {
     ProgressBar::new(files as u64).with_style(style)
 }
 
-fn run_stdin(settings: &Settings, options: Options, stdout: &mut impl Write) -> Result<u8> {
+/// What standard-input mode prints on stdout: one thing, so an editor plugin can take it whole.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StdinOutput {
+    /// The fixed source (the input unchanged if it cannot be checked); findings go to stderr.
+    Source,
+    /// The findings, at the input's positions.
+    Findings,
+    Diff,
+}
+
+/// `cancelsafe [--stdin-filename PATH] -`: the text comes from stdin and the result goes to
+/// stdout. Whatever happens, stdout is never a blanked buffer: on a syntax error (or any
+/// error) the source modes print the input unchanged and the others print nothing, with the
+/// error on stderr and exit code 2.
+fn run_stdin(resolver: &Resolver, path: Option<&Path>, force_exclude: bool, options: Options, stdout: &mut impl Write) -> Result<u8> {
+    let output = match options.mode {
+        Mode::Diff => StdinOutput::Diff,
+        Mode::Check => StdinOutput::Findings,
+        Mode::Write => StdinOutput::Source,
+        Mode::Preview if options.format == Format::Text => StdinOutput::Source,
+        Mode::Preview => StdinOutput::Findings,
+    };
+    let settings = match path {
+        Some(path) => resolver.for_file(path)?,
+        None => resolver.for_folder(Path::new(""))?,
+    };
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
-    let (report, source) = engine::process_stdin(&bytes, settings, options.mode);
+    if path.is_some_and(|path| force_exclude && settings.exclusions.excludes(path)) {
+        if output == StdinOutput::Source {
+            stdout.write_all(&bytes)?;
+        }
+        return Ok(EXIT_CLEAN);
+    }
+    let settings = match path {
+        Some(path) => settings.for_file(path),
+        None => std::borrow::Cow::Borrowed(&*settings),
+    };
+    let (mut report, source) = engine::process_stdin(&bytes, &settings, options.mode);
+    if let Some(path) = path {
+        report.display = crate::paths::display(path);
+    }
     let palette = Palette::new(false);
     let mut stderr = std::io::stderr().lock();
     let (Ok(checked), Some(source)) = (&report.outcome, source) else {
+        if output == StdinOutput::Source {
+            stdout.write_all(&bytes)?;
+        }
         write!(stderr, "{}", text::error_line(&report, &palette).unwrap_or_default())?;
         return Ok(EXIT_ERROR);
     };
-    let findings = |mode| present::findings(&report, mode, options.format);
-    match options.mode {
-        Mode::Check => write!(stdout, "{}", findings(Mode::Check)?)?,
-        Mode::Diff => write!(stdout, "{}", diff::unified(&report.display, &report.original, &checked.fixed, &palette))?,
-        Mode::Preview | Mode::Write => {
+    // Findings at the input's positions, except after --write: those left in the fixed text.
+    let shown = if options.mode == Mode::Write { Mode::Write } else { Mode::Check };
+    let findings = present::findings(&report, shown, options.format)?;
+    match output {
+        StdinOutput::Findings => write!(stdout, "{findings}")?,
+        StdinOutput::Diff => write!(stdout, "{}", diff::unified(&report.display, &report.original, &checked.fixed, &palette))?,
+        StdinOutput::Source => {
             stdout.write_all(&source.encode(&checked.fixed))?;
-            write!(stderr, "{}", findings(Mode::Write)?)?;
+            write!(stderr, "{findings}")?;
         }
     }
-    let failed = match options.mode {
-        Mode::Check => !checked.findings.is_empty(),
-        Mode::Diff => checked.fixed != report.original,
-        Mode::Preview | Mode::Write => !checked.remaining.is_empty(),
+    let failed = match output {
+        StdinOutput::Findings => !checked.findings.is_empty(),
+        StdinOutput::Diff => checked.fixed != report.original,
+        StdinOutput::Source => !checked.remaining.is_empty(),
     };
     Ok(if failed && !options.exit_zero { EXIT_FINDINGS } else { EXIT_CLEAN })
 }

@@ -5,7 +5,7 @@
 use ruff_diagnostics::{Applicability, Edit, Fix};
 use ruff_python_ast::{Stmt, StmtImport};
 use ruff_python_codegen::Stylist;
-use ruff_python_ast::token::Tokens;
+use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_parser::Parsed;
 use ruff_python_trivia::leading_indentation;
 use ruff_source_file::LineRanges;
@@ -13,20 +13,34 @@ use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 use ruff_python_ast::ModModule;
 
-/// Code to insert, one entry per line: (nesting depth relative to the suite, text).
+/// Code to insert, one entry per line: (nesting depth relative to the suite, line).
 #[derive(Clone, Debug, Default)]
 pub struct Snippet {
-    lines: Vec<(usize, String)>,
+    lines: Vec<(usize, Line)>,
+}
+
+/// One line of a snippet as written, or an `if` header whose layout depends on its width.
+#[derive(Clone, Debug)]
+enum Line {
+    Text(String),
+    /// `if a and b:`, laid out as black lays it out when it does not fit in [`LINE_LENGTH`]:
+    /// `if (`, one clause a line (`and` leading), `):`.
+    If(Vec<String>),
 }
 
 impl Snippet {
     pub fn line(text: impl Into<String>) -> Self {
-        Snippet { lines: vec![(0, text.into())] }
+        Snippet { lines: vec![(0, Line::Text(text.into()))] }
+    }
+
+    /// `if <clauses joined by and>:`, split over lines when it would not fit.
+    pub fn if_all(clauses: &[String]) -> Self {
+        Snippet { lines: vec![(0, Line::If(clauses.to_vec()))] }
     }
 
     /// Adds a line at the given depth below the suite's own indentation.
     pub fn then(mut self, depth: usize, text: impl Into<String>) -> Self {
-        self.lines.push((depth, text.into()));
+        self.lines.push((depth, Line::Text(text.into())));
         self
     }
 
@@ -36,9 +50,14 @@ impl Snippet {
         self
     }
 
-    /// The lines as (depth, text).
-    pub fn lines(&self) -> &[(usize, String)] {
-        &self.lines
+    /// The lines as (depth, text), each `if` header on one line (for text written outside a
+    /// module's own style, such as a new helper module).
+    pub fn lines(&self) -> Vec<(usize, String)> {
+        let text = |line: &Line| match line {
+            Line::Text(text) => text.clone(),
+            Line::If(clauses) => format!("if {}:", clauses.join(" and ")),
+        };
+        self.lines.iter().map(|(depth, line)| (*depth, text(line))).collect()
     }
 
     fn is_multiline(&self) -> bool {
@@ -66,6 +85,10 @@ pub struct Editor<'a> {
     tokens: &'a Tokens,
     stylist: Stylist<'a>,
 }
+
+/// The line length of black and ruff's formatter: code a fix lays out on its own lines is kept
+/// within it the way they would split it.
+pub const LINE_LENGTH: usize = 88;
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
@@ -142,15 +165,31 @@ impl<'a> Editor<'a> {
 
     fn render(&self, snippet: &Snippet, indent: &str) -> String {
         let mut out = String::new();
-        for (i, (depth, text)) in snippet.lines.iter().enumerate() {
+        for (i, (depth, line)) in snippet.lines.iter().enumerate() {
             if i > 0 {
                 out.push_str(self.newline());
                 out.push_str(indent);
             }
-            for _ in 0..*depth {
-                out.push_str(self.unit());
+            let own = self.unit().repeat(*depth);
+            out.push_str(&own);
+            match line {
+                Line::Text(text) => out.push_str(text),
+                Line::If(clauses) => {
+                    let one_line = format!("if {}:", clauses.join(" and "));
+                    if width(indent) + width(&own) + one_line.chars().count() <= LINE_LENGTH || clauses.len() < 2 {
+                        out.push_str(&one_line);
+                    } else {
+                        let inner = format!("{}{indent}{own}{}", self.newline(), self.unit());
+                        out.push_str("if (");
+                        for (n, clause) in clauses.iter().enumerate() {
+                            out.push_str(&inner);
+                            out.push_str(if n == 0 { "" } else { "and " });
+                            out.push_str(clause);
+                        }
+                        out.push_str(&format!("{}{indent}{own}):", self.newline()));
+                    }
+                }
             }
-            out.push_str(text);
         }
         out
     }
@@ -354,14 +393,143 @@ impl<'a> Editor<'a> {
         edits
     }
 
+    /// Wraps an expression in a call, `function(expr)`. When the expression is the value of
+    /// `statement` (alone on its lines, a trailing comment aside), the result is laid out as
+    /// black and ruff's formatter lay it out: on one line if it fits in [`LINE_LENGTH`], else
+    /// `function(`, the expression one level deeper, `)` on a line of its own. An expression
+    /// that spans lines is joined onto one line where it then fits (and has no comment, string
+    /// or trailing comma that keeps it split); otherwise its continuation lines move one level
+    /// deeper with it, except inside strings.
+    pub fn wrap_in_call(&self, range: TextRange, function: &str, statement: Option<&Stmt>) -> Vec<Edit> {
+        let open = Edit::insertion(format!("{function}("), range.start());
+        let close = Edit::insertion(")".to_string(), range.end());
+        let Some(statement) = statement else { return vec![open, close] };
+        let (first_line, last_line_end) = (self.source.line_start(statement.start()), self.source.line_end(range.end()));
+        let after = &self.source[TextRange::new(statement.end(), last_line_end)];
+        if !self.starts_line(statement.start()) || !(after.trim().is_empty() || after.trim_start().starts_with('#')) {
+            return vec![open, close];
+        }
+        let joins = self.line_joins(range);
+        let joined_len = |text: &str| text.chars().count() - joins.iter().map(|(range, with)| self.source[*range].chars().count() - with.len()).sum::<usize>();
+        let with_joins = |mut edits: Vec<Edit>| {
+            edits.extend(joins.iter().map(|(range, with)| match *with {
+                "" => Edit::range_deletion(*range),
+                with => Edit::range_replacement(with.to_string(), *range),
+            }));
+            edits
+        };
+        let multiline = self.source[range].contains(['\n', '\r']);
+        let joinable = !multiline || !joins.is_empty();
+        let whole = &self.source[TextRange::new(first_line, last_line_end)];
+        if joinable && joined_len(whole) + function.chars().count() + 2 <= LINE_LENGTH {
+            return with_joins(vec![open, close]);
+        }
+        let (nl, indent, unit) = (self.newline(), self.line_indent(statement.start()), self.unit());
+        let open = Edit::insertion(format!("{function}({nl}{indent}{unit}"), range.start());
+        let close = Edit::insertion(format!("{nl}{indent})"), range.end());
+        if joinable && indent.len() + unit.len() + joined_len(&self.source[range]) <= LINE_LENGTH {
+            return with_joins(vec![open, close]);
+        }
+        let mut edits = vec![open];
+        let mut at = range.start();
+        while let Some(newline) = self.source[TextRange::new(at, range.end())].find('\n') {
+            at += TextSize::try_from(newline + 1).unwrap_or_default();
+            let blank = self.source[TextRange::new(at, self.source.line_end(at))].trim().is_empty();
+            if !self.inside_token(at) && !blank {
+                edits.push(Edit::insertion(unit.to_string(), at));
+            }
+        }
+        edits.push(close);
+        edits
+    }
+
+    /// Whether `offset` falls strictly inside a token (a string spanning lines).
+    fn inside_token(&self, offset: TextSize) -> bool {
+        let after = self.tokens.partition_point(|token| token.start() < offset);
+        self.tokens[..after].last().is_some_and(|token| token.end() > offset)
+    }
+
+    /// The replacements that put a bracketed expression spanning lines on one line, as black
+    /// joins it: each line break and the blanks around it become one space, or nothing inside
+    /// brackets and before a comma or a dot; none if
+    /// a comment, a string spanning lines or a trailing comma (black's "magic" one) keeps it split.
+    fn line_joins(&self, range: TextRange) -> Vec<(TextRange, &'static str)> {
+        let text = &self.source[range];
+        if !text.contains('\n') {
+            return Vec::new();
+        }
+        let first = self.tokens.partition_point(|token| token.start() < range.start());
+        let mut inside = self.tokens[first..].iter().take_while(|token| token.end() <= range.end());
+        if inside.any(|token| token.kind() == TokenKind::Comment) {
+            return Vec::new();
+        }
+        let mut joins = Vec::new();
+        let mut search = 0;
+        while let Some(newline) = text[search..].find('\n') {
+            let at = search + newline;
+            let start = text[..at].trim_end_matches([' ', '\t', '\r']).len();
+            let end = at + 1 + (text[at + 1..].len() - text[at + 1..].trim_start_matches([' ', '\t']).len());
+            let (before, next) = (text[..start].chars().last(), text[end..].chars().next());
+            let absolute = range.start() + TextSize::try_from(start).unwrap_or_default();
+            if self.inside_token(absolute + TextSize::from(1)) || text[..start].ends_with('\\') || (before == Some(',') && matches!(next, Some(')' | ']' | '}'))) {
+                return Vec::new();
+            }
+            let tight = matches!(before, Some('(' | '[' | '{')) || matches!(next, Some(')' | ']' | '}' | '.' | ','));
+            let with = if tight { "" } else { " " };
+            joins.push((TextRange::new(absolute, range.start() + TextSize::try_from(end).unwrap_or_default()), with));
+            search = end;
+        }
+        joins
+    }
+
     /// Inserts text right after an expression or header part, on the same line.
     pub fn insert_at(&self, at: TextSize, text: impl Into<String>) -> Edit {
         Edit::insertion(text.into(), at)
     }
 
-    /// The edit that adds `import {module}` to the module.
+    /// The edit that adds `import {module}` (a standard-library module) to the module: where
+    /// isort and ruff's I001 put it, among the leading block's standard-library `import x`
+    /// lines in sorted order, else before its standard-library `from` imports, else as a
+    /// section of its own before the others; with no imports, where imports go.
     pub fn add_import(&self, parsed: &Parsed<ModModule>, module: &str) -> Edit {
-        self.add_module_code(parsed, &Snippet::line(format!("import {module}")))
+        let nl = self.newline();
+        let body = &parsed.syntax().body;
+        let block: Vec<&Stmt> = body
+            .iter()
+            .skip_while(|stmt| is_docstring_or_future(stmt, body))
+            .take_while(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
+            .collect();
+        // Only a block of whole lines can take a line of its own between its statements.
+        let own_lines = block.iter().all(|stmt| {
+            self.starts_line(stmt.start()) && {
+                let rest = &self.source[TextRange::new(stmt.end(), self.source.line_end(stmt.end()))];
+                rest.trim().is_empty() || rest.trim_start().starts_with('#')
+            }
+        });
+        if block.is_empty() || !own_lines {
+            return self.add_module_code(parsed, &Snippet::line(format!("import {module}")));
+        }
+        let stdlib = |name: &str| ruff_python_stdlib::sys::is_known_standard_library(11, name.split('.').next().unwrap_or(name));
+        let straight: Vec<(&Stmt, String)> = block
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Import(import) => import.names.first().map(|alias| (*stmt, alias.name.to_lowercase())),
+                _ => None,
+            })
+            .filter(|(_, name)| stdlib(name))
+            .collect();
+        let line = format!("import {module}");
+        if let Some((next, _)) = straight.iter().find(|(_, name)| name.as_str() > module) {
+            return Edit::insertion(format!("{line}{nl}"), self.source.line_start(next.start()));
+        }
+        if let Some((last, _)) = straight.last() {
+            return Edit::insertion(format!("{nl}{line}"), self.source.line_end(last.end()));
+        }
+        let first_from = block.iter().find(|stmt| matches!(stmt, Stmt::ImportFrom(from) if from.level == 0 && from.module.as_deref().is_some_and(|m| stdlib(m))));
+        match first_from {
+            Some(from) => Edit::insertion(format!("{line}{nl}"), self.source.line_start(from.start())),
+            None => Edit::insertion(format!("{line}{nl}{nl}"), self.source.line_start(block[0].start())),
+        }
     }
 
     /// The edit that adds top-level code where imports go: after the docstring and the
@@ -433,6 +601,11 @@ fn is_docstring_or_future(stmt: &Stmt, body: &[Stmt]) -> bool {
     let is_docstring = std::ptr::eq(stmt, &body[0]) && ruff_python_ast::helpers::is_docstring_stmt(stmt);
     let is_future = matches!(stmt, Stmt::ImportFrom(import) if import.module.as_deref() == Some("__future__"));
     is_docstring || is_future
+}
+
+/// Columns an indentation takes, a tab counted as the 8 columns formatters and linters count.
+fn width(indent: &str) -> usize {
+    indent.chars().map(|c| if c == '\t' { 8 } else { 1 }).sum()
 }
 
 /// Builds a [`Fix`] from edits gathered in any order, dropping exact duplicates (two exits that

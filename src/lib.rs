@@ -19,6 +19,7 @@ pub mod paths;
 pub mod present;
 pub mod review;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod transforms;

@@ -6,7 +6,9 @@
 use ruff_python_ast::ModModule;
 use ruff_python_ast::token::TokenKind;
 use ruff_python_parser::Parsed;
-use ruff_text_size::{Ranged, TextSize};
+use ruff_diagnostics::Edit;
+use ruff_source_file::LineRanges;
+use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 use crate::finding::Finding;
 
@@ -85,10 +87,16 @@ fn line_start(source: &str, offset: TextSize) -> TextSize {
 /// `# noqa` or `# noqa: CODES` anywhere in a comment (`# type: ignore  # noqa`); a
 /// `# cancelsafe: noqa` after code on the line means the same.
 fn line_directive(comment: &str) -> Option<Codes> {
+    line_directive_span(comment).map(|(codes, _)| codes)
+}
+
+/// [`line_directive`], with where its list of codes ends in `comment`.
+fn line_directive_span(comment: &str) -> Option<(Codes, usize)> {
     comment.match_indices('#').find_map(|(hash, _)| {
         let rest = comment[hash + 1..].trim_start();
         let rest = strip_prefix_ignore_case(rest, "cancelsafe:").map_or(rest, str::trim_start);
-        directive_after(rest, "noqa")
+        let (codes, end) = directive_span(rest, "noqa")?;
+        Some((codes, offset_in(comment, rest) + end))
     })
 }
 
@@ -103,26 +111,69 @@ fn file_directive(comment: &str) -> Option<Codes> {
 /// (`noqa CS101`, `noqa : CS101`): the codes still count, so a typo never widens a directive
 /// to every rule. `noqa:` with no code is not a directive (as in ruff).
 fn directive_after(text: &str, word: &str) -> Option<Codes> {
+    directive_span(text, word).map(|(codes, _)| codes)
+}
+
+/// [`directive_after`], with where the directive's last code (else the word) ends in `text`.
+fn directive_span(text: &str, word: &str) -> Option<(Codes, usize)> {
     let rest = strip_prefix_ignore_case(text, word)?;
     if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
+    let word_end = text.len() - rest.len();
     let rest = rest.trim_start();
     let (colon, list) = match rest.strip_prefix(':') {
         Some(list) => (true, list),
         None => (false, rest),
     };
-    let codes: Vec<String> = list
+    let codes: Vec<&str> = list
         .split([',', ' ', '\t'])
         .map_while(|part| (part.is_empty() || is_code(part)).then_some(part))
         .filter(|part| !part.is_empty())
-        .map(str::to_string)
         .collect();
-    match (codes.is_empty(), colon) {
-        (false, _) => Some(Codes::Listed(codes)),
-        (true, true) => None,
-        (true, false) => Some(Codes::All),
+    match (codes.last(), colon) {
+        (Some(last), _) => Some((Codes::Listed(codes.iter().map(|code| code.to_string()).collect()), offset_in(text, last) + last.len())),
+        (None, true) => None,
+        (None, false) => Some((Codes::All, word_end)),
     }
+}
+
+/// Where `part`, a slice of `text`, starts in it.
+fn offset_in(text: &str, part: &str) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
+}
+
+/// The edit that suppresses `finding` with `# noqa: CODE` (an editor's "disable for this
+/// line"): on the line where the finding starts, else where it ends; a `# noqa: CODES` already
+/// there gets the code added. `None` when neither line can take a comment (it ends inside a
+/// string, or with a backslash continuation) or a bare `# noqa` is already there.
+pub fn suppression_edit(source: &str, finding: &Finding) -> Option<Edit> {
+    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    let tokens = parsed.tokens();
+    let code = finding.rule.code();
+    [finding.range.start(), finding.range.end()].into_iter().find_map(|offset| {
+        let (line_start, line_end) = (source.line_start(offset), source.line_end(offset));
+        let first_after = tokens.partition_point(|token| token.start() < line_end);
+        let crossing = tokens[..first_after].iter().rev().take_while(|token| token.end() > line_start).any(|token| token.end() > line_end);
+        if crossing {
+            return None;
+        }
+        let comment = tokens[..first_after].iter().rev().take_while(|token| token.start() >= line_start).find(|token| token.kind() == TokenKind::Comment);
+        match comment {
+            Some(comment) => match line_directive_span(&source[comment.range()]) {
+                Some((Codes::Listed(_), end)) => Some(Edit::insertion(format!(", {code}"), comment.start() + TextSize::try_from(end).ok()?)),
+                Some((Codes::All, _)) => None,
+                None => Some(Edit::insertion(format!("  # noqa: {code}"), comment.end())),
+            },
+            None => {
+                let content = source[TextRange::new(line_start, line_end)].trim_end();
+                if content.ends_with('\\') {
+                    return None;
+                }
+                Some(Edit::range_replacement(format!("  # noqa: {code}"), TextRange::new(line_start + content.text_len(), line_end)))
+            }
+        }
+    })
 }
 
 /// A rule code: letters then digits (`CS101`, `E501`).
@@ -159,5 +210,24 @@ mod tests {
         assert_eq!(file_directive("# cancelsafe: noqa"), Some(Codes::All));
         assert_eq!(file_directive("# cancelsafe: noqa: CS201"), Some(Codes::Listed(vec!["CS201".into()])));
         assert_eq!(file_directive("# noqa"), None);
+    }
+
+    fn suppressed(source: &str, line: usize) -> Option<String> {
+        let start: usize = source.split_inclusive('\n').take(line - 1).map(str::len).sum();
+        let range = TextRange::at(TextSize::try_from(start).unwrap(), TextSize::from(1));
+        let finding = Finding { rule: crate::rules::Rule::FireAndForgetTask, message: String::new(), range, fix: None, reason: None };
+        let edit = suppression_edit(source, &finding)?;
+        Some(crate::engine::splice(source, &[edit]))
+    }
+
+    #[test]
+    fn adds_the_code_where_a_comment_can_go() {
+        assert_eq!(suppressed("f()\ng()   \n", 2).as_deref(), Some("f()\ng()  # noqa: CS201\n"));
+        assert_eq!(suppressed("g()  # why\r\n", 1).as_deref(), Some("g()  # why  # noqa: CS201\r\n"));
+        assert_eq!(suppressed("g()  # noqa: CS101 because\n", 1).as_deref(), Some("g()  # noqa: CS101, CS201 because\n"));
+        assert_eq!(suppressed("g()  # noqa\n", 1), None);
+        // The line ends inside a string, or continues with a backslash: no comment fits there.
+        assert_eq!(suppressed("g(\"\"\"a\nb\"\"\")\n", 1), None);
+        assert_eq!(suppressed("x = 1 + \\\n    2\n", 1), None);
     }
 }

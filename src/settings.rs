@@ -70,8 +70,8 @@ pub struct Overrides {
     pub target_version: Option<String>,
     pub cleanup_timeout: Option<f64>,
     pub helper_module: Option<String>,
-    /// `--unsafe-fixes` switches them on; its absence leaves the file's choice.
-    pub unsafe_fixes: bool,
+    /// `--unsafe-fixes` (or an editor's setting) decides; `None` leaves the file's choice.
+    pub unsafe_fixes: Option<bool>,
 }
 
 /// Where configuration comes from.
@@ -139,7 +139,7 @@ impl Settings {
             cleanup_timeout,
             shutdown_timeout,
             cleanup_timeouts,
-            unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
+            unsafe_fixes: overrides.unsafe_fixes.or(file.unsafe_fixes).unwrap_or(false),
             helper_module,
             per_file_ignores,
             exclusions,
@@ -214,6 +214,12 @@ pub struct Resolver {
 impl Resolver {
     pub fn new(source: ConfigSource, overrides: Overrides) -> Result<Resolver> {
         let cwd = std::env::current_dir().context("cannot read the working directory")?;
+        Resolver::in_folder(source, overrides, cwd)
+    }
+
+    /// A resolver for which relative paths, and the root of a folder without configuration,
+    /// are `cwd` (the language server uses each workspace folder).
+    pub fn in_folder(source: ConfigSource, overrides: Overrides, cwd: PathBuf) -> Result<Resolver> {
         let fixed = match source {
             ConfigSource::Discover => None,
             ConfigSource::File(path) => Some(config::read(&path)?),

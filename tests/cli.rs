@@ -110,7 +110,7 @@ fn crlf_and_tabs_are_kept() {
     let fixed = read(dir.path(), "tabs.py");
     assert_eq!(
         fixed,
-        "import asyncio\n\n\nasync def worker(conn):\n\tcancels_before = asyncio.current_task().cancelling()\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif isinstance(exc, asyncio.CancelledError) and asyncio.current_task().cancelling() > cancels_before:\n\t\t\traise\n"
+        "import asyncio\n\n\nasync def worker(conn):\n\tcancels_before = asyncio.current_task().cancelling()\n\ttry:\n\t\tawait conn.read()\n\texcept BaseException as exc:\n\t\tconn.close()\n\t\tif (\n\t\t\tisinstance(exc, asyncio.CancelledError)\n\t\t\tand asyncio.current_task().cancelling() > cancels_before\n\t\t):\n\t\t\traise\n"
     );
     for name in ["crlf.py", "tabs.py"] {
         assert!(compiles(&dir.path().join(name)));

@@ -22,7 +22,7 @@ const PROMPT: &str = "Apply this fix [y,n,a,d,A,e,q,?]? ";
 /// checks do not exercise.
 const CLOSE_ON_ERROR: &str = "\n\nasync def close_on_error(conn):\n    try:\n        await conn.read()\n    except BaseException:\n        conn.close()\n";
 /// `conn.read()` may pass on a CancelledError that is not this task's: the count-snapshot form.
-const CLOSE_ON_ERROR_FIXED: &str = "    cancels_before = asyncio.current_task().cancelling()\n    try:\n        await conn.read()\n    except BaseException as exc:\n        conn.close()\n        if isinstance(exc, asyncio.CancelledError) and asyncio.current_task().cancelling() > cancels_before:\n            raise\n";
+const CLOSE_ON_ERROR_FIXED: &str = "    cancels_before = asyncio.current_task().cancelling()\n    try:\n        await conn.read()\n    except BaseException as exc:\n        conn.close()\n        if (\n            isinstance(exc, asyncio.CancelledError)\n            and asyncio.current_task().cancelling() > cancels_before\n        ):\n            raise\n";
 /// A second dropped task in the CS201 subject.
 const HEARTBEAT: &str = "\n\nasync def heartbeat():\n    asyncio.create_task(asyncio.sleep(0))\n";
 /// A retry loop: its CS101 fix is unsafe. (An asyncio queue's `get()` raises only this task's

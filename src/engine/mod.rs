@@ -103,8 +103,9 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
     Ok(Checked { findings, fixed: current, applied, remaining: current_findings })
 }
 
-/// Parses `text` and runs the rules on it.
-fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
+/// Parses `text` and runs the rules on it (noqa applied): the findings alone, for front ends that
+/// apply nothing (the language server).
+pub fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
     let parsed = source::parse(text)?;
     let mut findings = check_module(&parsed, text, settings);
     crate::noqa::retain_unsuppressed(&mut findings, &parsed, text);

@@ -63,7 +63,7 @@ pub fn statement(checker: &mut Checker, stmt: &Stmt) {
         Some(name) if checker.in_function() && !is_read(checker, &name.id) => "it is assigned to a name that is never read",
         Some(_) => return,
     };
-    report(checker, call, spawn, dropped_as);
+    report(checker, call, Some(stmt), spawn, dropped_as);
 }
 
 /// `loop.add_signal_handler(sig, lambda: asyncio.create_task(stop()))`: the loop drops what
@@ -78,18 +78,18 @@ pub fn callback_registration(checker: &mut Checker, call: &ExprCall) {
         if let Expr::Lambda(lambda) = argument {
             if let Expr::Call(body) = lambda.body.as_ref() {
                 if let Some(spawn) = spawn_kind(checker, body) {
-                    report(checker, body, spawn, "the loop drops what the callback returns");
+                    report(checker, body, None, spawn, "the loop drops what the callback returns");
                 }
             }
         }
     }
 }
 
-fn report(checker: &mut Checker, call: &ExprCall, spawn: &str, dropped_as: &str) {
+/// `statement`: the statement whose value the call is (`None` inside a lambda).
+fn report(checker: &mut Checker, call: &ExprCall, statement: Option<&Stmt>, spawn: &str, dropped_as: &str) {
     let (fix, reason) = match tracking_edits(checker) {
         Some((track, mut edits)) => {
-            edits.push(Edit::insertion(format!("{track}("), call.start()));
-            edits.push(Edit::insertion(")".to_string(), call.end()));
+            edits.extend(checker.editor.wrap_in_call(call.range(), &track, statement));
             with_safety(edits, checker.safety(Safety::Safe))
         }
         None => (None, None),
@@ -262,16 +262,16 @@ fn helper_code(names: &HelperNames, asyncio: &str, target: PythonVersion, quote:
         .then(0, "")
         .then(0, "")
         .then(0, format!("def {track}(task):"))
-        .then(1, docstring("Keep a reference to `task` until it is done, so it cannot be garbage-collected mid-flight."))
+        .then(1, docstring("Keep a reference to `task` until it is done, so it is not garbage-collected."))
         .then(1, format!("{set}.add(task)"))
         .then(1, format!("task.add_done_callback({set}.discard)"))
         .then(1, "return task")
         .then(0, "")
         .then(0, "")
         .then(0, format!("async def {cancel_all}():"))
-        .then(1, docstring("Cancel the tracked tasks still running and wait until they are done (call it on shutdown)."))
+        .then(1, docstring("Cancel the tracked tasks still running and wait for them (call on shutdown)."))
         .then(1, format!("current = {asyncio}.current_task()"))
-        .then(1, format!("tasks = [task for task in {set} if task is not current and not task.done()]"))
+        .then(1, format!("tasks = [t for t in {set} if t is not current and not t.done()]"))
         .then(1, "for task in tasks:")
         .then(2, "task.cancel()")
         .then(1, format!("await {asyncio}.gather(*tasks, return_exceptions=True)"))
@@ -283,8 +283,8 @@ pub fn helper_module_source(target: PythonVersion) -> String {
     let mut out = String::from("\"\"\"Tracked background tasks (created by cancelsafe, rule CS201).\"\"\"\n\nimport asyncio\n\n\n");
     for (depth, text) in helper_code(&names, "asyncio", target, '"').lines() {
         if !text.is_empty() {
-            out.push_str(&"    ".repeat(*depth));
-            out.push_str(text);
+            out.push_str(&"    ".repeat(depth));
+            out.push_str(&text);
         }
         out.push('\n');
     }

@@ -588,11 +588,11 @@ fn existing_helper(checker: &Checker) -> Option<String> {
 /// The helper's source; `{asyncio}`, `{gc}`, `{sys}`, `{logging}`, `{Unit}`, `{Context}` stand for
 /// the module's spellings and the class names, `"` for the file's quote.
 const HELPER: &str = r#"class {Unit}:
-    """The awaits of one cleanup block, run in this task and its context (cancelsafe CS301).
+    """The awaits of one cleanup block, run in this task and its context (CS301).
 
-    A cancel that arrives while they run is held back and raised when the block ends. Once
-    the task is cancelled the block has `bound` seconds (the largest given); a cleanup still
-    running then is cancelled where it waits, and a warning is logged."""
+    A cancel that arrives while they run is held back and raised when the block ends.
+    Once the task is cancelled the block has `bound` seconds (the largest given); a
+    cleanup still running then is cancelled where it waits, and a warning is logged."""
 
     def __init__(self, *bounds):
         self._task = {asyncio}.current_task()
@@ -600,25 +600,33 @@ const HELPER: &str = r#"class {Unit}:
         self._bound = max(bound for bound in bounds if isinstance(bound, (int, float)))
         self._count = getattr(self._task, "cancelling", None)  # Python 3.11+
         self._before = self._count() if self._count else 0
-        self._frame = id({sys}._getframe(1))  # the block's own frame, to tell its timeouts from outer ones
+        # The block's own frame, to tell its timeouts from outer ones.
+        self._frame = id({sys}._getframe(1))
         propagating = {sys}.exc_info()[1]
-        # A CancelledError being handled is this task's only if the task is being cancelled
-        # (stop() handling the child it cancelled is not).
+        # A CancelledError being handled is this task's only if the task is being
+        # cancelled (stop() handling the child it cancelled is not).
         being_cancelled = self._count is None or self._count() > 0
-        self._cancel = propagating if isinstance(propagating, {asyncio}.CancelledError) and being_cancelled else None
+        cancelled = isinstance(propagating, {asyncio}.CancelledError)
+        self._cancel = propagating if cancelled and being_cancelled else None
         self._held = None
-        self._deadline = None if self._cancel is None or self._task is None else self._loop.time() + self._bound
+        self._deadline = None
+        if self._cancel is not None and self._task is not None:
+            self._deadline = self._loop.time() + self._bound
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, traceback):
-        if self._held is not None and self._pending() and not isinstance(error, {asyncio}.CancelledError):
+        if self._held is None or isinstance(error, {asyncio}.CancelledError):
+            return
+        if self._pending():
             raise self._held
 
     def _pending(self):
-        """Is the task still being cancelled? (Before 3.11 a held cancel always counts.)"""
-        return self._cancel is not None or self._count is None or self._count() > self._before
+        """Is the task still being cancelled? (Before 3.11 a held cancel counts.)"""
+        if self._cancel is not None or self._count is None:
+            return True
+        return self._count() > self._before
 
     async def __call__(self, awaitable):
         if self._task is None:  # not run by a task: nothing can cancel it
@@ -636,30 +644,40 @@ const HELPER: &str = r#"class {Unit}:
                     getattr(waiting, "cancel", lambda: None)()
                     steps.close()
                     raise self._held or self._cancel
-                cut_off = False  # the cancel was the cleanup's own timeout's, and it took it back
+                # The cancel was the cleanup's own timeout's, and it took it back.
+                cut_off = False
             if waiting is None:  # a bare `yield`, as in asyncio.sleep(0)
                 resume = await self._hold({asyncio}.sleep(0), awaitable)
             elif getattr(waiting, "_asyncio_future_blocking", False):
                 waiting._asyncio_future_blocking = False
                 while not waiting.done() and not cut_off:
-                    left = None if self._deadline is None else self._deadline - self._loop.time()
+                    left = None
+                    if self._deadline is not None:
+                        left = self._deadline - self._loop.time()
                     if left is not None and left <= 0:
-                        name = getattr(awaitable, "__qualname__", type(awaitable).__qualname__)
+                        kind = type(awaitable).__qualname__
                         {logging}.getLogger(__name__).warning(
-                            "cleanup %s cut off after %s s: the task was cancelled and it had not finished", name, self._bound
+                            "cleanup %s cut off after %s s: the task was cancelled"
+                            " and it had not finished",
+                            getattr(awaitable, "__qualname__", kind),
+                            self._bound,
                         )
                         waiting.cancel()
                         cut_off = True
-                    elif await self._hold({asyncio}.wait((waiting,), timeout=left), awaitable) is not None:
-                        waiting.cancel()  # the cleanup's own timeout: it gets its cancel where it waits
+                        continue
+                    bounded = {asyncio}.wait((waiting,), timeout=left)
+                    if await self._hold(bounded, awaitable) is not None:
+                        # The cleanup's own timeout: it gets its cancel where it waits.
+                        waiting.cancel()
             else:
                 resume = RuntimeError(f"cleanup awaited {waiting!r}, not a future")
 
     async def _hold(self, waiting, awaitable):
-        """Wait, holding back a cancel of this task; return a cancel the cleanup's own timeout made."""
+        """Wait, holding back a cancel of this task; return one the cleanup made."""
         try:
             await waiting
-        except {asyncio}.CancelledError as cancel:  # noqa: CS101, CS103 - held back, raised when the block ends
+        # Held back, and raised when the block ends.
+        except {asyncio}.CancelledError as cancel:  # noqa: CS101, CS103
             if self._own(cancel, awaitable):
                 return cancel
             if self._held is None:
@@ -669,11 +687,12 @@ const HELPER: &str = r#"class {Unit}:
         return None
 
     def _own(self, cancel, awaitable):
-        """Was the cancel the cleanup's own? An anyio cancel scope's, or one an expired timeout
-        made (`asyncio.timeout()`, `wait_for` from 3.12 on, a library's timeout context manager)
-        that was entered on the cleanup's stack or in this block around it; a timeout entered
-        before this block is an outside cancel."""
-        if str(cancel).startswith(("Cancelled by cancel scope", "Cancelled via cancel scope")):
+        """Was the cancel the cleanup's own? An anyio cancel scope's, or one an expired
+        timeout made (`asyncio.timeout()`, `wait_for` from 3.12 on, a library's timeout
+        context manager) that was entered on the cleanup's stack or in this block around
+        it; a timeout entered before this block is an outside cancel."""
+        scope = ("Cancelled by cancel scope", "Cancelled via cancel scope")
+        if str(cancel).startswith(scope):
             return True
         held = []
         for _ in range(100):  # the cleanup's stack, all of it
@@ -686,30 +705,38 @@ const HELPER: &str = r#"class {Unit}:
             if block is None or id(getattr(block, "cr_frame", None)) == self._frame:
                 break
             block = self._awaited(block)
-        if block is not None:  # the block's stack holds what it entered after this unit above it
-            entered = [getattr(item, "__self__", item) for item in {gc}.get_referents(block)]
+        if block is not None:
+            # The block's stack holds what it entered after this unit above it.
+            referents = {gc}.get_referents(block)
+            entered = [getattr(item, "__self__", item) for item in referents]
             mine = [i for i, item in enumerate(entered) if item is self]
             held.extend(entered[mine[-1] + 1 :] if mine else [])
         return any(self._expired(getattr(item, "__self__", item)) for item in held)
 
     def _expired(self, held):
-        """An expired timeout of this task: a context manager with an `expired` flag or method."""
+        """An expired timeout of this task: a context manager with an `expired` flag or
+        method."""
         kind = type(held)
-        expired = getattr(kind, "expired", None)
-        if expired is None or not hasattr(kind, "__aexit__") or getattr(held, "_task", self._task) is not self._task:
+        if getattr(kind, "expired", None) is None or not hasattr(kind, "__aexit__"):
+            return False
+        if getattr(held, "_task", self._task) is not self._task:
             return False
         try:
-            return (held.expired() if callable(held.expired) else held.expired) is True
+            expired = held.expired() if callable(held.expired) else held.expired
         except Exception:  # noqa: BLE001 - not a timeout after all
             return False
+        return expired is True
 
     @staticmethod
     def _awaited(awaitable):
-        """What a suspended coroutine, generator or `__await__` wrapper is waiting on."""
+        """What a suspended coroutine, generator or `__await__` wrapper waits on."""
         for attribute in ("cr_await", "gi_yieldfrom", "ag_await"):
             if hasattr(awaitable, attribute):
                 return getattr(awaitable, attribute)
-        return next((item for item in {gc}.get_referents(awaitable) if hasattr(item, "cr_await") or hasattr(item, "gi_yieldfrom")), None)
+        for item in {gc}.get_referents(awaitable):
+            if hasattr(item, "cr_await") or hasattr(item, "gi_yieldfrom"):
+                return item
+        return None
 
     def context(self, manager):
         """`async with` `manager`, entered and left as part of this block."""
@@ -724,7 +751,9 @@ class {Context}:
         return await self._cleanup(type(self._manager).__aenter__(self._manager))
 
     async def __aexit__(self, kind, error, traceback):
-        return await self._cleanup(type(self._manager).__aexit__(self._manager, kind, error, traceback))"#;
+        manager = self._manager
+        exit = type(manager).__aexit__(manager, kind, error, traceback)
+        return await self._cleanup(exit)"#;
 
 /// The edits that add the helper (and the imports it needs) to the module; its class name.
 fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
@@ -749,7 +778,10 @@ fn insert_helper(checker: &Checker) -> (String, Vec<Edit>) {
             .replace('"', &quote);
         helper = if i == 0 { Snippet::line(text) } else { helper.then(depth, text) };
     }
-    let mut edits: Vec<Edit> = gc_import.into_iter().chain(sys_import).chain(logging_import).collect();
-    edits.extend(module_helper::insert_after_imports(checker, helper, &asyncio, asyncio_import));
-    (unit, edits)
+    // Imports in isort's order, so those inserted at one place stay sorted, and before the
+    // helper, which may be inserted where the last of them goes.
+    let mut placed = module_helper::insert_after_imports(checker, helper, &asyncio, asyncio_import);
+    let helper_edit = placed.pop();
+    placed.extend(gc_import.into_iter().chain(logging_import).chain(sys_import).chain(helper_edit));
+    (unit, placed)
 }

@@ -10,7 +10,9 @@ use ruff_text_size::Ranged;
 use super::Checker;
 use crate::edits::{import_binding, Snippet};
 
-/// The edits that add `helper` after the module's imports, two blank lines on both sides. It
+/// The edits that add `helper` after the module's imports, spaced as black and isort space it:
+/// after the imports one blank line before an assignment, two before a definition; two after
+/// the helper (whose code ends with a definition). It
 /// goes after the import that binds `asyncio` (named `asyncio`, as the helper spells it) if
 /// that one comes later, since the helper may use it at import time; `import` is the edit that
 /// adds that import when the module has none.
@@ -21,10 +23,18 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, asyncio: &str, i
         (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
         (last, _) => last,
     };
+    let lines = helper.lines();
+    let first_line = lines.first().map_or("", |(_, text)| text.as_str());
+    let definition = ["def ", "async def ", "class ", "@"].iter().any(|start| first_line.starts_with(start));
+    let blank_before = if definition { 2 } else { 1 };
     match anchor {
         Some(anchor) => {
-            // Two blank lines on both sides, counting those already after the imports.
-            let mut code = Snippet::line("").then(0, "").nest(0, helper);
+            let mut code = Snippet::line("");
+            for _ in 1..blank_before {
+                code = code.then(0, "");
+            }
+            let mut code = code.nest(0, helper);
+            // Two blank lines after it, counting those already after the imports.
             for _ in blank_lines_after(checker.source(), anchor)..2 {
                 code = code.then(0, "");
             }
@@ -34,7 +44,10 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, asyncio: &str, i
         None => {
             let mut code = Snippet::default();
             if import.is_some() {
-                code = code.then(0, format!("import {asyncio}")).then(0, "").then(0, "");
+                code = code.then(0, format!("import {asyncio}"));
+                for _ in 0..blank_before {
+                    code = code.then(0, "");
+                }
             }
             let code = code.nest(0, helper).then(0, "").then(0, "");
             vec![checker.editor.add_module_code(checker.parsed, &code)]

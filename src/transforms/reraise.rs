@@ -95,7 +95,7 @@ pub fn fix_handler(
         conditions.push(snapshot.increased());
     }
     let how = ReRaise {
-        condition: (!conditions.is_empty()).then(|| conditions.join(" and ")),
+        condition: (!conditions.is_empty()).then_some(conditions),
         raise: match (&name, try_stmt.is_star) {
             (Some(group), true) => format!("raise {group}.exceptions[0]"),
             _ => "raise".to_string(),
@@ -141,7 +141,7 @@ pub fn fix_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> (Option<
     let suite = checker.suite_of(stmt);
     let mut edits = snapshot.take_before(checker, stmt);
     edits.push(Edit::replacement("try".to_string(), with.start(), colon));
-    let raise = guarded_raise(&snapshot.increased(), &first, "raise");
+    let raise = guarded_raise(&[snapshot.increased()], &first, "raise");
     let handler = Snippet::line(format!("except {}:", snapshot.cancelled_error)).nest(1, raise);
     edits.push(checker.editor.insert_after(suite, stmt, &handler));
     with_safety(edits, checker.safety(verdict.and(swallow_safety(checker))))
@@ -150,7 +150,8 @@ pub fn fix_suppress(checker: &Checker, stmt: &Stmt, with: &StmtWith) -> (Option<
 /// How the exits re-raise: after `condition` (if any), with `raise` directly in the handler
 /// and `nested_raise` inside an `except` nested in it.
 struct ReRaise {
-    condition: Option<String>,
+    /// Clauses that must all hold (`isinstance(...)`, the count grew).
+    condition: Option<Vec<String>>,
     raise: String,
     nested_raise: String,
 }
@@ -180,9 +181,9 @@ impl ReRaise {
     }
 }
 
-/// `if <condition>:` then `first` and `raise`.
-fn guarded_raise(condition: &str, first: &[String], raise: &str) -> Snippet {
-    let header = Snippet::line(format!("if {condition}:"));
+/// `if <clauses>:` then `first` and `raise`.
+fn guarded_raise(clauses: &[String], first: &[String], raise: &str) -> Snippet {
+    let header = Snippet::if_all(clauses);
     first.iter().fold(header, |s, line| s.then(1, line.clone())).then(1, raise.to_string())
 }
 
@@ -388,7 +389,7 @@ impl CountSnapshot {
 
     /// `except CancelledError: if <increased>: raise`, then `after` (still in the handler).
     pub fn handler(&self, after: Snippet) -> Snippet {
-        Snippet::line(format!("except {}:", self.cancelled_error)).nest(1, guarded_raise(&self.increased(), &[], "raise")).nest(1, after)
+        Snippet::line(format!("except {}:", self.cancelled_error)).nest(1, guarded_raise(&[self.increased()], &[], "raise")).nest(1, after)
     }
 
     pub fn imports(&self) -> &[Edit] {

@@ -1,0 +1,83 @@
+//! What the engine says about one version of a document: its findings under the settings that
+//! govern the file, or why there are none. The engine runs here and nowhere else in the
+//! server, behind a guard so that a failure on one document is reported, not fatal.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Arc;
+
+use ruff_diagnostics::Applicability;
+use ruff_text_size::{TextLen, TextRange, TextSize};
+
+use super::workspace::Workspace;
+use crate::engine;
+use crate::finding::Finding;
+use crate::settings::Settings;
+
+const BOM: char = '\u{feff}';
+
+/// The outcome for one version of a document.
+#[derive(Debug)]
+pub enum Analysis {
+    Checked {
+        settings: Arc<Settings>,
+        /// Findings in the document's text (after a BOM, if it has one: see [`body`]).
+        findings: Vec<Finding>,
+    },
+    /// The configuration excludes the file.
+    Excluded,
+    /// The text does not parse (yet): nothing to report until it does.
+    SyntaxError,
+    /// A bad setting or configuration file: the message names it.
+    BadConfiguration(String),
+    /// The engine failed on this text: a bug, reported without stopping the server.
+    Failed(String),
+}
+
+/// The part of the editor's text the engine reads (a BOM aside), and where it starts.
+pub fn body(text: &str) -> (&str, TextSize) {
+    match text.strip_prefix(BOM) {
+        Some(rest) => (rest, BOM.text_len()),
+        None => (text, TextSize::default()),
+    }
+}
+
+/// A range in the body, as a range in the whole text.
+pub fn in_text(range: TextRange, start: TextSize) -> TextRange {
+    range + start
+}
+
+pub fn analyze(text: &str, path: Option<&Path>, workspace: &Workspace) -> Analysis {
+    let settings = match workspace.settings_for(path) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => return Analysis::Excluded,
+        Err(message) => return Analysis::BadConfiguration(message),
+    };
+    let (body, _) = body(text);
+    // The findings alone, as check_source's first step makes them: no copy of the text.
+    match guarded(|| engine::findings_in(body, &settings)) {
+        Ok(Ok(findings)) => Analysis::Checked { settings, findings },
+        Ok(Err(_)) => Analysis::SyntaxError,
+        Err(panic) => Analysis::Failed(panic),
+    }
+}
+
+/// The text with the fixes `settings` apply (safe ones, unsafe too with `unsafe-fixes`), or
+/// `None` if nothing changes or the engine refuses (a fix that would not parse).
+pub fn fix_all(body: &str, settings: &Settings) -> Option<String> {
+    let threshold: Applicability = engine::fix_threshold(settings);
+    let checked = guarded(|| engine::check_source(body, settings, Some(threshold))).ok()?.ok()?;
+    (checked.fixed != body).then_some(checked.fixed)
+}
+
+/// Runs `work`, turning a panic into its message.
+pub fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        format!("internal error: {message} — please report this")
+    })
+}
