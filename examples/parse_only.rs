@@ -25,7 +25,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let excluded = Arc::new(move |path: &Path| Ok(resolver.for_file(path)?.exclusions.excludes(path)));
+    let excluded = Arc::new(move |path: &Path, found| resolver.excludes(path, found));
     let files = match python_files(&paths, false, excluded) {
         Ok(files) => files,
         Err(error) => {

@@ -12,9 +12,10 @@ use clap::Parser;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::engine::cache::{self, Cache};
 use crate::engine::helper_module::NewModule;
 use crate::engine::{self, FileReport};
-use crate::present::text::{self, Palette};
+use crate::present::text::{self, ColorChoice, Palette};
 use crate::present::{self, diff, Format, Options, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, Mode, Overrides, Resolver, Settings};
@@ -70,22 +71,24 @@ struct Args {
     #[arg(long, help_heading = "Rules")]
     unsafe_fixes: bool,
 
-    /// Rule codes or prefixes to enable, comma separated (e.g. CS101,CS2); default all.
+    /// Rule codes, names or prefixes to enable, comma separated (e.g. CS101,CS2 or
+    /// swallowed-cancellation); default all.
     #[arg(long, value_delimiter = ',', value_name = "CODES", help_heading = "Rules")]
     select: Vec<String>,
 
-    /// Rule codes or prefixes to disable, comma separated (added to the config's `ignore`).
+    /// Rule codes, names or prefixes to disable, comma separated (added to the config's
+    /// `ignore`).
     #[arg(long, value_delimiter = ',', value_name = "CODES", help_heading = "Rules")]
     ignore: Vec<String>,
 
-    /// Oldest Python the fixed code must run on (py38 … py314); default: from
+    /// Oldest Python the fixed code must run on (py38 … py314, or 3.8 … 3.14); default: from
     /// `requires-python` in pyproject.toml, else py311. Below py311, fixes that need
     /// `Task.cancelling()` are reported but not applied.
     #[arg(long, value_name = "pyXY", help_heading = "Rules")]
     target_version: Option<String>,
 
     /// Seconds a shielded cleanup may take before it is abandoned (used by the shield fix).
-    #[arg(long, value_name = "SECONDS", help_heading = "Rules")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true, help_heading = "Rules")]
     cleanup_timeout: Option<f64>,
 
     /// Import CS201's task-tracking helper from this module (e.g. `myapp.tasks`) instead of
@@ -127,6 +130,11 @@ struct Args {
     #[arg(long, help_heading = "Output")]
     show_fixes: bool,
 
+    /// When to colour the output: auto (on a terminal; FORCE_COLOR, CLICOLOR_FORCE and NO_COLOR
+    /// are honoured), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    color: ColorChoice,
+
     /// Print findings only: no summary and no progress bar.
     #[arg(short, long, help_heading = "Output")]
     quiet: bool,
@@ -139,8 +147,16 @@ struct Args {
     #[arg(long, conflicts_with = "exit_zero", help_heading = "Output")]
     exit_non_zero_on_fix: bool,
 
-    /// Print the documentation of a rule and exit.
-    #[arg(long, value_name = "CODE", help_heading = "Rules")]
+    /// Do not read or write the results cache.
+    #[arg(long, env = "CANCELSAFE_NO_CACHE", value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Cache")]
+    no_cache: bool,
+
+    /// Where results of unchanged files are kept between runs [default: .cancelsafe_cache].
+    #[arg(long, value_name = "DIR", env = "CANCELSAFE_CACHE_DIR", help_heading = "Cache")]
+    cache_dir: Option<PathBuf>,
+
+    /// Print the documentation of a rule (its code or name) and exit.
+    #[arg(long, value_name = "RULE", help_heading = "Rules")]
     explain: Option<String>,
 
     /// List the rules and exit.
@@ -163,19 +179,25 @@ Examples:
   cancelsafe --diff src/ > fix.patch    a patch that `git apply` takes (same as --write)
   cancelsafe --write src/               apply the safe fixes in place
   cancelsafe -i src/                    review the fixes one at a time, apply those you accept
-  cancelsafe --explain CS101            what a rule finds and how it fixes it
+  cancelsafe --explain CS101            what a rule finds and how it fixes it (a name works too)
+  cancelsafe --list-rules               every rule: code, name, kind of fix
 
-Suppress a finding with `# noqa: CS101` on its line (the `except` line for handler rules), or
-a whole file with `# cancelsafe: noqa` on a line of its own.";
+Suppress a finding with `# noqa: CS101` (or `# noqa: swallowed-cancellation`) on its line (the
+`except` line for handler rules), or a whole file with `# cancelsafe: noqa` on a line of its own.
+Results of unchanged files are reused from .cancelsafe_cache/ (--no-cache, --cache-dir).";
 
 pub fn main() -> ExitCode {
-    match run() {
+    let args = Args::parse();
+    let color = args.color;
+    match run(args) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             if is_broken_pipe(&error) {
                 return ExitCode::from(EXIT_CLEAN);
             }
-            eprintln!("cancelsafe: error: {error:#}");
+            // The prefix every error has, as clap's own do.
+            let palette = Palette::new(color.enabled(std::io::stderr().is_terminal()));
+            eprintln!("{}: {error:#}", palette.paint(palette.error, "error"));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -185,23 +207,20 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
-fn run() -> Result<u8> {
-    let args = Args::parse();
+fn run(args: Args) -> Result<u8> {
     if let Some(Command::Server) = args.command {
         return crate::server::run();
     }
     let mut stdout = std::io::stdout().lock();
 
     if args.list_rules {
-        for rule in Rule::ALL {
-            writeln!(stdout, "{}  {:<36} {}", rule.code(), rule.name(), rule.summary())?;
-        }
+        write!(stdout, "{}", present::rule_list::listing())?;
         return Ok(EXIT_CLEAN);
     }
     if let Some(code) = &args.explain {
-        let Some(rule) = Rule::from_code(code) else {
-            let known: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
-            bail!("unknown rule `{code}`; known rules: {}", known.join(", "));
+        let Some(rule) = Rule::from_code_or_name(code) else {
+            let hint = Rule::closest(code).map(|close| format!("; did you mean `{close}`?")).unwrap_or_default();
+            bail!("unknown rule `{code}`{hint} (known rules: {})", Rule::known());
         };
         write!(stdout, "{}", rule.page())?;
         return Ok(EXIT_CLEAN);
@@ -223,6 +242,7 @@ fn run() -> Result<u8> {
         quiet: args.quiet,
         exit_zero: args.exit_zero,
         exit_non_zero_on_fix: args.exit_non_zero_on_fix,
+        color: args.color,
     };
 
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -238,21 +258,37 @@ fn run() -> Result<u8> {
         bail!("--stdin-filename names the text read from standard input: add \"-\" as the path");
     }
 
+    // Opened first: it reads its files while the files to check are found.
+    let cache = match args.no_cache || args.interactive {
+        true => None,
+        false => Some(Cache::new(args.cache_dir.clone().unwrap_or_else(|| PathBuf::from(cache::DEFAULT_DIR)))?),
+    };
     // Settings are resolved (and a bad configuration reported) before any file is touched.
     let excluded = {
         let resolver = resolver.clone();
-        Arc::new(move |path: &std::path::Path| Ok(resolver.for_file(path)?.exclusions.excludes(path)))
+        Arc::new(move |path: &std::path::Path, found| resolver.excludes(path, found))
     };
     let files = crate::discover::python_files(&args.paths, args.force_exclude, excluded)?;
     let jobs: Vec<(PathBuf, Arc<Settings>)> =
         files.into_iter().map(|path| resolver.for_file(&path).map(|settings| (path, settings))).collect::<Result<_>>()?;
     if args.interactive {
-        return crate::review::run(&jobs);
+        return crate::review::run(&jobs, args.color);
     }
     let progress = progress_bar(jobs.len(), options.quiet);
-    let reports: Vec<FileReport> =
-        jobs.par_iter().progress_with(progress.clone()).map(|(path, settings)| engine::process_file(path, settings, options.mode)).collect();
+    let reports: Vec<FileReport> = jobs
+        .par_iter()
+        .progress_with(progress.clone())
+        .map(|(path, settings)| match &cache {
+            Some(cache) => cache.process_file(path, settings, options.mode),
+            None => engine::process_file(path, settings, options.mode),
+        })
+        .collect();
     progress.finish_and_clear();
+    if let Some(Err(error)) = cache.as_ref().map(|cache| cache.save(jobs.iter().map(|(path, _)| path.as_path()))) {
+        if !options.quiet {
+            eprintln!("warning: the results cache was not saved ({error:#}); pass --no-cache or --cache-dir to silence this");
+        }
+    }
     let new_modules = needed_helper_modules(&reports, &jobs);
     present::report(&reports, &new_modules, options, &mut stdout)
 }
@@ -315,7 +351,7 @@ fn run_stdin(resolver: &Resolver, path: Option<&Path>, force_exclude: bool, opti
     };
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
-    if path.is_some_and(|path| force_exclude && settings.exclusions.excludes(path)) {
+    if path.is_some_and(|path| force_exclude && settings.exclusions.excludes(path, crate::settings::Found::Named)) {
         if output == StdinOutput::Source {
             stdout.write_all(&bytes)?;
         }

@@ -64,6 +64,7 @@ struct Pyproject {
 fn read_pyproject(path: &Path) -> Result<Pyproject> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
     let document: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", crate::paths::display(path)))?;
+    warn_about_near_misses(path, &document);
     let section = document.get("tool").and_then(|tool| tool.get("cancelsafe")).cloned();
     let requires_python = document
         .get("project")
@@ -107,10 +108,44 @@ pub fn discover(directory: &Path) -> Result<Config> {
 
 fn settings_of(path: &Path, table: toml::Value) -> Result<FileSettings> {
     // serde_path_to_error names the key a bad value sits under; serde itself lists the
-    // allowed keys for an unknown one.
+    // allowed keys for an unknown one, and the closest of them is suggested.
     serde_path_to_error::deserialize(table).map_err(|error| {
         let key = error.path().to_string();
         let place = if key == "." { String::new() } else { format!(" {key}") };
-        anyhow::anyhow!("{}: [tool.cancelsafe]{place}: {}", crate::paths::display(path), error.inner().message())
+        let message = error.inner().message();
+        anyhow::anyhow!("{}: [tool.cancelsafe]{place}: {message}{}", crate::paths::display(path), suggestion(message))
     })
+}
+
+/// `; did you mean `cleanup-timeout`?` for serde's "unknown field `cleanup_timeout`, expected
+/// one of `select`, …", when one of the expected keys is close.
+fn suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else { return String::new() };
+    let Some((unknown, expected)) = rest.split_once('`') else { return String::new() };
+    let keys = expected.split('`').skip(1).step_by(2);
+    closest(unknown, keys).map(|key| format!("; did you mean `{key}`?")).unwrap_or_default()
+}
+
+/// A table that looks meant for cancelsafe but is not `[tool.cancelsafe]` (`[tool.cancel-safe]`)
+/// is ignored like any other tool's: say so, or the settings in it silently do nothing.
+fn warn_about_near_misses(path: &Path, document: &toml::Table) {
+    let Some(tools) = document.get("tool").and_then(toml::Value::as_table) else { return };
+    for name in tools.keys().filter(|name| *name != "cancelsafe") {
+        let squashed: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+        if squashed == "cancelsafe" || strsim::damerau_levenshtein(&squashed, "cancelsafe") <= 2 {
+            eprintln!("warning: {}: [tool.{name}] is not read by cancelsafe; did you mean [tool.cancelsafe]?", crate::paths::display(path));
+        }
+    }
+}
+
+/// The candidate closest to `text`, if it is close enough to be what was meant (as clap
+/// suggests flags).
+pub fn closest<'a>(text: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let text = text.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(&text, &candidate.to_ascii_lowercase()), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
 }

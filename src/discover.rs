@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Result};
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
+
+pub use crate::settings::Found;
 
 /// Says whether a path (file or folder) is left out.
-pub type Excluded = dyn Fn(&Path) -> Result<bool> + Send + Sync;
+pub type Excluded = dyn Fn(&Path, Found) -> Result<bool> + Send + Sync;
 
 /// The files under `paths`, sorted and without duplicates. The first error of `excluded`
 /// stops the search.
@@ -18,7 +20,7 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
     let first_error = Arc::new(Mutex::new(None));
     let keep = {
         let first_error = first_error.clone();
-        Arc::new(move |path: &Path| match excluded(path) {
+        Arc::new(move |path: &Path, found: Found| match excluded(path, found) {
             Ok(excluded) => !excluded,
             Err(error) => {
                 first_error.lock().unwrap().get_or_insert(error);
@@ -26,9 +28,10 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
             }
         })
     };
+    let mut folders = Vec::new();
     for path in paths {
         if path.is_file() {
-            if !force_exclude || keep(path) {
+            if !force_exclude || keep(path, Found::Named) {
                 files.push(path.clone());
             }
             continue;
@@ -36,22 +39,39 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
         if !path.is_dir() {
             bail!("{}: no such file or directory", path.display());
         }
-        if force_exclude && !keep(path) {
-            continue;
+        if !force_exclude || keep(path, Found::Named) {
+            folders.push(path);
+        }
+    }
+    if let Some((first, rest)) = folders.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for folder in rest {
+            builder.add(folder);
         }
         let keep = keep.clone();
-        let walker = WalkBuilder::new(path)
+        builder
             .hidden(false)
             .require_git(false)
-            .filter_entry(move |entry| entry.depth() == 0 || (!is_virtualenv(entry) && keep(entry.path())))
-            .build();
-        for entry in walker {
-            let entry = entry?;
-            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-            if is_file && entry.path().extension().is_some_and(|ext| ext == "py") {
-                files.push(entry.into_path());
-            }
-        }
+            .filter_entry(move |entry| entry.depth() == 0 || (!is_virtualenv(entry) && keep(entry.path(), Found::Walked)));
+        // In parallel (the order does not matter: the files are sorted below); the first
+        // error stops the walk.
+        let found = Mutex::new(Vec::new());
+        builder.build_parallel().run(|| {
+            Box::new(|entry| match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && entry.path().extension().is_some_and(|ext| ext == "py") {
+                        found.lock().unwrap().push(entry.into_path());
+                    }
+                    WalkState::Continue
+                }
+                Err(error) => {
+                    first_error.lock().unwrap().get_or_insert(error.into());
+                    WalkState::Quit
+                }
+            })
+        });
+        files.extend(found.into_inner().unwrap());
     }
     if let Some(error) = first_error.lock().unwrap().take() {
         return Err(error);

@@ -26,6 +26,10 @@ enum Line {
     /// `if a and b:`, laid out as black lays it out when it does not fit in [`LINE_LENGTH`]:
     /// `if (`, one clause a line (`and` leading), `):`.
     If(Vec<String>),
+    /// `callee(a, b)` as a statement, laid out as black lays it out: on one line if it fits,
+    /// else the arguments on a line of their own between `callee(` and `)`, else one argument a
+    /// line with a trailing comma.
+    Call(String, Vec<String>),
 }
 
 impl Snippet {
@@ -36,6 +40,11 @@ impl Snippet {
     /// `if <clauses joined by and>:`, split over lines when it would not fit.
     pub fn if_all(clauses: &[String]) -> Self {
         Snippet { lines: vec![(0, Line::If(clauses.to_vec()))] }
+    }
+
+    /// `callee(arguments…)` as a statement, split over lines when it would not fit.
+    pub fn call(callee: impl Into<String>, arguments: &[String]) -> Self {
+        Snippet { lines: vec![(0, Line::Call(callee.into(), arguments.to_vec()))] }
     }
 
     /// Adds a line at the given depth below the suite's own indentation.
@@ -56,6 +65,7 @@ impl Snippet {
         let text = |line: &Line| match line {
             Line::Text(text) => text.clone(),
             Line::If(clauses) => format!("if {}:", clauses.join(" and ")),
+            Line::Call(callee, arguments) => format!("{callee}({})", arguments.join(", ")),
         };
         self.lines.iter().map(|(depth, line)| (*depth, text(line))).collect()
     }
@@ -187,6 +197,22 @@ impl<'a> Editor<'a> {
                             out.push_str(clause);
                         }
                         out.push_str(&format!("{}{indent}{own}):", self.newline()));
+                    }
+                }
+                Line::Call(callee, arguments) => {
+                    let fits = |text: &str, depth: usize| width(indent) + width(&own) + depth * width(self.unit()) + text.chars().count() <= LINE_LENGTH;
+                    let one_line = format!("{callee}({})", arguments.join(", "));
+                    let inner = format!("{}{indent}{own}{}", self.newline(), self.unit());
+                    if fits(&one_line, 0) || arguments.is_empty() {
+                        out.push_str(&one_line);
+                    } else if fits(&arguments.join(", "), 1) {
+                        out.push_str(&format!("{callee}({inner}{}{}{indent}{own})", arguments.join(", "), self.newline()));
+                    } else {
+                        out.push_str(&format!("{callee}("));
+                        for argument in arguments {
+                            out.push_str(&format!("{inner}{argument},"));
+                        }
+                        out.push_str(&format!("{}{indent}{own})", self.newline()));
                     }
                 }
             }

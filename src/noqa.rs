@@ -1,5 +1,6 @@
-//! Suppression comments, as flake8 and ruff read them: `# noqa` or `# noqa: CS101, CS301` on a
-//! line suppresses findings that start or end on that line (for handler rules the finding is
+//! Suppression comments, as flake8 and ruff read them: `# noqa` or `# noqa: CS101, CS301` (or
+//! the rules' names, `# noqa: swallowed-cancellation`) on a line suppresses findings that start
+//! or end on that line (for handler rules the finding is
 //! the `except` line); `# cancelsafe: noqa` (optionally `: CODES`) on a line of its own
 //! suppresses them in the whole file. A suppressed finding is neither reported nor fixed.
 
@@ -11,6 +12,7 @@ use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 use crate::finding::Finding;
+use crate::rules::Rule;
 
 /// Which codes a directive names.
 #[derive(Debug, PartialEq, Eq)]
@@ -20,10 +22,10 @@ enum Codes {
 }
 
 impl Codes {
-    fn covers(&self, code: &str) -> bool {
+    fn covers(&self, rule: Rule) -> bool {
         match self {
             Codes::All => true,
-            Codes::Listed(codes) => codes.iter().any(|listed| listed.eq_ignore_ascii_case(code)),
+            Codes::Listed(codes) => codes.iter().any(|listed| listed.eq_ignore_ascii_case(rule.code()) || listed.eq_ignore_ascii_case(rule.name())),
         }
     }
 }
@@ -69,13 +71,13 @@ impl Suppressions {
     }
 
     fn suppress(&self, finding: &Finding, source: &str) -> bool {
-        let code = finding.rule.code();
-        if self.file.iter().any(|codes| codes.covers(code)) {
+        let rule = finding.rule;
+        if self.file.iter().any(|codes| codes.covers(rule)) {
             return true;
         }
         let first = line_start(source, finding.range.start());
         let last = line_start(source, finding.range.end());
-        self.lines.iter().any(|(line, codes)| (*line == first || *line == last) && codes.covers(code))
+        self.lines.iter().any(|(line, codes)| (*line == first || *line == last) && codes.covers(rule))
     }
 }
 
@@ -128,7 +130,7 @@ fn directive_span(text: &str, word: &str) -> Option<(Codes, usize)> {
     };
     let codes: Vec<&str> = list
         .split([',', ' ', '\t'])
-        .map_while(|part| (part.is_empty() || is_code(part)).then_some(part))
+        .map_while(|part| (part.is_empty() || is_code(part) || is_rule_name(part)).then_some(part))
         .filter(|part| !part.is_empty())
         .collect();
     match (codes.last(), colon) {
@@ -182,6 +184,14 @@ fn is_code(text: &str) -> bool {
     digits.len() < text.len() && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A rule name: words joined by `-` (`swallowed-cancellation`). A single word is not one, so
+/// `# noqa because …` stays a bare `# noqa`.
+fn is_rule_name(text: &str) -> bool {
+    let mut words = text.split('-');
+    let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric());
+    text.contains('-') && words.all(word)
+}
+
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
@@ -210,6 +220,11 @@ mod tests {
         assert_eq!(file_directive("# cancelsafe: noqa"), Some(Codes::All));
         assert_eq!(file_directive("# cancelsafe: noqa: CS201"), Some(Codes::Listed(vec!["CS201".into()])));
         assert_eq!(file_directive("# noqa"), None);
+        assert_eq!(line_directive("# noqa: swallowed-cancellation, CS301"), Some(Codes::Listed(vec!["swallowed-cancellation".into(), "CS301".into()])));
+        assert_eq!(file_directive("# cancelsafe: noqa: fire-and-forget-task"), Some(Codes::Listed(vec!["fire-and-forget-task".into()])));
+        assert_eq!(line_directive("# noqa because-reasons"), Some(Codes::Listed(vec!["because-reasons".into()])), "never wider than written");
+        assert!(Codes::Listed(vec!["Swallowed-Cancellation".into()]).covers(Rule::SwallowedCancellation));
+        assert!(!Codes::Listed(vec!["swallowed-cancellation".into()]).covers(Rule::FireAndForgetTask));
     }
 
     fn suppressed(source: &str, line: usize) -> Option<String> {

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 /// Paths are shown relative to the working directory, so diffs apply with `git apply`.
 pub fn display(path: &Path) -> String {
-    let relative: PathBuf = match std::env::current_dir() {
-        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf()),
+    // The working directory is asked for only when it is needed: this runs for every file.
+    let relative: PathBuf = match path.is_absolute().then(std::env::current_dir) {
+        Some(Ok(cwd)) => path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf()),
         _ => path.to_path_buf(),
     };
     let text = relative.to_string_lossy().replace('\\', "/");

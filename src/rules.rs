@@ -4,7 +4,7 @@
 use std::fmt;
 
 macro_rules! rules {
-    ($($variant:ident => $code:literal, $name:literal, $dir:literal;)*) => {
+    ($($variant:ident => $code:literal, $name:literal, $fix:literal, $dir:literal;)*) => {
         /// A rule cancelsafe knows.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule { $($variant,)* }
@@ -18,6 +18,13 @@ macro_rules! rules {
 
             pub const fn name(self) -> &'static str {
                 match self { $(Rule::$variant => $name,)* }
+            }
+
+            /// The fixes it proposes, in a few words (the page's "Fix safety" says more):
+            /// `safe`, `unsafe`, `safe or unsafe` by case, `py311+` when older targets get none,
+            /// `unsafe < py311` when older targets get an unsafe one.
+            pub const fn fixes(self) -> &'static str {
+                match self { $(Rule::$variant => $fix,)* }
             }
 
             /// The rule's page (Markdown), as `--explain` prints it.
@@ -34,12 +41,15 @@ macro_rules! rules {
 }
 
 rules! {
-    SwallowedCancellation => "CS101", "swallowed-cancellation", "CS101-swallowed-cancellation";
-    BroadExceptSwallowsCancellation => "CS102", "broad-except-swallows-cancellation", "CS102-broad-except-swallows-cancellation";
-    ForeignCancelSwallowsOwnCancel => "CS103", "foreign-cancel-swallows-own-cancel", "CS103-foreign-cancel-swallows-own-cancel";
-    CancelledTaskAwaitedBare => "CS104", "cancelled-task-awaited-bare", "CS104-cancelled-task-awaited-bare";
-    FireAndForgetTask => "CS201", "fire-and-forget-task", "CS201-fire-and-forget-task";
-    UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "CS301-unshielded-cleanup-await";
+    SwallowedCancellation => "CS101", "swallowed-cancellation", "safe or unsafe", "CS101-swallowed-cancellation";
+    BroadExceptSwallowsCancellation => "CS102", "broad-except-swallows-cancellation", "safe or unsafe", "CS102-broad-except-swallows-cancellation";
+    ForeignCancelSwallowsOwnCancel => "CS103", "foreign-cancel-swallows-own-cancel", "safe or unsafe, py311+", "CS103-foreign-cancel-swallows-own-cancel";
+    CancelledTaskAwaitedBare => "CS104", "cancelled-task-awaited-bare", "safe, py311+", "CS104-cancelled-task-awaited-bare";
+    AsyncKeyboardInterruptHandler => "CS105", "async-keyboard-interrupt-handler", "safe or unsafe", "CS105-async-keyboard-interrupt-handler";
+    FireAndForgetTask => "CS201", "fire-and-forget-task", "safe", "CS201-fire-and-forget-task";
+    CancelledTaskNeverAwaited => "CS202", "cancelled-task-never-awaited", "unsafe", "CS202-cancelled-task-never-awaited";
+    UnshieldedCleanupAwait => "CS301", "unshielded-cleanup-await", "safe, unsafe < py311", "CS301-unshielded-cleanup-await";
+    YieldInsideCancelScope => "CS401", "yield-inside-cancel-scope", "safe", "CS401-yield-inside-cancel-scope";
 }
 
 /// Where the rule pages are published: `transforms/<CODE>-<name>/README.md` under it. The
@@ -54,6 +64,22 @@ impl Rule {
 
     pub fn from_code(code: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|rule| rule.code().eq_ignore_ascii_case(code))
+    }
+
+    /// The rule with this code or this name (`CS101`, `swallowed-cancellation`).
+    pub fn from_code_or_name(text: &str) -> Option<Rule> {
+        Rule::from_code(text).or_else(|| Rule::ALL.iter().copied().find(|rule| rule.name().eq_ignore_ascii_case(text)))
+    }
+
+    /// The code or name closest to a misspelt one, if one is close.
+    pub fn closest(text: &str) -> Option<&'static str> {
+        let candidates = Rule::ALL.iter().flat_map(|rule| [rule.code(), rule.name()]);
+        crate::config::closest(text, candidates)
+    }
+
+    /// `CS101 (swallowed-cancellation), CS102 (…), …`: for error messages.
+    pub fn known() -> String {
+        Rule::ALL.iter().map(|rule| format!("{} ({})", rule.code(), rule.name())).collect::<Vec<_>>().join(", ")
     }
 
     /// The one-line summary: the first sentence under "What it does".

@@ -54,7 +54,7 @@ pub struct Settings {
 /// Directory and file names skipped unless `exclude` replaces this list (ruff's defaults).
 pub const DEFAULT_EXCLUDE: &[&str] = &[
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox", ".pants.d",
-    ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode", "__pycache__",
+    ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".cancelsafe_cache", ".svn", ".tox", ".venv", ".vscode", "__pycache__",
     "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
 ];
 
@@ -146,6 +146,35 @@ impl Settings {
             root,
             test_code: false,
         })
+    }
+
+    /// What a file's findings depend on besides its text, as text: the results cache reuses
+    /// findings only under the same fingerprint. Call it on [`Settings::for_file`]'s result.
+    pub fn fingerprint(&self) -> String {
+        // Every field is named, so a new setting has to be added here or ruled out.
+        let Settings {
+            rules,
+            target_version,
+            cleanup_timeout,
+            shutdown_timeout,
+            cleanup_timeouts,
+            helper_module,
+            // Set by `for_file` from the file's path: no fix is safe in test code.
+            test_code,
+            // Which fixes apply, not what is found or how it is fixed.
+            unsafe_fixes: _,
+            // Already applied to `rules` by `for_file`.
+            per_file_ignores: _,
+            // Which files are found, and where the helper module goes: not a file's findings.
+            exclusions: _,
+            root: _,
+        } = self;
+        let codes: Vec<&str> = rules.iter().map(|rule| rule.code()).collect();
+        format!(
+            "rules={} target={target_version} cleanup-timeout={cleanup_timeout:?} shutdown-timeout={shutdown_timeout:?} \
+             cleanup-timeouts={cleanup_timeouts:?} helper-module={helper_module:?} test-code={test_code}",
+            codes.join(",")
+        )
     }
 
     pub fn enabled(&self, rule: Rule) -> bool {
@@ -264,6 +293,14 @@ impl Resolver {
     pub fn for_file(&self, file: &Path) -> Result<Arc<Settings>> {
         self.for_folder(file.parent().unwrap_or(Path::new("")))
     }
+
+    /// Whether the configuration that governs `path` excludes it (discovery asks this of every
+    /// file and folder it meets).
+    pub fn excludes(&self, path: &Path, found: Found) -> Result<bool> {
+        // Made absolute here, where the working directory is known, rather than asked of the
+        // system for every path.
+        Ok(self.for_file(path)?.exclusions.excludes(&self.cwd.join(path), found))
+    }
 }
 
 /// The absolute form of `path` with `.` and `..` resolved by name (not through symlinks), so
@@ -305,20 +342,31 @@ impl Exclusions {
         Ok(Exclusions { root: root.to_path_buf(), globs: builder.build()? })
     }
 
-    /// Whether `path`, or a folder above it inside the project, is excluded (a file named on
-    /// the command line with `--force-exclude` may sit in an excluded folder).
-    pub fn excludes(&self, path: &Path) -> bool {
+    /// Whether `path` is excluded: the path itself, or with `Found::Named` also a folder above
+    /// it inside the project (a file named on the command line with `--force-exclude` may sit
+    /// in an excluded folder; the walk checked the folders above what it finds already).
+    pub fn excludes(&self, path: &Path, found: Found) -> bool {
         if self.globs.is_empty() {
             return false;
         }
         let matches = |part: &Path| self.globs.is_match(part) || part.file_name().is_some_and(|name| self.globs.is_match(name));
         let absolute = normalize(path);
-        match absolute.strip_prefix(&self.root) {
-            Ok(relative) => relative.ancestors().filter(|part| !part.as_os_str().is_empty()).any(matches),
+        match (absolute.strip_prefix(&self.root), found) {
+            (Ok(relative), Found::Named) => relative.ancestors().filter(|part| !part.as_os_str().is_empty()).any(matches),
+            (Ok(relative), Found::Walked) => matches(relative),
             // Outside the project only the path itself is matched, never the folders above it.
-            Err(_) => matches(&absolute),
+            (Err(_), _) => matches(&absolute),
         }
     }
+}
+
+/// How discovery came to a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// Named on the command line.
+    Named,
+    /// Met while walking a folder.
+    Walked,
 }
 
 /// Rules switched off for some files (`per-file-ignores`), matched on the path relative to the
@@ -374,22 +422,28 @@ impl Default for Settings {
     }
 }
 
-/// Resolves `--select` / `--ignore` lists of codes or prefixes (`CS1`, `CS101`, `ALL`).
+/// Resolves `--select` / `--ignore` lists of codes, names or prefixes (`CS1`, `CS101`,
+/// `swallowed-cancellation`, `ALL`).
 pub fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<Rule>> {
     let matching = |selector: &str| -> Result<Vec<Rule>> {
         let selector = selector.trim();
         let rules: Vec<Rule> = if selector.eq_ignore_ascii_case("ALL") {
             Rule::ALL.to_vec()
+        } else if let Some(rule) = Rule::from_code_or_name(selector) {
+            vec![rule]
         } else {
             let upper = selector.to_ascii_uppercase();
             Rule::ALL.iter().copied().filter(|rule| rule.code().starts_with(&upper)).collect()
         };
         if rules.is_empty() {
-            let known: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
-            bail!("unknown rule selector `{selector}` (known rules: {}; prefixes such as CS1 and ALL also work)", known.join(", "));
+            let hint = Rule::closest(selector).map(|close| format!("; did you mean `{close}`?")).unwrap_or_default();
+            bail!("unknown rule selector `{selector}`{hint} (known rules: {}; prefixes such as CS1 and ALL also work)", Rule::known());
         }
         Ok(rules)
     };
+    // An empty item (a trailing comma) is skipped; as a prefix it would match every rule.
+    let select: Vec<&String> = select.iter().filter(|selector| !selector.trim().is_empty()).collect();
+    let ignore: Vec<&String> = ignore.iter().filter(|selector| !selector.trim().is_empty()).collect();
     let mut rules = Vec::new();
     if select.is_empty() {
         rules.extend_from_slice(Rule::ALL);
@@ -420,15 +474,18 @@ pub fn parse_helper_module(text: &str) -> Result<String> {
     }
 }
 
-/// Parses `py38` … `py314`.
+/// Parses `py38` … `py314`, or the same versions written `3.8` … `3.14`.
 pub fn parse_target_version(text: &str) -> Result<PythonVersion> {
-    let minor = text
+    let trimmed = text.trim();
+    let minor = trimmed
         .strip_prefix("py3")
+        .or_else(|| trimmed.strip_prefix("3."))
+        .filter(|minor| !minor.starts_with('+'))
         .and_then(|minor| minor.parse::<u8>().ok())
         .filter(|minor| (8..=14).contains(minor));
     match minor {
         Some(minor) => Ok(PythonVersion { major: 3, minor }),
-        None => bail!("invalid target version `{text}`: expected one of py38, py39, py310, py311, py312, py313, py314"),
+        None => bail!("invalid target version `{text}`: expected one of py38, py39, py310, py311, py312, py313, py314 (or 3.8 … 3.14)"),
     }
 }
 

@@ -5,6 +5,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::io::Write;
 
+use cancelsafe::rules::Rule;
 use common::{cancelsafe, cmd, code, compiles, project, read, run, text};
 
 const LEAKY: &str = "import asyncio\n\n\nasync def worker(log):\n    try:\n        await asyncio.sleep(10)\n    except asyncio.CancelledError:\n        log.append('stopped')\n        return\n";
@@ -16,7 +17,7 @@ fn default_mode_prints_findings_and_diff_and_writes_nothing() {
     let output = run(cmd(&["src"]), dir.path());
     assert_eq!(code(&output), 1);
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("src/app.py:7:5: CS101 [*]"), "{stdout}");
+    assert!(stdout.contains("src/app.py:7:5: CS101 swallowed-cancellation [*]"), "{stdout}");
     assert!(stdout.contains("--- a/src/app.py\n+++ b/src/app.py\n"), "{stdout}");
     assert!(stdout.contains("-        return\n+        raise\n"), "{stdout}");
     assert!(stdout.contains("Found 1 leak in 1 file (1 fixable with --write)."), "{stdout}");
@@ -75,7 +76,7 @@ fn write_keeps_permissions_and_leaves_clean_files_alone() {
     let mode = std::fs::metadata(dir.path().join("a.py")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o751);
     assert_eq!(std::fs::metadata(dir.path().join("b.py")).unwrap().modified().unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|name| name != ".cancelsafe_cache").collect();
     assert_eq!(leftovers.len(), 2, "temporary files left behind: {leftovers:?}");
 }
 
@@ -193,15 +194,39 @@ fn explain_and_list_rules_print_the_rule_pages() {
     assert!(text(&output.stdout).starts_with("# CS101 swallowed-cancellation"));
     let output = run(cmd(&["--list-rules"]), dir.path());
     let listing = text(&output.stdout);
+    let long = listing.lines().find(|line| line.chars().count() > 100);
+    assert!(long.is_none(), "--list-rules fits in 100 columns: {long:?}");
     let index = std::fs::read_to_string(common::repo_path("docs/rules.md")).unwrap();
-    for line in listing.lines() {
-        let mut parts = line.split_whitespace();
-        let (code, name) = (parts.next().unwrap(), parts.next().unwrap());
-        let summary = parts.collect::<Vec<_>>().join(" ");
+    // `CODE  name  fix` then the summary, indented and wrapped.
+    let mut rules: Vec<(String, String, String, String)> = Vec::new();
+    for line in listing.lines().skip(1).take_while(|line| !line.is_empty()) {
+        match line.strip_prefix("       ") {
+            Some(summary) => {
+                let last = rules.last_mut().expect("a rule before its summary");
+                last.3 = format!("{} {summary}", last.3).trim().to_string();
+            }
+            None => {
+                let mut parts = line.split_whitespace();
+                let (code, name) = (parts.next().unwrap().to_string(), parts.next().unwrap().to_string());
+                rules.push((code, name, parts.collect::<Vec<_>>().join(" "), String::new()));
+            }
+        }
+    }
+    assert_eq!(rules.len(), Rule::ALL.len(), "{listing}");
+    for (code, name, fix, summary) in &rules {
         let entry = format!("- **[{code} {name}](../transforms/{code}-{name}/README.md)**: {summary}");
         assert!(index.lines().any(|l| l == entry), "docs/rules.md is missing or out of date for {code}; expected:\n{entry}");
+        let kinds = ["safe", "unsafe", "safe or unsafe", "safe, py311+", "safe or unsafe, py311+", "safe, unsafe < py311"];
+        assert!(kinds.contains(&fix.as_str()), "{code}: fix column {fix:?}");
     }
-    assert_eq!(listing.lines().count(), 6, "{listing}");
+    assert_eq!(rules.iter().find(|rule| rule.0 == "CS201").unwrap().2, "safe");
+    assert!(listing.contains("\nfix: safe = --write applies it; unsafe = applied only with --unsafe-fixes"), "a legend: {listing}");
+    // A rule's name works as well as its code, and a near miss is corrected.
+    let by_name = run(cmd(&["--explain", "fire-and-forget-task"]), dir.path());
+    assert!(text(&by_name.stdout).starts_with("# CS201 fire-and-forget-task"));
+    let near_miss = run(cmd(&["--explain", "fire-and-forget"]), dir.path());
+    assert_eq!(code(&near_miss), 2);
+    assert!(text(&near_miss.stderr).starts_with("error: unknown rule `fire-and-forget`; did you mean `fire-and-forget-task`?"), "{}", text(&near_miss.stderr));
     assert_eq!(code(&run(cmd(&["--explain", "CS999"]), dir.path())), 2);
 }
 
@@ -301,11 +326,98 @@ fn cleanup_timeout_sets_the_bound_of_the_protected_cleanup() {
     assert_eq!(code(&run(cmd(&["--cleanup-timeout", "0", "a.py"]), dir.path())), 2);
 }
 
+/// A module that imports trio (or anyio) and not asyncio is looked at by CS401 only: the
+/// asyncio rules stay out of code that has its own cancellation.
+#[test]
+fn only_cs401_looks_at_modules_without_asyncio() {
+    let source = "import trio\n\n\nasync def items(channel, conn):\n    try:\n        with trio.move_on_after(5):\n            async for item in channel:\n                yield item\n    finally:\n        await conn.aclose()\n";
+    let dir = project(&[("t.py", source.as_bytes())]);
+    let output = run(cmd(&["--check", "--format", "concise", "t.py"]), dir.path());
+    let stdout = text(&output.stdout);
+    assert_eq!(code(&output), 1, "{stdout}");
+    let codes: Vec<&str> = stdout.lines().filter_map(|l| l.split_whitespace().nth(1)).filter(|c| c.starts_with("CS")).collect();
+    assert_eq!(codes, ["CS401"], "{stdout}");
+}
+
+#[test]
+fn color_follows_the_flag_then_the_environment() {
+    let dir = project(&[("a.py", LEAKY.as_bytes())]);
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = cmd(args);
+        for name in ["FORCE_COLOR", "CLICOLOR_FORCE", "NO_COLOR"] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = run(command, dir.path());
+        text(&output.stdout).contains("\u{1b}[")
+    };
+    let check = ["--check", "a.py"];
+    assert!(!coloured(&check, &[]), "not a terminal: no colour");
+    assert!(coloured(&["--check", "--color", "always", "a.py"], &[]));
+    assert!(coloured(&check, &[("FORCE_COLOR", "1")]));
+    assert!(coloured(&check, &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&check, &[("CLICOLOR_FORCE", "0")]));
+    assert!(coloured(&check, &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]), "forcing wins, as in ruff");
+    assert!(!coloured(&["--check", "--color", "never", "a.py"], &[("FORCE_COLOR", "1")]), "the flag wins over the environment");
+    assert!(!coloured(&["--check", "--color", "always", "--format", "json", "a.py"], &[]), "JSON is never coloured");
+    assert!(coloured(&["--diff", "--color", "always", "a.py"], &[]), "a diff asked to be coloured is");
+    // Errors on standard error take the same choice.
+    let mut command = cmd(&["--color", "always", "missing.py"]);
+    command.env_remove("NO_COLOR");
+    assert!(text(&run(command, dir.path()).stderr).starts_with("\u{1b}["));
+    let mut command = cmd(&["--color", "never", "missing.py"]);
+    command.env("FORCE_COLOR", "1");
+    assert!(text(&run(command, dir.path()).stderr).starts_with("error: missing.py: no such file or directory"));
+}
+
+#[test]
+fn default_mode_shows_unsafe_fixes_on_request_with_their_label() {
+    let retry = "import asyncio\n\n\nasync def poll():\n    while True:\n        try:\n            await asyncio.sleep(1)\n        except asyncio.CancelledError:\n            continue\n";
+    let dir = project(&[("a.py", retry.as_bytes())]);
+    let output = run(cmd(&["a.py"]), dir.path());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("a.py:8:9: CS101 swallowed-cancellation [unsafe fix] "), "{stdout}");
+    assert!(!stdout.contains("@@"), "unsafe fixes are not shown unless asked for:\n{stdout}");
+    assert!(stdout.contains("1 unsafe: `cancelsafe --unsafe-fixes PATH` shows their diffs without writing"), "{stdout}");
+
+    let output = run(cmd(&["--unsafe-fixes", "a.py"]), dir.path());
+    assert_eq!(code(&output), 1);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("a.py:8:9: CS101 swallowed-cancellation [* unsafe fix] "), "the label stays:\n{stdout}");
+    assert!(stdout.contains("(unsafe fix: `continue` keeps the loop going on cancel"), "and the reason:\n{stdout}");
+    assert!(stdout.contains("-            continue\n+            raise\n"), "the diff is shown:\n{stdout}");
+    assert!(stdout.contains("1 fixable with --write --unsafe-fixes, 1 of them unsafe"), "{stdout}");
+    assert_eq!(read(dir.path(), "a.py"), retry, "nothing is written");
+}
+
+#[test]
+fn cs201_says_to_call_the_shutdown_helper_and_suggests_a_shared_module() {
+    let dir = project(&[("app/a.py", DROPS_A_TASK.as_bytes()), ("app/b.py", DROPS_A_TASK.as_bytes())]);
+    let preview = text(&run(cmd(&["app"]), dir.path()).stdout);
+    assert!(
+        preview.contains("CS201: would add a copy of the task-tracking helper to each of 2 modules (app/a.py, app/b.py): call `await _cancel_tracked_tasks()` from each one's shutdown path"),
+        "{preview}"
+    );
+    assert!(preview.contains("set `helper-module = \"yourpackage.tasks\"` in [tool.cancelsafe]"), "two copies: a shared module is suggested\n{preview}");
+    let write = text(&run(cmd(&["--write", "app/a.py"]), dir.path()).stdout);
+    assert!(write.contains("CS201: added `_cancel_tracked_tasks()` to app/a.py: call `await _cancel_tracked_tasks()` from its shutdown path"), "{write}");
+    assert!(!write.contains("helper-module"), "one copy: no suggestion\n{write}");
+    assert!(read(dir.path(), "app/a.py").contains("async def _cancel_tracked_tasks():"));
+    // A second run adds nothing, and says nothing.
+    assert!(!text(&run(cmd(&["--write", "app/a.py"]), dir.path()).stdout).contains("CS201:"));
+    // A shared module: its function is named when it is created.
+    let write = text(&run(cmd(&["--write", "--helper-module", "app.tasks", "app/b.py"]), dir.path()).stdout);
+    assert!(write.contains("Created the shared helper module app/tasks.py (CS201 fixes import from it): call `await app.tasks.cancel_tracked_tasks()` from your shutdown path."), "{write}");
+    // The rule's page says it too.
+    let page = text(&run(cmd(&["--explain", "CS201"]), dir.path()).stdout);
+    assert!(page.contains("**Then call `await _cancel_tracked_tasks()` on shutdown**") && page.contains("set `helper-module`"), "{page}");
+}
+
 #[test]
 fn an_unsafe_fix_says_so_under_unsafe_fixes() {
     let dir = project(&[("a.py", LEAKY.replace("        return\n", "        return False\n").as_bytes())]);
     let stdout = text(&run(cmd(&["--check", "--unsafe-fixes", "."]), dir.path()).stdout);
-    assert!(stdout.contains("a.py:7:5: CS101 [* unsafe fix] "), "{stdout}");
+    assert!(stdout.contains("a.py:7:5: CS101 swallowed-cancellation [* unsafe fix] "), "{stdout}");
     assert!(stdout.contains("(unsafe fix: `return False` on the cancel path may be a result someone uses"), "{stdout}");
 }
 
@@ -322,7 +434,7 @@ fn test_code_by_path_gets_no_safe_fix() {
     let stdout = text(&output.stdout);
     for test_file in ["tests/helpers.py", "pkg/test_worker.py", "pkg/worker_test.py", "conftest.py"] {
         assert_eq!(read(dir.path(), test_file), LEAKY, "{test_file} was rewritten:\n{stdout}");
-        assert!(stdout.contains(&format!("{test_file}:7:5: CS101 [unsafe fix] ")), "{stdout}");
+        assert!(stdout.contains(&format!("{test_file}:7:5: CS101 swallowed-cancellation [unsafe fix] ")), "{stdout}");
         assert!(stdout.contains("this file is test code (by its path)"), "{stdout}");
     }
     assert!(read(dir.path(), "pkg/worker.py").contains("        raise\n"), "the library file was not fixed:\n{stdout}");

@@ -58,10 +58,10 @@ fn target_version_is_inferred_from_the_nearest_requires_python() {
     let output = run(configured(&["--check", "--format", "concise", "."]), dir.path());
     let stdout = text(&output.stdout);
     let line = |path: &str| stdout.lines().find(|line| line.starts_with(path)).unwrap_or_default().to_string();
-    assert!(line("legacy/stop.py").contains("CS103 handler") && line("legacy/stop.py").contains("needs --target-version py311"), "{stdout}");
-    assert!(line("new/stop.py").contains("CS103 [*]"), "{stdout}");
+    assert!(line("legacy/stop.py").contains("CS103 foreign-cancel-swallows-own-cancel handler") && line("legacy/stop.py").contains("needs --target-version py311"), "{stdout}");
+    assert!(line("new/stop.py").contains("CS103 foreign-cancel-swallows-own-cancel [*]"), "{stdout}");
     let output = run(configured(&["--check", "--format", "concise", "--target-version", "py312", "legacy"]), dir.path());
-    assert!(text(&output.stdout).contains("CS103 [*]"), "the flag wins:\n{}", text(&output.stdout));
+    assert!(text(&output.stdout).contains("CS103 foreign-cancel-swallows-own-cancel [*]"), "the flag wins:\n{}", text(&output.stdout));
 }
 
 #[test]
@@ -108,6 +108,12 @@ fn every_bad_setting_names_the_file_the_key_and_what_is_allowed() {
         ("exclude = [\"a[\"]", &["[tool.cancelsafe] exclude", "invalid glob"]),
         ("extend-exclude = [\"b[\"]", &["[tool.cancelsafe] extend-exclude", "invalid glob"]),
         ("select = [", &["pyproject.toml is not valid TOML"]),
+        // A misspelt key is named with the one that was meant.
+        ("cleanup_timeout = 3", &["unknown field `cleanup_timeout`", "did you mean `cleanup-timeout`?"]),
+        ("per-file-ignore = {}", &["unknown field `per-file-ignore`", "did you mean `per-file-ignores`?"]),
+        ("selct = [\"CS1\"]", &["did you mean `select`?"]),
+        ("select = [\"swallowed-cancelation\"]", &["[tool.cancelsafe] select", "did you mean `swallowed-cancellation`?"]),
+        ("target-version = \"3.7\"", &["[tool.cancelsafe] target-version", "py38, py39", "3.8"]),
     ];
     for (setting, expected) in cases {
         let dir = project(&[("pkg/pyproject.toml", format!("[tool.cancelsafe]\n{setting}\n").as_bytes()), ("pkg/a.py", SWALLOWS.as_bytes()), ("b.py", SWALLOWS.as_bytes())]);
@@ -148,6 +154,64 @@ fn cleanup_bounds_come_from_the_configuration() {
     };
     assert_eq!(units("app.py"), ["2", "90", "12.5"], "{diff}");
     assert_eq!(units("legacy/app.py"), ["5", "300", "5"], "the nested project's own settings:\n{diff}");
+}
+
+#[test]
+fn errors_share_one_prefix_and_far_misses_get_no_suggestion() {
+    let dir = project(&[("pyproject.toml", b"[tool.cancelsafe]\ncolour = true\n"), ("a.py", SWALLOWS.as_bytes())]);
+    let output = run(configured(&["--check", "."]), dir.path());
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("error: pyproject.toml: [tool.cancelsafe] colour: unknown field `colour`"), "{stderr}");
+    assert!(!stderr.contains("did you mean"), "nothing is close to `colour`: {stderr}");
+    // clap's own errors start the same way.
+    let output = run(configured(&["--check", "--no-such-flag"]), dir.path());
+    assert!(text(&output.stderr).starts_with("error: unexpected argument '--no-such-flag'"), "{}", text(&output.stderr));
+    // A negative number is read as the value it is, not as a flag with a tip to write `-- -1`.
+    let output = run(configured(&["--no-config", "--check", "--cleanup-timeout", "-1", "a.py"]), dir.path());
+    assert_eq!(code(&output), 2);
+    assert_eq!(text(&output.stderr), "error: --cleanup-timeout: must be a positive number of seconds, not -1\n");
+}
+
+#[test]
+fn a_table_that_looks_meant_for_cancelsafe_is_pointed_out() {
+    let dir = project(&[("pyproject.toml", b"[tool.cancel-safe]\nselect = [\"CS2\"]\n\n[tool.ruff]\nline-length = 100\n"), ("a.py", SWALLOWS.as_bytes())]);
+    let output = run(configured(&["--check", "."]), dir.path());
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr, "warning: pyproject.toml: [tool.cancel-safe] is not read by cancelsafe; did you mean [tool.cancelsafe]?\n");
+    assert!(text(&output.stdout).contains("CS101"), "the defaults apply: {}", text(&output.stdout));
+}
+
+#[test]
+fn target_version_takes_the_dotted_form_too() {
+    let dir = project(&[("pyproject.toml", b"[tool.cancelsafe]\ntarget-version = \"3.8\"\n"), ("stop.py", FOREIGN_CANCEL.as_bytes())]);
+    let output = run(configured(&["--check", "--format", "concise", "."]), dir.path());
+    assert!(text(&output.stdout).contains("needs --target-version py311"), "3.8 is py38: {}", text(&output.stdout));
+    let output = run(configured(&["--check", "--format", "concise", "--target-version", "3.11", "."]), dir.path());
+    assert!(text(&output.stdout).contains("CS103 foreign-cancel-swallows-own-cancel [*]"), "{}", text(&output.stdout));
+}
+
+#[test]
+fn rule_names_work_wherever_codes_do() {
+    let tests_ignore = "[tool.cancelsafe]\nselect = [\"swallowed-cancellation\", \"fire-and-forget-task\"]\nper-file-ignores = { \"tests/**\" = [\"fire-and-forget-task\"] }\n";
+    let named_noqa = SWALLOWS.replace("except asyncio.CancelledError:", "except asyncio.CancelledError:  # noqa: swallowed-cancellation");
+    let dir = project(&[
+        ("pyproject.toml", tests_ignore.as_bytes()),
+        ("app.py", SWALLOWS.as_bytes()),
+        ("jobs.py", DROPS_A_TASK.as_bytes()),
+        ("tests/test_jobs.py", DROPS_A_TASK.as_bytes()),
+        ("quiet.py", named_noqa.as_bytes()),
+        ("whole.py", format!("# cancelsafe: noqa: fire-and-forget-task\n{DROPS_A_TASK}").as_bytes()),
+    ]);
+    let findings = |args: &[&str]| {
+        let output = run(configured(&[&["--check", "--format", "concise"][..], args, &["."]].concat()), dir.path());
+        let mut found: Vec<String> = text(&output.stdout).lines().filter(|l| l.contains(": CS")).map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect();
+        found.sort();
+        found
+    };
+    assert_eq!(findings(&[]), ["app.py:7:5: CS101", "jobs.py:5:5: CS201"]);
+    assert_eq!(findings(&["--ignore", "swallowed-cancellation"]), ["jobs.py:5:5: CS201"]);
+    assert_eq!(findings(&["--select", "FIRE-AND-FORGET-TASK"]), ["jobs.py:5:5: CS201"], "names are not case-sensitive");
+    assert_eq!(findings(&["--select", "CS1"]), ["app.py:7:5: CS101"], "prefixes still work");
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod common;
 
 use std::process::{Command, Stdio};
 
+use cancelsafe::rules::Rule;
 use common::{cmd, code, project, read, run, test_python, text};
 use serde_json::Value;
 
@@ -87,7 +88,7 @@ fn github_format_prints_workflow_commands_with_escaped_properties() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");
     assert!(
-        lines[0].starts_with("::error file=odd%2C name.py,line=7,col=5,endLine=7,endColumn=34,title=cancelsafe (CS101)::odd, name.py:7:5: CS101 `except asyncio.CancelledError` returns"),
+        lines[0].starts_with("::error file=odd%2C name.py,line=7,col=5,endLine=7,endColumn=34,title=cancelsafe (CS101 swallowed-cancellation)::odd, name.py:7:5: CS101 `except asyncio.CancelledError` returns"),
         "{stdout}"
     );
     assert!(lines[1].starts_with("::error file=odd%2C name.py,line=16,col=9,"), "{stdout}");
@@ -110,7 +111,8 @@ fn sarif_is_valid_against_the_official_schema_and_carries_rules_and_fixes() {
     let run_ = &log["runs"][0];
     let rules = run_["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|rule| rule["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["CS101", "CS102", "CS103", "CS104", "CS201", "CS301"]);
+    let every_rule: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
+    assert_eq!(ids, every_rule, "the driver lists every rule, in code order");
     assert!(rules[0]["fullDescription"]["text"].as_str().unwrap().contains("CancelledError"));
     assert!(rules[0]["help"]["markdown"].as_str().unwrap().starts_with("# CS101"), "the rule page is the help");
     let results = run_["results"].as_array().unwrap();
@@ -133,17 +135,38 @@ fn concise_statistics_and_show_fixes() {
     let dir = project(&[("a.py", TWO_LEAKS.as_bytes()), ("b.py", TWO_LEAKS.as_bytes())]);
     let concise = run(cmd(&["--check", "--format", "concise", "."]), dir.path());
     let stdout = text(&concise.stdout);
-    assert!(stdout.starts_with("a.py:7:5: CS101 [*] `except asyncio.CancelledError` returns"), "{stdout}");
-    assert!(stdout.contains("\nb.py:16:9: CS301 [unsafe fix] "), "{stdout}");
+    assert!(stdout.starts_with("a.py:7:5: CS101 swallowed-cancellation [*] `except asyncio.CancelledError` returns"), "{stdout}");
+    assert!(stdout.contains("\nb.py:16:9: CS301 unshielded-cleanup-await [unsafe fix] "), "{stdout}");
     assert!(!stdout.contains("@@"), "concise prints no diff:\n{stdout}");
 
     let statistics = run(cmd(&["--check", "--statistics", "."]), dir.path());
     assert_eq!(code(&statistics), 1);
-    assert_eq!(text(&statistics.stdout), "2  CS101  [*] swallowed-cancellation\n2  CS301  [ ] unshielded-cleanup-await\n");
-    let as_json = json_of(&run(cmd(&["--check", "--statistics", "--format", "json", "."]), dir.path()).stdout);
-    assert_eq!(as_json[0]["code"], "CS101");
-    assert_eq!((as_json[0]["count"].as_u64(), as_json[0]["fixable"].as_u64()), (Some(2), Some(2)));
-    assert_eq!((as_json[1]["count"].as_u64(), as_json[1]["fixable"].as_u64()), (Some(2), Some(0)));
+    let table = text(&statistics.stdout);
+    assert!(
+        table.starts_with(
+            "count  code   name                      safe fix  unsafe fix  no fix\n\
+             \x20   2  CS101  swallowed-cancellation           2           0       0\n\
+             \x20   2  CS301  unshielded-cleanup-await         0           2       0\n\n"
+        ),
+        "{table}"
+    );
+    assert!(table.contains("safe fix: --write applies it. unsafe fix: applied only with --unsafe-fixes"), "a legend:\n{table}");
+    let counts = |args: &[&str]| {
+        let as_json = json_of(&run(cmd(&[&["--check", "--statistics", "--format", "json"][..], args, &["."]].concat()), dir.path()).stdout);
+        as_json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|rule| {
+                let n = |key: &str| rule[key].as_u64().unwrap_or_else(|| panic!("{key} in {rule}"));
+                (rule["code"].as_str().unwrap().to_string(), [n("count"), n("fixable"), n("safe_fixes"), n("unsafe_fixes"), n("no_fix")])
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&[]), [("CS101".to_string(), [2, 2, 2, 0, 0]), ("CS301".to_string(), [2, 0, 0, 2, 0])]);
+    assert_eq!(counts(&["--unsafe-fixes"]), [("CS101".to_string(), [2, 2, 2, 0, 0]), ("CS301".to_string(), [2, 2, 0, 2, 0])]);
+    let no_fix = counts(&["--target-version", "py38", "--select", "CS301"]);
+    assert!(no_fix.iter().all(|(_, [count, _, safe, unsafe_, none])| safe + unsafe_ + none == *count), "{no_fix:?}");
 
     let as_json = run(cmd(&["--check", "--show-fixes", "--format", "json", "."]), dir.path());
     assert_eq!(json_of(&as_json.stdout).as_array().unwrap().len(), 4, "stdout stays JSON");

@@ -17,6 +17,7 @@ use common::{cancelsafe, code, compiles, read, repo_path, run, text};
 /// Generous: a loaded machine must not make a test fail.
 const TIMEOUT_MS: u64 = 60_000;
 const PROMPT: &str = "Apply this fix [y,n,a,d,A,e,q,?]? ";
+const EDIT_AGAIN: &str = "Edit again (n discards your edit and offers the fix as proposed) [y,n]? ";
 
 /// A CS102 leak appended to runtime subjects: a second fix in the same file, which the runtime
 /// checks do not exercise.
@@ -65,7 +66,7 @@ fn review(dir: &Path, args: &[&str], env: &[(&str, &str)], colours: bool) -> Pty
     rexpect::spawn_with_options(command, options).expect("cannot start cancelsafe in a pseudo-terminal")
 }
 
-/// Waits for the fix headed `header` (`[2/4] a.py:27 CS102`) and its prompt, then answers.
+/// Waits for the fix headed `header` (`[2/4] a.py:27:5 CS102`) and its prompt, then answers.
 /// Returns what was printed from the header on.
 fn answer(session: &mut PtySession, header: &str, key: &str) -> String {
     session.exp_string(header).unwrap_or_else(|e| panic!("no fix headed {header:?}: {e}"));
@@ -118,13 +119,13 @@ fn accept_one_fix_and_skip_the_other_in_the_same_file() {
     assert_runtime_check_fails("cs101_return_in_handler", &dir.path().join("a.py"));
     let mut session = review(dir.path(), &["a.py"], &[], true);
     // Colour on a terminal: the removed line in red, the added one in green.
-    let shown = answer(&mut session, ":19 ", "?");
+    let shown = answer(&mut session, ":19:5 ", "?");
     assert!(shown.contains("\u{1b}[31m-        return") && shown.contains("\u{1b}[32m+        raise"), "not coloured: {shown:?}");
     session.exp_string("A - apply this fix and every remaining fix in every file").expect("? prints the keys");
     session.exp_string(PROMPT).unwrap();
     session.send("y").unwrap();
     session.flush().unwrap();
-    let shown = answer(&mut session, ":27 ", "n");
+    let shown = answer(&mut session, ":27:5 ", "n");
     assert!(shown.contains("safe fix"), "{shown}");
     let (rest, code) = finish(session);
     assert!(rest.contains("Accepted 1, skipped 1, edited 0 in 1 file (1 file written)."), "{rest}");
@@ -141,9 +142,10 @@ fn accept_one_fix_and_skip_the_other_in_the_same_file() {
 fn header_counts_fixes_across_files_and_marks_unsafe_ones() {
     let dir = project(&[("a.py", &consumer()), ("b.py", RETRY)]);
     let mut session = review(dir.path(), &["."], &[], false);
-    answer(&mut session, "[1/3] a.py:19 CS101 `except asyncio.CancelledError` returns without re-raising", "n");
-    answer(&mut session, "[2/3] a.py:27 CS102", "n");
-    let shown = answer(&mut session, "[3/3] b.py:8 CS101", "y");
+    // The header has the column and the rule's name.
+    answer(&mut session, "[1/3] a.py:19:5 CS101 swallowed-cancellation `except asyncio.CancelledError` returns without re-raising", "n");
+    answer(&mut session, "[2/3] a.py:27:5 CS102 broad-except-swallows-cancellation", "n");
+    let shown = answer(&mut session, "[3/3] b.py:8:9 CS101", "y");
     assert!(shown.contains("UNSAFE fix:") && shown.contains("--unsafe-fixes"), "{shown}");
     let (rest, code) = finish(session);
     assert!(rest.contains("Accepted 1, skipped 2, edited 0 in 2 files (1 file written)."), "{rest}");
@@ -160,7 +162,7 @@ fn cs201_helper_comes_with_the_first_accepted_fix_and_never_alone() {
     for (keys, submit_fixed, heartbeat_fixed) in [(["y", "n"], true, false), (["n", "y"], false, true), (["n", "n"], false, false)] {
         let dir = project(&[("jobs.py", &jobs())]);
         let mut session = review(dir.path(), &["jobs.py"], &[], false);
-        answer(&mut session, "[1/2] jobs.py:27 CS201", keys[0]);
+        answer(&mut session, "[1/2] jobs.py:27:5 CS201", keys[0]);
         // The second fix is shown on the file as the first answer left it.
         answer(&mut session, "[2/2] jobs.py:", keys[1]);
         let (rest, _) = finish(session);
@@ -170,6 +172,8 @@ fn cs201_helper_comes_with_the_first_accepted_fix_and_never_alone() {
         assert_eq!(file.contains("    _track_task(asyncio.create_task(run_job(job_id, release)))\n"), submit_fixed, "{keys:?}\n{file}");
         assert_eq!(file.contains("    _track_task(asyncio.create_task(asyncio.sleep(0)))\n"), heartbeat_fixed, "{keys:?}\n{file}");
         assert_compiles(dir.path(), &["jobs.py"]);
+        let advice = "CS201: added `_cancel_tracked_tasks()` to jobs.py: call `await _cancel_tracked_tasks()` from its shutdown path";
+        assert_eq!(rest.contains(advice), submit_fixed || heartbeat_fixed, "{keys:?}: {rest}");
         if submit_fixed {
             assert_runtime_check_passes("cs201_gc_destroys_dropped_task", &path);
         } else {
@@ -188,7 +192,7 @@ fn quit_in_the_second_file_keeps_the_first_files_fixes() {
     answer(&mut session, "[1/4] a.py:19", "y");
     answer(&mut session, "[2/4] a.py:27", "y");
     session.exp_string("Wrote a.py (2 fixes).").unwrap();
-    answer(&mut session, "[3/4] b.py:30 CS104", "y");
+    answer(&mut session, "[3/4] b.py:30:9 CS104", "y");
     answer(&mut session, "[4/4] b.py:", "q");
     let (rest, code) = finish(session);
     assert!(rest.contains("Wrote b.py (1 fix)."), "q writes what was accepted in the file: {rest}");
@@ -256,7 +260,7 @@ fn capital_a_applies_every_remaining_safe_fix_and_still_asks_unsafe_ones() {
     let mut session = review(dir.path(), &["."], &[], false);
     answer(&mut session, "[1/7] a.py:19", "n");
     answer(&mut session, "[2/7] a.py:27", "A");
-    let shown = answer(&mut session, "[7/7] d.py:8 CS101", "n");
+    let shown = answer(&mut session, "[7/7] d.py:8:9 CS101", "n");
     assert!(shown.contains("UNSAFE fix:"), "{shown}");
     let (rest, code) = finish(session);
     assert!(rest.contains("Accepted 5, skipped 2, edited 0 in 4 files (3 files written)."), "{rest}");
@@ -305,36 +309,136 @@ fn e_applies_the_edited_fix() {
     assert_runtime_check_passes("cs101_return_in_handler", &dir.path().join("a.py"));
 }
 
+/// As `git add -p`: an edit that does not parse or apply is reopened with the reviewer's own
+/// text (`y`), or discarded and the fix offered again as proposed (`n`).
 #[test]
-fn e_refuses_an_edited_fix_that_does_not_parse_or_apply_and_offers_it_again() {
+fn e_reopens_a_broken_edit_with_the_reviewers_own_text() {
     let dir = project(&[("a.py", &consumer())]);
     let tools = tempfile::tempdir().unwrap();
-    // First edit: a syntax error. Second: a context line changed, so the hunk no longer
-    // matches the file.
+    // 0: a syntax error; 1: the reviewer's text comes back, and they repair it; 2: a context
+    // line changed, so the hunk no longer matches the file.
     let editor = editor(
         tools.path(),
-        "if n == 0:\n    hunk = hunk.replace('+        raise\\n', '+        raise (\\n')\nelse:\n    hunk = hunk.replace('     except asyncio.CancelledError:\\n', '     except Exception:\\n')",
+        "if n == 0:\n    hunk = hunk.replace('+        raise\\n', '+        raise (\\n')\n\
+         elif n == 1:\n    assert '+        raise (\\n' in hunk, hunk\n    hunk = hunk.replace('+        raise (\\n', '+        raise  # second try\\n')\n\
+         else:\n    hunk = hunk.replace(' async def close_on_error(conn):\\n', ' async def close_on_error(connection):\\n')",
     );
     let mut session = review(dir.path(), &["a.py"], &[("EDITOR", &editor), ("VISUAL", "")], false);
-    answer(&mut session, "[1/2] a.py:19", "e");
+    answer(&mut session, "[1/2] a.py:19:5", "e");
     session.exp_string("The edited fix does not parse:").unwrap();
-    // Offered again, as it was.
-    answer(&mut session, "[1/2] a.py:19", "e");
-    session.exp_string("The edited fix does not apply: the hunk at line 18 no longer matches the file").unwrap();
-    answer(&mut session, "[1/2] a.py:19", "n");
-    answer(&mut session, "[2/2] a.py:27", "n");
+    session.exp_string(EDIT_AGAIN).unwrap();
+    session.send("y").unwrap();
+    session.flush().unwrap();
+    session.exp_string("Edited fix applied.").unwrap();
+    answer(&mut session, "[2/2] a.py:27:5", "e");
+    session.exp_string("The edited fix does not apply: the hunk at line").unwrap();
+    session.exp_string(EDIT_AGAIN).unwrap();
+    session.send("n").unwrap();
+    session.flush().unwrap();
+    session.exp_string("Your edit is discarded. The fix is offered again.").unwrap();
+    // Offered again, as proposed.
+    answer(&mut session, "[2/2] a.py:27:5", "n");
     let (rest, code) = finish(session);
-    assert!(rest.contains("Accepted 0, skipped 2, edited 0 in 1 file (0 files written)."), "{rest}");
+    assert!(rest.contains("Accepted 0, skipped 1, edited 1 in 1 file (1 file written)."), "{rest}");
     assert_eq!(code, 1);
-    assert!(tools.path().join("seen-1.diff").is_file(), "the editor was not opened twice");
-    assert_eq!(read(dir.path(), "a.py"), consumer());
+    let reopened = std::fs::read_to_string(tools.path().join("seen-1.diff")).unwrap();
+    assert!(reopened.starts_with("# ! The edited fix does not parse: "), "the reason is on top:\n{reopened}");
+    assert!(reopened.contains("\n+        raise (\n"), "the reviewer's own text comes back:\n{reopened}");
+    assert!(!tools.path().join("seen-3.diff").exists(), "the discarded edit was not reopened");
+    let fixed = read(dir.path(), "a.py");
+    assert!(fixed.contains("        log.append(\"consumer cancelled\")\n        raise  # second try\n"), "{fixed}");
+    assert!(fixed.ends_with(CLOSE_ON_ERROR), "{fixed}");
+    assert_runtime_check_passes("cs101_return_in_handler", &dir.path().join("a.py"));
+}
+
+/// `a` and `A` say which fixes they applied, and where they are in the file.
+#[test]
+fn a_and_capital_a_print_what_they_applied() {
+    let dir = project(&[("a.py", &consumer()), ("b.py", &stopper()), ("c.py", &jobs())]);
+    let mut session = review(dir.path(), &["."], &[], false);
+    answer(&mut session, "[1/6] a.py:19:5", "a");
+    let applied_in_a = session.exp_string("Wrote a.py (2 fixes).").unwrap();
+    answer(&mut session, "[3/6] b.py:30:9", "A");
+    session.exp_string("Applied 1 more fix in b.py (A):\r\n  b.py:").unwrap();
+    session.exp_string("CS102 broad-except-swallows-cancellation").unwrap();
+    // c.py's fixes, never shown: listed where they are in the file as written (the helper was
+    // inserted above them).
+    let (rest, code) = finish(session);
+    assert_eq!(code, 0, "{rest}");
+    // The CS102 handler of a.py, where it is in the file as written (the CS101 fix above it
+    // may have added lines).
+    let a = read(dir.path(), "a.py");
+    let handler = a.lines().position(|line| line == "    except BaseException as exc:").unwrap() + 1;
+    assert!(
+        applied_in_a.contains(&format!("Applied 1 more fix in a.py (a):\r\n  a.py:{handler}:5 CS102 broad-except-swallows-cancellation\r\n")),
+        "{applied_in_a}\n{a}"
+    );
+    let c = read(dir.path(), "c.py");
+    // `line:column` of the dropped call, now inside `_track_task(...)`.
+    let place_of = |needle: &str| {
+        let (n, line) = c.lines().enumerate().find(|(_, line)| line.contains(needle)).unwrap();
+        format!("{}:{}", n + 1, line.find("asyncio.create_task").unwrap() + 1)
+    };
+    let submit = place_of("_track_task(asyncio.create_task(run_job(");
+    let heartbeat = place_of("_track_task(asyncio.create_task(asyncio.sleep(0)))");
+    assert!(
+        rest.contains(&format!("Applied 2 more fixes in c.py (A):\r\n  c.py:{submit} CS201 fire-and-forget-task\r\n  c.py:{heartbeat} CS201 fire-and-forget-task\r\n")),
+        "{rest}\n{c}"
+    );
+    assert!(rest.contains("Accepted 6, skipped 0, edited 0 in 3 files (3 files written)."), "{rest}");
+}
+
+/// A fix is counted as accepted once it is written. A file changed on disk while it was
+/// reviewed is not overwritten: the accepted fixes are saved as a patch, and the review says
+/// where.
+#[test]
+fn accepted_fixes_of_a_file_changed_on_disk_are_saved_as_a_patch() {
+    let dir = project(&[("a.py", &consumer())]);
+    let mut session = review(dir.path(), &["a.py"], &[], false);
+    answer(&mut session, "[1/2] a.py:19:5", "y");
+    // Someone else edits the file meanwhile.
+    let edited_elsewhere = consumer() + "# edited meanwhile\n";
+    std::fs::write(dir.path().join("a.py"), &edited_elsewhere).unwrap();
+    answer(&mut session, "[2/2] a.py:27:5", "n");
+    session.exp_string("changed on disk").unwrap();
+    session.exp_string("Your 1 accepted fix for a.py are saved in a.py.cancelsafe.patch").unwrap();
+    let (rest, code) = finish(session);
+    assert_eq!(code, 2, "{rest}");
+    assert!(rest.contains("Accepted 0, skipped 1, edited 0 in 1 file (0 files written)."), "a fix that was not written is not counted as accepted: {rest}");
+    assert!(rest.contains("1 accepted fix was not written"), "{rest}");
+    assert_eq!(read(dir.path(), "a.py"), edited_elsewhere, "the other edit is kept");
+
+    // The patch applies to the file as it is now and gives the accepted fix on top of the edit.
+    let git = Command::new("git").args(["apply", "a.py.cancelsafe.patch"]).current_dir(dir.path()).output().unwrap();
+    assert!(git.status.success(), "{}", text(&git.stderr));
+    let fixed = read(dir.path(), "a.py");
+    assert!(fixed.contains("        log.append(\"consumer cancelled\")\n        raise\n") && fixed.ends_with("# edited meanwhile\n"), "{fixed}");
+    assert_runtime_check_passes("cs101_return_in_handler", &dir.path().join("a.py"));
+
+    // A second patch for the same file does not overwrite the first.
+    std::fs::write(dir.path().join("a.py"), consumer()).unwrap();
+    let mut session = review(dir.path(), &["a.py"], &[], false);
+    answer(&mut session, "[1/2] a.py:19:5", "y");
+    std::fs::write(dir.path().join("a.py"), &edited_elsewhere).unwrap();
+    answer(&mut session, "[2/2] a.py:27:5", "n");
+    session.exp_string("saved in a.py.cancelsafe-2.patch").unwrap();
+    finish(session);
+}
+
+#[test]
+fn color_never_is_honoured_in_the_review() {
+    let dir = project(&[("a.py", &consumer())]);
+    let mut session = review(dir.path(), &["--color", "never", "a.py"], &[], true);
+    let shown = answer(&mut session, ":19:5 ", "q");
+    assert!(!shown.contains('\u{1b}'), "no colour with --color never: {shown:?}");
+    finish(session);
 }
 
 #[test]
 fn cs201_with_a_helper_module_creates_it_when_a_fix_is_accepted() {
     let dir = project(&[("pkg/__init__.py", ""), ("pkg/jobs.py", &jobs())]);
     let mut session = review(dir.path(), &["--helper-module", "pkg.tasks", "pkg"], &[], false);
-    let shown = answer(&mut session, "[1/2] pkg/jobs.py:27 CS201", "y");
+    let shown = answer(&mut session, "[1/2] pkg/jobs.py:27:5 CS201", "y");
     assert!(shown.contains("Accepting it also creates pkg/tasks.py"), "{shown}");
     answer(&mut session, "[2/2] pkg/jobs.py:", "n");
     let (rest, _) = finish(session);
@@ -381,7 +485,7 @@ fn overlapping_fixes_are_offered_one_after_the_other() {
     for (keys, flush_fixed, close_fixed) in [(["y", "n"], true, false), (["n", "y"], false, true), (["y", "y"], true, true)] {
         let dir = project(&[("same_line.py", &case)]);
         let mut session = review(dir.path(), &["same_line.py"], &[], false);
-        answer(&mut session, "[1/3] same_line.py:12 CS301", keys[0]);
+        answer(&mut session, "[1/3] same_line.py:12:14 CS301", keys[0]);
         let shown = answer(&mut session, "[2/3] same_line.py:", keys[1]);
         assert!(shown.contains("await cleanup(writer.close())"), "{keys:?}: {shown}");
         answer(&mut session, "[3/3] same_line.py:", "n");

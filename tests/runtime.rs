@@ -169,3 +169,16 @@ fn rejected_fix_forms_fail_their_check() {
     }
     assert!(checked >= 5, "expected at least five rejected fix forms, found {checked}");
 }
+
+/// docs/semaphore-gather.md explains why there is no rule for a semaphore-limited `gather`;
+/// its runnable example checks each claim of the page (cancel while jobs wait, a failing job,
+/// `as_completed`, and a real Ctrl-C to a subprocess).
+#[test]
+fn the_semaphore_gather_page_example_holds() {
+    let example = common::repo_path("docs/examples/semaphore_gather.py");
+    let output = Command::new("python3").arg("-B").arg(&example).output().expect("python3 not found");
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "a claim of docs/semaphore-gather.md does not hold:\n{stdout}{}", text(&output.stderr));
+    let claims = stdout.lines().filter(|line| line.ends_with(": ok")).count();
+    assert_eq!(claims, 9, "expected nine claims, each `: ok`:\n{stdout}");
+}

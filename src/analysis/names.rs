@@ -38,7 +38,15 @@ pub struct AsyncioNames {
     module_level_cancelled: Option<String>,
     /// Names bound by top-level statements other than imports (a user's own `CancelledError`).
     shadowed: Vec<String>,
+    /// Names bound to a library with cancel scopes of its own: (name, library).
+    scope_libraries: Vec<(String, &'static str)>,
+    /// `from anyio import move_on_after as m`: (m, library, move_on_after).
+    scope_members: Vec<(String, &'static str, String)>,
 }
+
+/// Libraries whose cancel scopes cancel the task that entered them: anyio and trio, and
+/// `async_timeout` (asyncio's timeout before 3.11).
+const SCOPE_LIBRARIES: &[&str] = &["anyio", "trio", "async_timeout"];
 
 impl AsyncioNames {
     pub fn of(module: &ModModule) -> Self {
@@ -59,6 +67,34 @@ impl AsyncioNames {
     /// (trio and anyio code has its own cancellation).
     pub fn uses_asyncio(&self) -> bool {
         !self.asyncio.is_empty() || !self.exceptions.is_empty() || !self.members.is_empty()
+    }
+
+    /// True when the module imports anyio, trio or async_timeout, whose cancel scopes CS401
+    /// looks at even where asyncio is not imported.
+    pub fn uses_cancel_scope_library(&self) -> bool {
+        !self.scope_libraries.is_empty() || !self.scope_members.is_empty()
+    }
+
+    /// If `expr` names a member of anyio, trio or async_timeout (`anyio.move_on_after`, an
+    /// imported `CancelScope`): the library and the member.
+    pub fn scope_library_member<'s>(&'s self, expr: &'s Expr) -> Option<(&'static str, &'s str)> {
+        match expr {
+            Expr::Name(name) => self
+                .scope_members
+                .iter()
+                .find(|(local, _, _)| local == name.id.as_str())
+                .filter(|_| !self.shadowed.iter().any(|s| s == name.id.as_str()))
+                .map(|(_, library, member)| (*library, member.as_str())),
+            Expr::Attribute(attribute) => match attribute.value.as_ref() {
+                Expr::Name(base) => self
+                    .scope_libraries
+                    .iter()
+                    .find(|(local, _)| local == base.id.as_str())
+                    .map(|(_, library)| (*library, attribute.attr.as_str())),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// If `expr` names a member of asyncio (`asyncio.gather`, `aio.gather`, an imported
@@ -187,6 +223,11 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
                 if let Some(name) = import_binding(import, "contextlib") {
                     self.names.contextlib.push(name);
                 }
+                for library in SCOPE_LIBRARIES {
+                    if let Some(name) = import_binding(import, library) {
+                        self.names.scope_libraries.push((name, library));
+                    }
+                }
             }
             Stmt::ImportFrom(import) if import.level == 0 => {
                 let module = import.module.as_deref().unwrap_or_default();
@@ -205,7 +246,11 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
                             self.names.members.push((local, member));
                         }
                         "contextlib" if member == "suppress" => self.names.suppress.push(local),
-                        _ => {}
+                        library => {
+                            if let Some(library) = SCOPE_LIBRARIES.iter().find(|l| **l == library) {
+                                self.names.scope_members.push((local, library, member));
+                            }
+                        }
                     }
                 }
             }

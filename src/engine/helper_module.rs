@@ -11,6 +11,8 @@ use crate::transforms::cs201_fire_and_forget_task::helper_module_source;
 
 /// A module file to create, with its contents.
 pub struct NewModule {
+    /// The module's dotted name (`pkg.tasks`).
+    pub name: String,
     pub path: PathBuf,
     pub contents: String,
 }
@@ -33,5 +35,5 @@ fn missing(module: &str, root: &Path, target: PythonVersion) -> Option<NewModule
         return None;
     }
     let base = if root.join("src").join(parts[0]).is_dir() { root.join("src") } else { root.to_path_buf() };
-    Some(NewModule { path: base.join(relative).with_extension("py"), contents: helper_module_source(target) })
+    Some(NewModule { name: module.to_string(), path: base.join(relative).with_extension("py"), contents: helper_module_source(target) })
 }

@@ -3,6 +3,7 @@
 //! (atomic) writing. It knows nothing about any particular leak.
 
 mod apply;
+pub mod cache;
 pub mod helper_module;
 mod write;
 
@@ -33,6 +34,13 @@ pub struct Checked {
     pub applied: Vec<Rule>,
     /// Findings left in the fixed text.
     pub remaining: Vec<Finding>,
+}
+
+impl Checked {
+    /// The outcome of a check that applies nothing.
+    pub fn unfixed(text: &str, findings: Vec<Finding>) -> Checked {
+        Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: Vec::new() }
+    }
 }
 
 /// Why a file produced no result.
@@ -84,9 +92,7 @@ pub fn fix_threshold(settings: &Settings) -> Applicability {
 /// applicability, pass after pass, verifying that the result parses.
 pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability>) -> Result<Checked, FileError> {
     let findings = findings_in(text, settings).map_err(FileError::Source)?;
-    let Some(threshold) = apply else {
-        return Ok(Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: Vec::new() });
-    };
+    let Some(threshold) = apply else { return Ok(Checked::unfixed(text, findings)) };
     let mut current = text.to_string();
     let mut current_findings = findings.clone();
     let mut applied = Vec::new();
@@ -174,6 +180,12 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A file with no finding and nothing to change.
+    pub fn clean(display: String, threshold: Applicability) -> FileReport {
+        let outcome = Ok(Checked { findings: Vec::new(), fixed: String::new(), applied: Vec::new(), remaining: Vec::new() });
+        FileReport { display, original: String::new(), outcome, written: false, threshold }
+    }
+
     pub fn changed(&self) -> bool {
         matches!(&self.outcome, Ok(checked) if checked.fixed != self.original)
     }
@@ -185,31 +197,37 @@ impl FileReport {
 
 /// Reads, checks and (in `--write` mode) rewrites one file.
 pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport {
+    match std::fs::read(path) {
+        Ok(bytes) => process_bytes(path, &bytes, settings, mode),
+        Err(error) => {
+            let threshold = fix_threshold(&settings.for_file(path));
+            FileReport { display: crate::paths::display(path), original: String::new(), outcome: Err(FileError::Read(error)), written: false, threshold }
+        }
+    }
+}
+
+/// Checks and (in `--write` mode) rewrites one file, given the bytes read from it.
+pub fn process_bytes(path: &Path, bytes: &[u8], settings: &Settings, mode: Mode) -> FileReport {
     let settings = &*settings.for_file(path);
     let threshold = fix_threshold(settings);
     let display = crate::paths::display(path);
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Read(error)), written: false, threshold },
-    };
-    let source = match SourceText::decode(&bytes) {
+    let source = match SourceText::decode(bytes) {
         Ok(source) => source,
         Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold },
     };
     let apply = (mode != Mode::Check).then_some(threshold);
     let mut outcome = check_source(&source.text, settings, apply);
-    if let Ok(checked) = &mut outcome {
+    if let Ok(checked) = &outcome {
         if checked.findings.is_empty() && checked.remaining.is_empty() && checked.fixed == source.text {
             // Nothing to show: keep no text. Reports are held until they are printed in path
             // order, and on a large tree most files are clean.
-            checked.fixed = String::new();
-            return FileReport { display, original: String::new(), outcome, written: false, threshold };
+            return FileReport::clean(display, threshold);
         }
     }
     let mut written = false;
     if let Ok(checked) = &outcome {
         if mode == Mode::Write && checked.fixed != source.text {
-            match write_atomically(path, &source.encode(&checked.fixed), &bytes) {
+            match write_atomically(path, &source.encode(&checked.fixed), bytes) {
                 Ok(()) => written = true,
                 Err(error) => outcome = Err(FileError::Write(error)),
             }

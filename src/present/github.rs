@@ -4,7 +4,7 @@
 use crate::source::Locations;
 use crate::finding::Finding;
 
-/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=cancelsafe (CS101)::path:line:col: CS101 message`
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=cancelsafe (CS101 name)::path:line:col: CS101 message`
 pub fn annotations(path: &str, text: &str, findings: &[Finding]) -> String {
     let locations = Locations::new(text);
     let mut out = String::new();
@@ -18,7 +18,7 @@ pub fn annotations(path: &str, text: &str, findings: &[Finding]) -> String {
             start.column,
             end.line,
             end.column,
-            property(&format!("cancelsafe ({code})")),
+            property(&format!("cancelsafe ({code} {})", located.finding.rule.name())),
             data(&format!("{path}:{start}: {code} {}", located.finding.message)),
         ));
     }

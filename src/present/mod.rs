@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod github;
 pub mod json;
+pub mod rule_list;
 pub mod sarif;
 pub mod summary;
 pub mod text;
@@ -19,8 +20,10 @@ use crate::engine::{self, FileReport};
 use crate::settings::Mode;
 use crate::source::{Locations, Position};
 use crate::finding::Finding;
+use crate::rules::Rule;
+use crate::transforms::cs201_fire_and_forget_task::added_shutdown_helper;
 use summary::Tally;
-use text::Palette;
+use text::{ColorChoice, Palette};
 
 /// Exit codes: each means one thing.
 pub const EXIT_CLEAN: u8 = 0;
@@ -62,6 +65,7 @@ pub struct Options {
     pub quiet: bool,
     pub exit_zero: bool,
     pub exit_non_zero_on_fix: bool,
+    pub color: ColorChoice,
 }
 
 /// A finding with the positions users read, in the text it was found in.
@@ -114,8 +118,8 @@ pub fn findings(report: &FileReport, mode: Mode, format: Format) -> Result<Strin
 
 /// Prints everything about a run and returns its exit code.
 pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Options, stdout: &mut impl Write) -> Result<u8> {
-    let palette = Palette::new(std::io::stdout().is_terminal() && !options.format.is_machine_readable());
-    let error_palette = Palette::new(std::io::stderr().is_terminal());
+    let palette = Palette::new(!options.format.is_machine_readable() && options.color.enabled(std::io::stdout().is_terminal()));
+    let error_palette = Palette::new(options.color.enabled(std::io::stderr().is_terminal()));
     let mut stderr = std::io::stderr().lock();
     let mut tally = Tally::default();
     let mut diff_non_empty = false;
@@ -158,7 +162,10 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
         let display = paths::display(&module.path);
         match options.mode {
             Mode::Write => match engine::create_new(&module.path, module.contents.as_bytes()) {
-                Ok(()) => notes.push_str(&format!("Created the shared helper module {display} (CS201 fixes import from it).\n")),
+                Ok(()) => notes.push_str(&format!(
+                    "Created the shared helper module {display} (CS201 fixes import from it): call `await {}.cancel_tracked_tasks()` from your shutdown path.\n",
+                    module.name
+                )),
                 Err(error) => {
                     writeln!(stderr, "{display}: cannot create the shared helper module: {error:#}")?;
                     tally.errors += 1;
@@ -194,6 +201,10 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
             _ => tally.preview_summary(),
         });
         notes.push('\n');
+        if let Some(advice) = summary::shutdown_advice(&shutdown_helpers(reports), options.mode == Mode::Write) {
+            notes.push_str(&advice);
+            notes.push('\n');
+        }
     }
     // Machine-readable output and the diff stay clean on stdout.
     if options.mode == Mode::Diff || options.format.is_machine_readable() || options.statistics {
@@ -205,6 +216,19 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
         writeln!(stderr, "{line}")?;
     }
     Ok(exit_code(&tally, diff_non_empty, options))
+}
+
+/// The files whose CS201 fixes added a shutdown coroutine (a module's own copy of the
+/// helper), and its name.
+fn shutdown_helpers(reports: &[FileReport]) -> Vec<(String, String)> {
+    reports
+        .iter()
+        .filter(|report| report.applied(Rule::FireAndForgetTask))
+        .filter_map(|report| {
+            let fixed = &report.outcome.as_ref().ok()?.fixed;
+            Some((report.display.clone(), added_shutdown_helper(&report.original, fixed)?))
+        })
+        .collect()
 }
 
 fn exit_code(tally: &Tally, diff_non_empty: bool, options: Options) -> u8 {

@@ -20,6 +20,8 @@ pub struct Tally {
     pub leaks: usize,
     /// Fixes this run applies (or would apply).
     pub fixable: usize,
+    /// Of those, unsafe ones (`--unsafe-fixes`).
+    pub unsafe_fixable: usize,
     /// Unsafe fixes left out because `--unsafe-fixes` was not given.
     pub unsafe_withheld: usize,
     /// Findings with no automatic fix.
@@ -28,9 +30,27 @@ pub struct Tally {
     pub remaining: usize,
     pub files_changed: usize,
     pub errors: usize,
-    /// Per rule: (findings, of which fixable in this run), for `--statistics`.
-    per_rule: BTreeMap<Rule, (usize, usize)>,
+    /// Per rule, for `--statistics`.
+    per_rule: BTreeMap<Rule, RuleCount>,
 }
+
+/// One rule's findings by what their fixes are.
+#[derive(Debug, Default, Serialize)]
+struct RuleCount {
+    code: &'static str,
+    name: &'static str,
+    count: usize,
+    /// Fixes this run applies (or would): safe ones, and unsafe ones too with `--unsafe-fixes`.
+    fixable: usize,
+    safe_fixes: usize,
+    unsafe_fixes: usize,
+    no_fix: usize,
+}
+
+const STATISTICS_LEGEND: &str = "safe fix: --write applies it. unsafe fix: applied only with --unsafe-fixes, or when accepted in
+-i (see the diffs with --unsafe-fixes, which writes nothing without --write). no fix: fix it by
+hand. Each unsafe or missing fix says why in the findings.
+";
 
 impl Tally {
     pub fn add(&mut self, report: &FileReport) {
@@ -45,7 +65,10 @@ impl Tally {
         self.leaks += checked.findings.len();
         for finding in &checked.findings {
             match &finding.fix {
-                Some(fix) if fix.applies(report.threshold) => self.fixable += 1,
+                Some(fix) if fix.applies(report.threshold) => {
+                    self.fixable += 1;
+                    self.unsafe_fixable += usize::from(fix.applicability() == Applicability::Unsafe);
+                }
                 Some(fix) if fix.applicability() == Applicability::Unsafe => self.unsafe_withheld += 1,
                 _ => self.report_only += 1,
             }
@@ -60,35 +83,37 @@ impl Tally {
     /// Counts the findings `--statistics` reports.
     pub fn count_rules(&mut self, findings: &[Finding], threshold: Applicability) {
         for finding in findings {
-            let entry = self.per_rule.entry(finding.rule).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(finding.fix.as_ref().is_some_and(|fix| fix.applies(threshold)));
+            let rule = finding.rule;
+            let entry = self.per_rule.entry(rule).or_insert_with(|| RuleCount { code: rule.code(), name: rule.name(), ..RuleCount::default() });
+            entry.count += 1;
+            match &finding.fix {
+                Some(fix) if fix.applicability() == Applicability::Safe => entry.safe_fixes += 1,
+                Some(_) => entry.unsafe_fixes += 1,
+                None => entry.no_fix += 1,
+            }
+            entry.fixable += usize::from(finding.fix.as_ref().is_some_and(|fix| fix.applies(threshold)));
         }
     }
 
-    /// `--statistics`: one line per rule (`  3  CS101  [*] swallowed-cancellation`), or JSON.
+    /// `--statistics`: a table with a line per rule and a legend, or JSON.
     pub fn statistics(&self, json: bool) -> Result<String> {
+        let counts: Vec<&RuleCount> = self.per_rule.values().collect();
         if json {
-            #[derive(Serialize)]
-            struct Count {
-                code: &'static str,
-                name: &'static str,
-                count: usize,
-                fixable: usize,
-            }
-            let counts: Vec<Count> = self
-                .per_rule
-                .iter()
-                .map(|(rule, &(count, fixable))| Count { code: rule.code(), name: rule.name(), count, fixable })
-                .collect();
             return Ok(serde_json::to_string_pretty(&counts)? + "\n");
         }
-        let width = self.per_rule.values().map(|(count, _)| count.to_string().len()).max().unwrap_or(1);
-        let mut out = String::new();
-        for (rule, &(count, fixable)) in &self.per_rule {
-            let marker = if fixable == count { "[*]" } else if fixable > 0 { "[-]" } else { "[ ]" };
-            out.push_str(&format!("{count:>width$}  {}  {marker} {}\n", rule.code(), rule.name()));
+        if counts.is_empty() {
+            return Ok(String::new());
         }
+        let name = counts.iter().map(|count| count.name.len()).max().unwrap_or(0);
+        let mut out = format!("count  code   {:<name$}  safe fix  unsafe fix  no fix\n", "name");
+        for count in &counts {
+            out.push_str(&format!(
+                "{:>5}  {}  {:<name$}  {:>8}  {:>10}  {:>6}\n",
+                count.count, count.code, count.name, count.safe_fixes, count.unsafe_fixes, count.no_fix
+            ));
+        }
+        out.push('\n');
+        out.push_str(STATISTICS_LEGEND);
         Ok(out)
     }
 
@@ -103,9 +128,15 @@ impl Tally {
         if self.leaks == 0 {
             return format!("No cancellation leaks found in {}.", plural(self.files_checked, "file", "files"));
         }
-        let mut parts = vec![format!("{} fixable with --write", self.fixable)];
+        let mut parts = vec![match self.unsafe_fixable {
+            0 => format!("{} fixable with --write", self.fixable),
+            unsafe_fixes => format!("{} fixable with --write --unsafe-fixes, {unsafe_fixes} of them unsafe", self.fixable),
+        }];
         if self.unsafe_withheld > 0 {
-            parts.push(format!("{} unsafe: review them with `cancelsafe -i` or `--unsafe-fixes --diff`", self.unsafe_withheld));
+            parts.push(format!(
+                "{} unsafe: `cancelsafe --unsafe-fixes PATH` shows their diffs without writing, `cancelsafe -i` reviews them",
+                self.unsafe_withheld
+            ));
         }
         if self.report_only > 0 {
             parts.push(format!("{} with no automatic fix", self.report_only));
@@ -132,6 +163,34 @@ impl Tally {
     pub fn errors_line(&self) -> Option<String> {
         (self.errors > 0).then(|| format!("{} could not be checked (see errors above).", plural(self.errors, "file", "files")))
     }
+}
+
+/// After CS201's fixes gave modules their own shutdown coroutine (`modules`: each file and the
+/// coroutine's name): what to call on shutdown, and how to share one helper when several
+/// modules got a copy. `written`: the fixes were applied (else they would be).
+pub fn shutdown_advice(modules: &[(String, String)], written: bool) -> Option<String> {
+    let (first_file, first_name) = modules.first()?;
+    let verb = if written { "added" } else { "would add" };
+    let why = "so that the tasks still running are cancelled and awaited";
+    if modules.len() == 1 {
+        return Some(format!("CS201: {verb} `{first_name}()` to {first_file}: call `await {first_name}()` from its shutdown path, {why}."));
+    }
+    let same_name = modules.iter().all(|(_, name)| name == first_name);
+    let shown: Vec<String> = modules
+        .iter()
+        .take(5)
+        .map(|(file, name)| if same_name { file.clone() } else { format!("{file} ({name})") })
+        .collect();
+    let more = if modules.len() > shown.len() { format!(", and {} more", modules.len() - shown.len()) } else { String::new() };
+    let call = if same_name { format!("`await {first_name}()`") } else { "its `await _cancel_tracked_tasks…()`".to_string() };
+    let share = if written { "for the fixes still to come" } else { "instead, before you run --write" };
+    Some(format!(
+        "CS201: {verb} a copy of the task-tracking helper to each of {} ({}{more}): call {call} from each one's shutdown path, {why}. \
+         To share one helper {share}, set `helper-module = \"yourpackage.tasks\"` in [tool.cancelsafe] (or pass --helper-module): \
+         one `cancel_tracked_tasks()` for the whole project (see `cancelsafe --explain CS201`).",
+        plural(modules.len(), "module", "modules"),
+        shown.join(", ")
+    ))
 }
 
 /// `--show-fixes`: the fixes applied per file and rule (`--write`), or those that would be.

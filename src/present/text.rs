@@ -8,6 +8,31 @@ use crate::engine::{FileError, FileReport};
 use crate::source::Locations;
 use crate::finding::Finding;
 
+/// `--color`: when output is coloured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless the environment says otherwise: FORCE_COLOR (any value) or
+    /// CLICOLOR_FORCE (other than 0) colour any output; else NO_COLOR turns colour off.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether output to a stream that is (or is not) a terminal is coloured.
+    pub fn enabled(self, terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("FORCE_COLOR").is_some() || set("CLICOLOR_FORCE").is_some_and(|value| value != "0") => true,
+            ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+            ColorChoice::Auto => terminal,
+        }
+    }
+}
+
 /// Colours, or none when the output is not a terminal.
 #[derive(Clone, Copy, Debug)]
 pub struct Palette {
@@ -58,8 +83,8 @@ pub fn fix_marker(finding: &Finding, threshold: Applicability) -> &'static str {
     }
 }
 
-/// `path:line:col: CODE [*] message (unsafe fix: reason)` for each finding, positions taken
-/// from `text`: an unsafe fix and a missing one say why.
+/// `path:line:col: CODE name [*] message (unsafe fix: reason)` for each finding, positions
+/// taken from `text`: an unsafe fix and a missing one say why.
 pub fn finding_lines(display: &str, text: &str, findings: &[Finding], threshold: Applicability, palette: &Palette) -> String {
     let locations = Locations::new(text);
     let mut out = String::new();
@@ -70,9 +95,10 @@ pub fn finding_lines(display: &str, text: &str, findings: &[Finding], threshold:
             None => String::new(),
         };
         out.push_str(&format!(
-            "{}:{position}: {}{} {}{why}\n",
+            "{}:{position}: {} {}{} {}{why}\n",
             palette.paint(palette.bold, display),
             palette.paint(palette.code, finding.rule.code()),
+            finding.rule.name(),
             fix_marker(finding, threshold),
             finding.message
         ));

@@ -95,14 +95,16 @@ impl<'s> FileReview<'s> {
         engine::apply_fixes(&self.text, std::slice::from_ref(finding), Applicability::Unsafe).text
     }
 
-    /// Applies one fix. A fix whose result does not parse (a bug in a rule) is left out.
-    pub fn accept(&mut self, finding: &Finding) -> Result<(), FileError> {
+    /// Applies one fix; returns the edits it made. A fix whose result does not parse (a bug in
+    /// a rule) is left out.
+    pub fn accept(&mut self, finding: &Finding) -> Result<Vec<Edit>, FileError> {
         self.decide(finding);
         match engine::apply_chosen(&self.text, std::slice::from_ref(finding), &self.settings) {
             Ok(revision) => {
                 self.accepted += revision.applied.len();
+                let edits = revision.edits.clone();
                 self.adopt(revision);
-                Ok(())
+                Ok(edits)
             }
             Err(error) => {
                 self.failed += 1;
@@ -125,23 +127,23 @@ impl<'s> FileReview<'s> {
         rest.len()
     }
 
-    /// Applies every pending fix at or above `threshold`, pass after pass as `--write` does
-    /// (fixes that collide wait for the next pass); returns how many were applied.
-    pub fn accept_all(&mut self, threshold: Applicability) -> Result<usize, FileError> {
-        let mut applied = 0;
-        for _ in 0..engine::MAX_PASSES {
-            let chosen: Vec<Finding> =
-                self.pending().filter(|finding| finding.fix.as_ref().is_some_and(|fix| fix.applies(threshold))).cloned().collect();
-            if chosen.is_empty() {
-                break;
+    /// Applies every pending fix at or above `threshold`, one at a time in the order of the
+    /// text, as answering `y` to each would (a fix that collided with an earlier one is
+    /// computed again on the new text); returns each applied fix's rule and where its code is
+    /// in the resulting text.
+    pub fn accept_all(&mut self, threshold: Applicability) -> Result<Vec<(Rule, TextSize)>, FileError> {
+        let applies = |finding: &&Finding| finding.fix.as_ref().is_some_and(|fix| fix.applies(threshold));
+        // Every fix decides its finding, so each one is applied once; the bound only guards
+        // against a rule whose fixes keep producing new findings.
+        let bound = (self.pending().count() + 1) * engine::MAX_PASSES;
+        let mut applied: Vec<(Rule, TextSize)> = Vec::new();
+        for _ in 0..bound {
+            let Some(finding) = self.pending().find(applies).cloned() else { break };
+            let edits = self.accept(&finding)?;
+            for (_, at) in &mut applied {
+                *at = carried(&edits, *at).start();
             }
-            let revision = engine::apply_chosen(&self.text, &chosen, &self.settings)?;
-            if revision.applied.is_empty() {
-                break;
-            }
-            applied += revision.applied.len();
-            self.accepted += revision.applied.len();
-            self.adopt(revision);
+            applied.push((finding.rule, carried(&edits, finding.range.start()).start()));
         }
         Ok(applied)
     }
@@ -171,6 +173,11 @@ impl<'s> FileReview<'s> {
         self.findings = revision.findings;
     }
 
+    /// The text as it was read.
+    pub fn original(&self) -> &str {
+        &self.source.text
+    }
+
     pub fn changed(&self) -> bool {
         self.text != self.source.text
     }
@@ -178,6 +185,12 @@ impl<'s> FileReview<'s> {
     /// Writes the text atomically, unless the file changed on disk since it was read.
     pub fn write(&self) -> anyhow::Result<()> {
         engine::write_atomically(&self.path, &self.source.encode(&self.text), &self.bytes)
+    }
+
+    /// The accepted fixes as a patch of the file as it was read (`a/` and `b/` paths relative
+    /// to the working directory, as `--diff` prints them).
+    pub fn patch(&self) -> String {
+        crate::present::diff::unified(&self.display, &self.source.text, &self.text, &crate::present::text::Palette::new(false))
     }
 }
 

@@ -19,6 +19,16 @@ pub fn edit_file(title: &str, hunks: &str) -> String {
     format!("# {title} (see the guide at the bottom)\n{hunks}{GUIDE}")
 }
 
+/// A note starts with this: an edit reopened after a failure has one, about why.
+const NOTE: &str = "# ! ";
+
+/// The reviewer's own `edited` text to edit again, with `problem` noted at the top (in place
+/// of the note of an earlier attempt).
+pub fn reopened(edited: &str, problem: &str) -> String {
+    let kept: String = edited.split_inclusive('\n').filter(|line| !line.starts_with(NOTE)).collect();
+    format!("{NOTE}{problem}\n{NOTE}Fix it below, or delete every line to cancel.\n{kept}")
+}
+
 /// The edits of `text` that the edited hunks describe; none if the reviewer deleted them all.
 /// Hunks are found by their `@@ -LINE` header; their ' ' and '-' lines must match the file there.
 pub fn edits_from(edited: &str, text: &str) -> Result<Vec<Edit>, String> {
@@ -198,5 +208,15 @@ mod tests {
         let error = edits_from("@@ -1,2 +1,2 @@\n a\n?b\n", "a\nb\n").unwrap_err();
         assert!(error.contains("must start with ' ', '-', '+' or '#'"), "{error}");
         assert!(edits_from("# only comments\n", "a\n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_reopened_edit_keeps_the_reviewers_text_under_one_note() {
+        let edited = "# title\n@@ -1,2 +1,2 @@\n a\n-b\n+B (\n";
+        let once = reopened(edited, "The edited fix does not parse: here.");
+        assert_eq!(once, format!("# ! The edited fix does not parse: here.\n# ! Fix it below, or delete every line to cancel.\n{edited}"));
+        let twice = reopened(&once.replace("B (", "B ("), "Another problem.");
+        assert!(twice.starts_with("# ! Another problem.\n") && !twice.contains("here.") && twice.ends_with(edited), "{twice}");
+        assert_eq!(splice("a\nb\n", &edits_from(&twice.replace("+B (", "+B"), "a\nb\n").unwrap()), "a\nB\n");
     }
 }

@@ -20,16 +20,18 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use ruff_diagnostics::Applicability;
+use ruff_text_size::TextSize;
 
 use crate::paths;
 use crate::engine::{self, FileError, FileReport};
-use crate::present::summary::plural;
-use crate::present::text::{self, Palette};
+use crate::present::summary::{plural, shutdown_advice};
+use crate::present::text::{self, ColorChoice, Palette};
 use crate::present::{diff, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
 use crate::source::Locations;
 use crate::finding::Finding;
+use crate::transforms::cs201_fire_and_forget_task::added_shutdown_helper;
 
 use file::{offered, FileReview};
 use terminal::{Key, Terminal};
@@ -38,6 +40,7 @@ use terminal::{Key, Terminal};
 const EXIT_INTERRUPTED: u8 = 130;
 
 const PROMPT: &str = "Apply this fix [y,n,a,d,A,e,q,?]? ";
+const EDIT_AGAIN: &str = "Edit again (n discards your edit and offers the fix as proposed) [y,n]? ";
 
 pub const KEYS_HELP: &str = "\
 y - apply this fix
@@ -55,7 +58,7 @@ file, and a file changed on disk since it was read is not overwritten.
 ";
 
 /// Reviews the fixes for `jobs`, the files found and the settings of each.
-pub fn run(jobs: &[(PathBuf, Arc<Settings>)]) -> Result<u8> {
+pub fn run(jobs: &[(PathBuf, Arc<Settings>)], color: ColorChoice) -> Result<u8> {
     let terminal = Terminal::open()?;
     // A first look at every file, in parallel, to count the fixes ahead ([3/17]); each file is
     // read and checked again when its turn comes.
@@ -66,9 +69,12 @@ pub fn run(jobs: &[(PathBuf, Arc<Settings>)]) -> Result<u8> {
         .collect();
     let mut review = Review {
         terminal,
-        palette: Palette::new(true),
+        // Standard output is a terminal (it must be).
+        palette: Palette::new(color.enabled(true)),
+        error_palette: Palette::new(color.enabled(std::io::stderr().is_terminal())),
         apply_everywhere: false,
         tally: Tally { files_checked: jobs.len(), ..Tally::default() },
+        shutdown_helpers: Vec::new(),
     };
     let mut end = End::Finished;
     for (index, (path, settings)) in jobs.iter().enumerate() {
@@ -102,9 +108,13 @@ enum Answer {
 struct Review {
     terminal: Terminal,
     palette: Palette,
+    /// For standard error.
+    error_palette: Palette,
     /// `A` was pressed.
     apply_everywhere: bool,
     tally: Tally,
+    /// Files written with their own CS201 shutdown coroutine, and its name.
+    shutdown_helpers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -124,6 +134,8 @@ struct Tally {
     discarded: usize,
     /// Accepted fixes left out because their result did not parse (an internal error).
     failed: usize,
+    /// Accepted fixes of files that could not be written (saved as patches instead).
+    not_written: usize,
     errors: usize,
 }
 
@@ -140,7 +152,7 @@ impl Review {
         let locations = Locations::new(&file.text);
         for finding in file.findings.iter().filter(|f| f.fix.is_none()) {
             let position = locations.position(finding.range.start());
-            writeln!(out, "note: {}:{position}: {} {} (no automatic fix: fix it by hand)", file.display, finding.rule.code(), finding.message)?;
+            writeln!(out, "note: {}:{position}: {} {} {} (no automatic fix: fix it by hand)", file.display, finding.rule.code(), finding.rule.name(), finding.message)?;
             self.tally.notes += 1;
         }
         if file.pending().next().is_none() {
@@ -156,9 +168,12 @@ impl Review {
                 break End::Interrupted;
             }
             if apply_rest {
-                if let Err(error) = file.accept_all(threshold) {
-                    self.error(&file.display, error);
-                    apply_rest = false;
+                match file.accept_all(threshold) {
+                    Ok(applied) => self.print_applied(&file, &applied)?,
+                    Err(error) => {
+                        self.error(&file.display, error);
+                        apply_rest = false;
+                    }
                 }
             }
             let Some(finding) = file.next() else { break End::Finished };
@@ -227,20 +242,37 @@ impl Review {
         answer
     }
 
-    /// `[3/17] path:42 CS101 message`, the fix's safety, its diff.
+    /// What `a` or `A` applied without asking: one line per fix, where it is in the file now.
+    fn print_applied(&self, file: &FileReview, applied: &[(Rule, TextSize)]) -> Result<()> {
+        if applied.is_empty() {
+            return Ok(());
+        }
+        let key = if self.apply_everywhere { "A" } else { "a" };
+        let mut out = std::io::stdout().lock();
+        let fixes = plural(applied.len(), "more fix", "more fixes");
+        writeln!(out, "{}", self.palette.paint(self.palette.bold, &format!("Applied {fixes} in {} ({key}):", file.display)))?;
+        let locations = Locations::new(&file.text);
+        for (rule, at) in applied {
+            writeln!(out, "  {}:{} {} {}", file.display, locations.position(*at), rule.code(), rule.name())?;
+        }
+        Ok(())
+    }
+
+    /// `[3/17] path:42:9 CS101 name message`, the fix's safety, its diff.
     fn show(&self, file: &FileReview, finding: &Finding, proposal: &str, later: usize) -> Result<()> {
         let palette = &self.palette;
         let t = &self.tally;
         let done = t.accepted + t.skipped + t.edited + t.failed + file.accepted + file.skipped + file.edited + file.failed;
         let total = done + file.pending().count() + later;
-        let line = Locations::new(&file.text).position(finding.range.start()).line;
+        let position = Locations::new(&file.text).position(finding.range.start());
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "\n{} {}:{line} {} {}",
+            "\n{} {}:{position} {} {} {}",
             palette.paint(palette.bold, &format!("[{}/{total}]", done + 1)),
             palette.paint(palette.bold, &file.display),
             palette.paint(palette.code, finding.rule.code()),
+            finding.rule.name(),
             finding.message
         )?;
         let unsafe_fix = finding.fix.as_ref().is_some_and(|fix| fix.applicability() == Applicability::Unsafe);
@@ -263,58 +295,67 @@ impl Review {
     }
 
     /// `e`: the fix's hunks in the editor. Returns whether the fix was decided on (the edited
-    /// version applied); otherwise says why and the fix is offered again.
+    /// version applied). An edit that does not apply or parse is reopened with the reviewer's
+    /// own text and the reason on top, if they want, as `git add -p` does; otherwise the fix
+    /// is offered again as proposed.
     fn edit(&mut self, file: &mut FileReview, finding: &Finding, proposal: &str) -> Result<bool> {
         let title = format!("Edit the {} fix for {}, line {}", finding.rule.code(), file.display, Locations::new(&file.text).position(finding.range.start()).line);
         let hunks = diff::hunks(&file.text, proposal, &Palette::new(false));
         let mut temporary = tempfile::Builder::new().prefix("cancelsafe-fix-").suffix(".diff").tempfile().context("cannot create the file to edit")?;
         temporary.write_all(hunk_edit::edit_file(&title, &hunks).as_bytes())?;
         temporary.flush()?;
-        let status = self.terminal.edit(temporary.path())?;
-        if !status.success() {
-            println!("The editor exited with {status}; nothing was applied. The fix is offered again.");
-            return Ok(false);
-        }
-        let edited = std::fs::read_to_string(temporary.path()).context("cannot read the edited fix back")?;
-        let edits = match hunk_edit::edits_from(&edited, &file.text) {
-            Ok(edits) => edits,
-            Err(reason) => {
-                println!("{} {reason}. The fix is offered again.", self.palette.paint(self.palette.error, "The edited fix does not apply:"));
+        loop {
+            let status = self.terminal.edit(temporary.path())?;
+            if !status.success() {
+                println!("The editor exited with {status}; nothing was applied. The fix is offered again.");
                 return Ok(false);
             }
-        };
-        if !edited.lines().any(|line| line.starts_with("@@")) {
-            println!("The edit was cancelled (no hunk left). The fix is offered again.");
-            return Ok(false);
-        }
-        if engine::splice(&file.text, &edits) == proposal {
-            println!("(unchanged: the fix is applied as proposed)");
-            self.accept(file, finding, Answer::Decided);
-            return Ok(true);
-        }
-        match file.accept_edited(finding, edits) {
-            Ok(()) => {
-                println!("Edited fix applied.");
-                Ok(true)
+            let edited = std::fs::read_to_string(temporary.path()).context("cannot read the edited fix back")?;
+            let problem = match hunk_edit::edits_from(&edited, &file.text) {
+                Err(reason) => format!("The edited fix does not apply: {reason}."),
+                Ok(_) if !edited.lines().any(|line| line.starts_with("@@")) => {
+                    println!("The edit was cancelled (no hunk left). The fix is offered again.");
+                    return Ok(false);
+                }
+                Ok(edits) if engine::splice(&file.text, &edits) == proposal => {
+                    println!("(unchanged: the fix is applied as proposed)");
+                    self.accept(file, finding, Answer::Decided);
+                    return Ok(true);
+                }
+                Ok(edits) => match file.accept_edited(finding, edits) {
+                    Ok(()) => {
+                        println!("Edited fix applied.");
+                        return Ok(true);
+                    }
+                    Err(error) => format!(
+                        "The edited fix does not parse: {} at line {}, column {} of the file as edited.",
+                        error.message, error.position.line, error.position.column
+                    ),
+                },
+            };
+            println!("{}", self.palette.paint(self.palette.error, &problem));
+            loop {
+                match self.terminal.key(&self.palette.paint(self.palette.bold, EDIT_AGAIN))? {
+                    Key::Char('y') => break,
+                    Key::Char('n') | Key::EndOfInput | Key::Interrupt => {
+                        println!("Your edit is discarded. The fix is offered again.");
+                        return Ok(false);
+                    }
+                    _ => println!("Answer y to edit again, n to discard your edit."),
+                }
             }
-            Err(error) => {
-                println!(
-                    "{} {} at line {}, column {} of the file as edited. The fix is offered again.",
-                    self.palette.paint(self.palette.error, "The edited fix does not parse:"),
-                    error.message,
-                    error.position.line,
-                    error.position.column
-                );
-                Ok(false)
-            }
+            std::fs::write(temporary.path(), hunk_edit::reopened(&edited, &problem)).context("cannot reopen the edited fix")?;
         }
     }
 
     /// The reviewer leaves a file: write what was accepted (Ctrl-C: nothing) and count it.
+    /// Fixes count as accepted only once they are written; accepted fixes that could not be
+    /// written are saved as a patch.
     fn leave(&mut self, file: FileReview, end: End) -> Result<()> {
         let pending = file.pending().count();
         let applied = file.accepted + file.edited;
         self.tally.skipped += file.skipped;
+        self.tally.failed += file.failed;
         if end == End::Interrupted {
             self.tally.not_reviewed += pending + applied;
             self.tally.discarded += applied;
@@ -324,38 +365,55 @@ impl Review {
             return Ok(());
         }
         self.tally.not_reviewed += pending;
-        self.tally.accepted += file.accepted;
-        self.tally.edited += file.edited;
-        self.tally.failed += file.failed;
         if !file.changed() {
+            self.tally.accepted += file.accepted;
+            self.tally.edited += file.edited;
             return Ok(());
         }
-        if file.rules.contains(&Rule::FireAndForgetTask) {
-            if let Some(module) = engine::helper_module::missing_for(&file.settings) {
-                let display = paths::display(&module.path);
-                match engine::create_new(&module.path, module.contents.as_bytes()) {
-                    Ok(()) => println!("Created the shared helper module {display} (CS201 fixes import from it)."),
-                    Err(error) => {
-                        eprintln!("{}: {display}: cannot create the shared helper module: {error:#}; {} not written", self.palette.paint(self.palette.error, "error"), file.display);
-                        self.tally.errors += 1;
-                        return Ok(());
-                    }
-                }
-            }
-        }
-        match file.write() {
+        match self.write(&file) {
             Ok(()) => {
+                self.tally.accepted += file.accepted;
+                self.tally.edited += file.edited;
                 self.tally.files_written += 1;
+                if let Some(name) = added_shutdown_helper(file.original(), &file.text) {
+                    self.shutdown_helpers.push((file.display.clone(), name));
+                }
                 println!("Wrote {} ({}).", file.display, plural(applied, "fix", "fixes"));
             }
-            Err(error) => self.error(&file.display, FileError::Write(error)),
+            Err(error) => {
+                self.tally.not_written += applied;
+                let saved = save_patch(&file);
+                self.error(&file.display, FileError::Write(error));
+                match saved {
+                    Ok(patch) => println!(
+                        "Your {} for {} are saved in {patch}: look at the file, then apply them from here with `git apply {patch}` (or `patch -p1 < {patch}`).",
+                        plural(applied, "accepted fix", "accepted fixes"),
+                        file.display
+                    ),
+                    Err(error) => eprintln!("{}: cannot save the accepted fixes as a patch: {error:#}", self.error_palette.paint(self.error_palette.error, "error")),
+                }
+            }
         }
         Ok(())
     }
 
+    /// Writes a reviewed file, creating the shared helper module first if its CS201 fixes
+    /// import from one that does not exist yet.
+    fn write(&self, file: &FileReview) -> Result<()> {
+        if file.rules.contains(&Rule::FireAndForgetTask) {
+            if let Some(module) = engine::helper_module::missing_for(&file.settings) {
+                let display = paths::display(&module.path);
+                engine::create_new(&module.path, module.contents.as_bytes())
+                    .with_context(|| format!("cannot create the shared helper module {display}; {} not written", file.display))?;
+                println!("Created the shared helper module {display} (CS201 fixes import from it): call `await {}.cancel_tracked_tasks()` from your shutdown path.", module.name);
+            }
+        }
+        file.write()
+    }
+
     /// `error: path:line:col: message`, as the other modes print it.
     fn error(&mut self, display: &str, error: FileError) {
-        eprint!("{}", text::error_text(display, &error, &Palette::new(std::io::stderr().is_terminal())));
+        eprint!("{}", text::error_text(display, &error, &self.error_palette));
         self.tally.errors += 1;
     }
 
@@ -378,12 +436,18 @@ impl Review {
                 plural(t.files_written, "file", "files")
             )?;
         }
+        if t.not_written > 0 {
+            writeln!(out, "{} not written: the file could not be written (see above; each is saved as a patch).", plural(t.not_written, "accepted fix was", "accepted fixes were"))?;
+        }
         if t.not_reviewed > 0 {
             let how = if end == End::Interrupted { "interrupted" } else { "quit" };
             writeln!(out, "{} not applied ({how} before the end of the review).", plural(t.not_reviewed, "fix", "fixes"))?;
         }
         if t.notes > 0 {
             writeln!(out, "{} no automatic fix (shown as notes).", plural(t.notes, "leak has", "leaks have"))?;
+        }
+        if let Some(advice) = shutdown_advice(&self.shutdown_helpers, true) {
+            writeln!(out, "{advice}")?;
         }
         if t.errors > 0 {
             writeln!(std::io::stderr(), "{} (see above).", plural(t.errors, "error", "errors"))?;
@@ -399,6 +463,25 @@ impl Review {
         };
         Ok(code)
     }
+}
+
+/// Saves the file's accepted fixes as `<file>.cancelsafe.patch` beside it (`-2`, `-3` … if
+/// that exists); returns its path as the user should type it.
+fn save_patch(file: &FileReview) -> Result<String> {
+    let patch = file.patch();
+    let mut error = None;
+    for n in 1..100 {
+        let suffix = if n == 1 { String::new() } else { format!("-{n}") };
+        let mut name = file.path.clone().into_os_string();
+        name.push(format!(".cancelsafe{suffix}.patch"));
+        let path = PathBuf::from(name);
+        match engine::create_new(&path, patch.as_bytes()) {
+            Ok(()) => return Ok(paths::display(&path)),
+            Err(failure) if path.exists() => error = Some(failure),
+            Err(failure) => return Err(failure),
+        }
+    }
+    Err(error.unwrap_or_else(|| anyhow::anyhow!("no free name")))
 }
 
 /// The module a fix of `rule` would create: accepting it says so.

@@ -93,7 +93,7 @@ impl Workspace {
             return resolver.for_folder(&folder.path).map(Some).map_err(|error| format!("{error:#}"));
         };
         let settings = resolver.for_file(path).map_err(|error| format!("{error:#}"))?;
-        if settings.exclusions.excludes(path) {
+        if settings.exclusions.excludes(path, crate::settings::Found::Named) {
             return Ok(None);
         }
         Ok(Some(match settings.for_file(path) {

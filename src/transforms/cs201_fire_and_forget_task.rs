@@ -106,7 +106,7 @@ fn report(checker: &mut Checker, call: &ExprCall, statement: Option<&Stmt>, spaw
 }
 
 /// How `call` spawns a task (`asyncio.create_task`, `loop.create_task`), if it does.
-fn spawn_kind(checker: &Checker, call: &ExprCall) -> Option<&'static str> {
+pub fn spawn_kind(checker: &Checker, call: &ExprCall) -> Option<&'static str> {
     if let Some(member) = checker.names.asyncio_member(&call.func) {
         // `ensure_future(fut)` of an existing future returns it: no new task is dropped.
         let makes_a_task = || call.arguments.args.first().is_some_and(|arg| arg.is_call_expr() || arg.is_await_expr());
@@ -275,6 +275,21 @@ fn helper_code(names: &HelperNames, asyncio: &str, target: PythonVersion, quote:
         .then(1, "for task in tasks:")
         .then(2, "task.cancel()")
         .then(1, format!("await {asyncio}.gather(*tasks, return_exceptions=True)"))
+}
+
+/// The shutdown coroutine that `fixed` defines and `original` did not (a module's own copy of
+/// the helper, `_cancel_tracked_tasks` or a fresh variant of it): it does nothing until the
+/// module's shutdown path calls it, so the user must be told.
+pub fn added_shutdown_helper(original: &str, fixed: &str) -> Option<String> {
+    let stem = "_cancel_tracked_tasks";
+    let defined = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|line| line.strip_prefix("async def ")?.split_once('(').map(|(name, _)| name.trim().to_string()))
+            .filter(|name| name.strip_prefix(stem).is_some_and(|rest| rest.is_empty() || rest.starts_with('_')))
+            .collect()
+    };
+    let before = defined(original);
+    defined(fixed).into_iter().find(|name| !before.contains(name))
 }
 
 /// The source of a shared helper module (`--helper-module`), created by `--write` when missing.

@@ -6,10 +6,14 @@ pub mod cs101_swallowed_cancellation;
 pub mod cs102_broad_except_swallows_cancellation;
 pub mod cs103_foreign_cancel_swallows_own_cancel;
 pub mod cs104_cancelled_task_awaited_bare;
+pub mod cs105_async_keyboard_interrupt_handler;
 pub mod cs201_fire_and_forget_task;
+pub mod cs202_cancelled_task_never_awaited;
 pub mod cs301_unshielded_cleanup_await;
+pub mod cs401_yield_inside_cancel_scope;
 mod module_helper;
 mod reraise;
+mod task_refs;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
@@ -31,7 +35,7 @@ use crate::settings::Settings;
 /// Runs every enabled rule over a parsed module.
 pub fn check_module(parsed: &Parsed<ModModule>, source: &str, settings: &Settings) -> Vec<Finding> {
     let names = AsyncioNames::of(parsed.syntax());
-    if !names.uses_asyncio() {
+    if !names.uses_asyncio() && !names.uses_cancel_scope_library() {
         return Vec::new();
     }
     let mut checker = Checker::new(parsed, source, settings, names);
@@ -202,6 +206,15 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// The class whose body defines the function being visited (a method's class).
+    pub fn enclosing_class(&self) -> Option<&'a ruff_python_ast::StmtClassDef> {
+        let function = self.parents.iter().rposition(|s| matches!(s, Stmt::FunctionDef(_)))?;
+        match self.parents[..function].last() {
+            Some(Stmt::ClassDef(class)) => Some(class),
+            _ => None,
+        }
+    }
+
     /// A statement named for a reason: `` `self._exited.set()` (line 12) ``; a compound one by
     /// its header (`` `if job:` (line 40) ``).
     pub fn describe_statement(&self, stmt: &Stmt) -> String {
@@ -275,8 +288,10 @@ impl<'a> Checker<'a> {
         self.scopes.last() == Some(&Scope::AsyncFunction)
     }
 
+    /// Only CS401 looks at modules that import anyio or trio but not asyncio: their cancel
+    /// scopes have the same hazard.
     fn enabled(&self, rule: Rule) -> bool {
-        self.settings.enabled(rule)
+        self.settings.enabled(rule) && (self.names.uses_asyncio() || rule == Rule::YieldInsideCancelScope)
     }
 }
 
@@ -357,6 +372,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
                     cs103_foreign_cancel_swallows_own_cancel::try_statement(self, stmt, try_stmt);
                 }
+                if self.enabled(Rule::AsyncKeyboardInterruptHandler) {
+                    cs105_async_keyboard_interrupt_handler::try_statement(self, try_stmt);
+                }
                 if self.enabled(Rule::UnshieldedCleanupAwait) {
                     cs301_unshielded_cleanup_await::try_statement(self, stmt, try_stmt);
                 }
@@ -368,6 +386,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 if self.enabled(Rule::ForeignCancelSwallowsOwnCancel) {
                     cs103_foreign_cancel_swallows_own_cancel::suppress_block(self, stmt, with);
                 }
+                if self.enabled(Rule::YieldInsideCancelScope) {
+                    cs401_yield_inside_cancel_scope::with_statement(self, stmt, with);
+                }
             }
             _ => {}
         }
@@ -376,6 +397,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
         if simple && self.enabled(Rule::FireAndForgetTask) {
             cs201_fire_and_forget_task::statement(self, stmt);
+        }
+        if matches!(stmt, Stmt::Expr(_) | Stmt::For(_)) && self.in_function() && self.enabled(Rule::CancelledTaskNeverAwaited) {
+            cs202_cancelled_task_never_awaited::statement(self, stmt);
         }
         let scope = match stmt {
             Stmt::FunctionDef(f) if f.is_async => Some(Scope::AsyncFunction),

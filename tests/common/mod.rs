@@ -5,8 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub fn cancelsafe() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cancelsafe"));
+    let mut command = binary();
     command.arg("--no-config");
+    command
+}
+
+/// The binary, with colour left to its own choice: the variables that force it or turn it
+/// off are not inherited from the environment the tests run in.
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cancelsafe"));
+    for name in ["FORCE_COLOR", "CLICOLOR_FORCE", "NO_COLOR"] {
+        command.env_remove(name);
+    }
     command
 }
 
@@ -56,7 +66,7 @@ pub fn cmd(args: &[&str]) -> Command {
 
 /// The binary with these arguments, finding its configuration as users' runs do.
 pub fn configured(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cancelsafe"));
+    let mut command = binary();
     command.args(args);
     command
 }
