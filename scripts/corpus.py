@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 LIST = Path(__file__).with_name("corpus.txt")
-SLICES = ("small", "safety", "fresh", "structured", "full")
+SLICES = ("small", "safety", "fresh", "structured", "holdout", "full")
 
 # Wheels are chosen for one fixed interpreter and platform, whatever machine runs this, so every
 # machine unpacks the same files (only the .py files are kept; compiled parts are dropped).

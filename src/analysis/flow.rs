@@ -120,6 +120,8 @@ impl<'a> ExitWalk<'_, '_, 'a> {
                 }
                 false
             }
+            // `sys.exit(3)` raises SystemExit: the cancellation is converted.
+            Stmt::Expr(expr) if is_sys_exit(&expr.value) => self.exit(ExitKind::RaiseOther, stmt, suite),
             Stmt::Expr(expr) => !self.calls_always_raising(&expr.value),
             Stmt::If(if_stmt) => {
                 let clauses = std::iter::once((Some(if_stmt.test.as_ref()), Suite::new(if_stmt.start(), &if_stmt.body)))
@@ -250,6 +252,12 @@ impl<'a> ExitWalk<'_, '_, 'a> {
         };
         self.finder.always_raising.contains(name)
     }
+}
+
+/// `sys.exit(...)`.
+fn is_sys_exit(expr: &Expr) -> bool {
+    matches!(expr, Expr::Call(call) if matches!(call.func.as_ref(), Expr::Attribute(a)
+        if a.attr.as_str() == "exit" && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "sys")))
 }
 
 fn is_base_exception_name(expr: &Expr) -> bool {

@@ -424,3 +424,29 @@ impl<'a> StatementVisitor<'a> for CancelledClassAssignments<'_> {
         walk_stmt(self, stmt);
     }
 }
+
+/// Whether `stmt` assigns the plain name `name` (a nested function's or class's body has its
+/// own scope and does not count).
+pub fn assigns_name(stmt: &Stmt, name: &str) -> bool {
+    use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+    struct Stores<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Stores<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !self.found && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(n) = expr {
+                self.found |= n.ctx == ruff_python_ast::ExprContext::Store && n.id.as_str() == self.name;
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut stores = Stores { name, found: false };
+    walk_stmt(&mut stores, stmt);
+    stores.found
+}

@@ -62,7 +62,11 @@ pub fn awaited_tasks<'e>(expr: &'e Expr, names: &AsyncioNames) -> Box<dyn Iterat
     match expr {
         Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => Box::new(std::iter::once(expr)),
         Expr::Call(call) => match names.asyncio_member(&call.func) {
-            Some("wait_for" | "shield") => Box::new(call.arguments.args.first().filter(|arg| is_reference(arg)).into_iter()),
+            // `wait_for(shield(t), n)` waits on `t` too.
+            Some("wait_for" | "shield") => match call.arguments.args.first() {
+                Some(inner @ Expr::Call(_)) => awaited_tasks(inner, names),
+                first => Box::new(first.filter(|arg| is_reference(arg)).into_iter()),
+            },
             Some("gather") if !returns_exceptions(call) => {
                 Box::new(call.arguments.args.iter().filter(|arg| is_reference(arg)))
             }

@@ -3,7 +3,7 @@
 //! whose fix changes what its stopper sees), and behind two swallows that are deliberate: the
 //! coroutine `asyncio.run()` runs, and a coroutine that cancels its own task.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{Comprehension, ExceptHandler, Expr, ExprAwait, ExprCall, ModModule, Stmt, StmtFunctionDef};
@@ -51,6 +51,34 @@ impl StopperAwait<'_> {
     }
 }
 
+/// A read of a task's outcome (`task.result()`, `task.exception()`) that does not expect the
+/// task to have been cancelled: it then raises `CancelledError` where it used to get a value.
+#[derive(Debug, Clone)]
+pub struct OutcomeRead {
+    /// The read, and the function it is in, for a reason: `` `task.result()` in `serve()` (line 60) ``.
+    at: TextRange,
+    text: String,
+    function: Option<String>,
+    /// The handles of the tasks it may read: the receiver, the collection a loop (or a
+    /// comprehension) over it walks, and for the `done` set of `asyncio.wait(...)` what was
+    /// waited on.
+    handles: Vec<String>,
+    /// The receiver, as written: a done callback reads the task it is given by its parameter.
+    receiver: String,
+    class: Option<String>,
+    site: TextRange,
+}
+
+impl OutcomeRead {
+    pub fn describe(&self, source: &str) -> String {
+        let line = source[..self.at.start().to_usize()].matches('\n').count() + 1;
+        match &self.function {
+            Some(name) => format!("`{}` in `{name}()` (line {line})", self.text),
+            None => format!("`{}` (line {line})", self.text),
+        }
+    }
+}
+
 /// A task created from one of the module's own coroutine functions, and where its handle is
 /// kept (`self._task = create_task(self._run())`, `tasks.append(create_task(worker()))`).
 #[derive(Debug)]
@@ -93,11 +121,17 @@ pub struct TaskFacts<'a> {
     spawns: Vec<Spawn>,
     stoppers: Vec<StopperAwait<'a>>,
     deliberate: HashMap<TextRange, Deliberate>,
+    /// Reads of task outcomes, with the coroutines whose tasks they read; `None` when the tasks
+    /// they read include ones the analysis cannot trace to a coroutine (any of the module's).
+    outcome_reads: Vec<(OutcomeRead, Option<Vec<TextRange>>)>,
+    /// The coroutine functions the module mentions only to await them (`await self._close()`):
+    /// they run in their awaiter's task, never as a task of their own.
+    only_awaited: Vec<TextRange>,
 }
 
 impl<'a> TaskFacts<'a> {
     pub fn of(module: &'a ModModule, source: &'a str, names: &AsyncioNames) -> Self {
-        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), facts: Facts { source, ..Facts::default() } };
+        let mut collect = Collector { source, names, parents: Vec::new(), function_stack: Vec::new(), classes: Vec::new(), runners: Vec::new(), comprehensions: Vec::new(), lambdas: 0, facts: Facts { source, ..Facts::default() } };
         collect.visit_body(&module.body);
         collect.facts.into_task_facts(names)
     }
@@ -123,6 +157,19 @@ impl<'a> TaskFacts<'a> {
         })
     }
 
+    /// The reads of task outcomes (`task.result()`) that may read a task running `coroutine`,
+    /// and that a `CancelledError` would now reach.
+    pub fn outcome_readers_of(&self, coroutine: &StmtFunctionDef) -> impl Iterator<Item = &OutcomeRead> {
+        let range = coroutine.range();
+        self.outcome_reads
+            .iter()
+            .filter(move |(_, coroutines)| match coroutines {
+                Some(coroutines) => coroutines.contains(&range),
+                None => !self.only_awaited.contains(&range),
+            })
+            .map(|(read, _)| read)
+    }
+
     /// Why a swallow in `function` may be deliberate.
     pub fn deliberate(&self, function: &StmtFunctionDef) -> Option<&Deliberate> {
         self.deliberate.get(&function.range())
@@ -141,6 +188,23 @@ struct Facts<'a> {
     awaits: Vec<Await<'a>>,
     /// Assignment targets (by range), where they are and in which function.
     rebinds: Vec<(TextRange, TextSize, TextRange)>,
+    /// A local handed on to another place (`self._task = task`, `tasks.append(task)`): in which
+    /// function, the local's name, and where it goes. A task spawned into the local is kept
+    /// there too.
+    handovers: Vec<(TextRange, String, Handle)>,
+    /// `coro = f(...)` in a function: a coroutine made first and spawned later.
+    made_coroutines: Vec<(TextRange, String, &'a ExprCall)>,
+    /// `done, pending = await asyncio.wait(...)`: in which function, the name of the `done` set,
+    /// and the handles of what was waited on.
+    wait_sets: Vec<(TextRange, String, Vec<String>)>,
+    outcome_reads: Vec<OutcomeRead>,
+    /// Every name and attribute in the module's code, with where it is.
+    mentions: Vec<(String, TextRange)>,
+    /// The callees (`f`, `self.f`) of calls whose coroutine is awaited (`await f()`) or handed
+    /// straight to a spawn (`create_task(f())`).
+    contained_calls: HashSet<TextRange>,
+    /// `t.add_done_callback(cb)`: the handle, the function and class it is in, and the callback.
+    done_callbacks: Vec<(String, TextRange, Option<String>, &'a Expr)>,
     entry_calls: Vec<(&'a ExprCall, Option<TextRange>)>,
     current_task_bindings: Vec<(String, TextRange)>,
     cancel_references: Vec<(String, TextRange, Option<String>)>,
@@ -185,6 +249,8 @@ struct Cancel<'a> {
     at: TextRange,
     function: Option<TextRange>,
     class: Option<String>,
+    /// In a `lambda`: a callback runs it later, not where it is written.
+    in_callback: bool,
 }
 
 struct Await<'a> {
@@ -207,6 +273,10 @@ struct Collector<'a, 'n> {
     classes: Vec<String>,
     /// Names bound by `with asyncio.Runner() as runner:`.
     runners: Vec<String>,
+    /// The generators of the comprehensions being walked, innermost last.
+    comprehensions: Vec<&'a [Comprehension]>,
+    /// How many `lambda`s deep the walk is.
+    lambdas: usize,
     facts: Facts<'a>,
 }
 
@@ -312,7 +382,95 @@ impl<'a> Collector<'a, '_> {
     fn record_cancel(&mut self, handle: String, stmt: &'a Stmt, at: TextRange) {
         let function = self.function().map(Ranged::range);
         let class = self.class();
-        self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class });
+        let in_callback = self.lambdas > 0;
+        self.facts.cancels.push(Cancel { handle, stmt, parents: self.parents.clone(), at, function, class, in_callback });
+    }
+
+    /// The handles `asyncio.wait(...)` waits on: `tasks`, `pending | self.workers`, `[a, b]`.
+    fn waited_handles(&self, expr: &Expr) -> Vec<String> {
+        match expr {
+            Expr::BinOp(op) => {
+                let mut handles = self.waited_handles(&op.left);
+                handles.extend(self.waited_handles(&op.right));
+                handles
+            }
+            Expr::List(list) => list.elts.iter().flat_map(|e| self.waited_handles(e)).collect(),
+            Expr::Set(set) => set.elts.iter().flat_map(|e| self.waited_handles(e)).collect(),
+            Expr::Tuple(tuple) => tuple.elts.iter().flat_map(|e| self.waited_handles(e)).collect(),
+            Expr::Starred(starred) => self.waited_handles(&starred.value),
+            other => vec![self.collection_of(other)],
+        }
+    }
+
+    /// `t.result()` / `t.exception()` with nothing there that expects a cancelled task (no
+    /// `t.cancelled()` test in the function, no handler for `CancelledError` around it).
+    fn record_outcome_read(&mut self, call: &'a ExprCall) {
+        let Expr::Attribute(method) = call.func.as_ref() else { return };
+        if !matches!(method.attr.as_str(), "result" | "exception") || !call.arguments.is_empty() {
+            return;
+        }
+        let receiver = method.value.as_ref();
+        if !matches!(receiver, Expr::Name(_) | Expr::Attribute(_)) {
+            return;
+        }
+        let (Some(function), Some(stmt)) = (self.function(), self.parents.last().copied()) else { return };
+        let receiver_text = self.text(receiver);
+        let function_text = &self.source[function.range()];
+        if function_text.contains(&format!("{receiver_text}.cancelled()")) || handles_cancel(&self.parents, stmt, self.names) {
+            return;
+        }
+        let mut handles = vec![receiver_text.clone()];
+        let statement_loops = self
+            .parents
+            .iter()
+            .rev()
+            .take_while(|s| !matches!(s, Stmt::FunctionDef(_)))
+            .filter_map(|s| match s {
+                Stmt::For(f) if !f.is_async => Some((&*f.target, &*f.iter)),
+                _ => None,
+            });
+        let comprehension_loops = self.comprehensions.iter().flat_map(|g| g.iter()).filter(|g| !g.is_async).map(|g| (&g.target, &g.iter));
+        let loops: Vec<String> = statement_loops
+            .chain(comprehension_loops)
+            .filter(|(target, _)| self.text(target) == receiver_text)
+            .map(|(_, iter)| self.collection_of(iter))
+            .collect();
+        for collection in loops {
+            for (f, done, waited) in &self.facts.wait_sets {
+                if *f == function.range() && *done == collection {
+                    handles.extend(waited.iter().cloned());
+                }
+            }
+            handles.push(collection);
+        }
+        self.facts.outcome_reads.push(OutcomeRead {
+            at: call.range(),
+            text: self.source[call.range()].to_string(),
+            function: Some(function.name.to_string()),
+            handles,
+            receiver: receiver_text,
+            class: self.class(),
+            site: function.range(),
+        });
+    }
+
+    /// `t.add_done_callback(cb)`, `t.add_done_callback(self._on_done)`.
+    fn record_done_callback(&mut self, call: &'a ExprCall) {
+        let Expr::Attribute(method) = call.func.as_ref() else { return };
+        let (true, Some(callback)) = (method.attr.as_str() == "add_done_callback", call.arguments.args.first()) else { return };
+        let function = self.function().map(Ranged::range).unwrap_or_default();
+        let class = self.class();
+        self.facts.done_callbacks.push((self.text(&method.value), function, class, callback));
+    }
+
+    fn record_handover(&mut self, local: &str, handle_at: HandleAt<'a>) {
+        let handle = match handle_at {
+            HandleAt::One(expr) => Handle::One(self.text(expr)),
+            HandleAt::Collection(expr) => Handle::Collection(self.text(expr)),
+            HandleAt::None => return,
+        };
+        let function = self.function().map(Ranged::range).unwrap_or_default();
+        self.facts.handovers.push((function, local.to_string(), handle));
     }
 
     /// `for t in C:` whose body cancels `t`, and comprehensions `[t.cancel() for t in C]`.
@@ -382,7 +540,7 @@ impl<'a> Collector<'a, '_> {
         match value {
             Expr::Call(call) => match self.names.asyncio_member(&call.func) {
                 Some("wait_for" | "shield") => {
-                    if let Some(first) = call.arguments.args.first() {
+                    if let Some(first) = call.arguments.args.first().map(|first| unwrap_waits(first, self.names)) {
                         add(first, &mut refs);
                     }
                 }
@@ -426,6 +584,24 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     _ => HandleAt::None,
                 };
                 self.record_spawns(&assign.value, handle);
+                if let Expr::Name(local) = assign.value.as_ref() {
+                    self.record_handover(local.id.as_str(), handle);
+                }
+                let function = self.function().map(Ranged::range).unwrap_or_default();
+                match (assign.targets.as_slice(), assign.value.as_ref()) {
+                    ([Expr::Name(name)], Expr::Call(call)) if !self.is_spawn(call) => {
+                        self.facts.made_coroutines.push((function, name.id.to_string(), call));
+                    }
+                    ([Expr::Tuple(tuple)], Expr::Await(awaited)) => {
+                        if let (Some(Expr::Name(done)), Expr::Call(call)) = (tuple.elts.first(), awaited.value.as_ref()) {
+                            if self.names.asyncio_member(&call.func) == Some("wait") {
+                                let waited = call.arguments.args.first().map(|w| self.waited_handles(w)).unwrap_or_default();
+                                self.facts.wait_sets.push((function, done.id.to_string(), waited));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
                 for target in &assign.targets {
                     self.facts.rebinds.push((target.range(), stmt.start(), self.function().map(Ranged::range).unwrap_or_default()));
                 }
@@ -452,6 +628,9 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                         if matches!(method.attr.as_str(), "append" | "add" | "put_nowait") {
                             for arg in call.arguments.args.iter() {
                                 self.record_spawns(arg, HandleAt::Collection(&method.value));
+                                if let Expr::Name(local) = arg {
+                                    self.record_handover(local.id.as_str(), HandleAt::Collection(&method.value));
+                                }
                             }
                         }
                     }
@@ -491,6 +670,21 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
+            Expr::Name(name) => self.facts.mentions.push((name.id.to_string(), name.range())),
+            Expr::Attribute(attribute) => self.facts.mentions.push((attribute.attr.to_string(), attribute.range())),
+            Expr::Await(awaited) => {
+                if let Expr::Call(call) = awaited.value.as_ref() {
+                    self.facts.contained_calls.insert(call.func.range());
+                }
+            }
+            Expr::Call(call) if self.is_spawn(call) => {
+                if let Some(Expr::Call(coroutine)) = call.arguments.args.first() {
+                    self.facts.contained_calls.insert(coroutine.func.range());
+                }
+            }
+            _ => {}
+        }
+        match expr {
             Expr::Call(call) => {
                 if let (Some(cancelled), Some(stmt)) = (cancelled_by(call), self.parents.last().copied()) {
                     let handle = self.text(cancelled);
@@ -503,6 +697,8 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 if runs {
                     self.facts.entry_calls.push((call, self.function().map(Ranged::range)));
                 }
+                self.record_outcome_read(call);
+                self.record_done_callback(call);
                 self.record_call(call, false);
             }
             Expr::Attribute(attribute) if attribute.attr.as_str() == "cancel" => {
@@ -520,6 +716,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                         Stmt::Expr(e) => e.value.range() == expr.range(),
                         Stmt::Assign(a) => a.value.range() == expr.range(),
                         Stmt::AnnAssign(a) => a.value.as_deref().is_some_and(|v| v.range() == expr.range()),
+                        Stmt::Return(r) => r.value.as_deref().is_some_and(|v| v.range() == expr.range()),
                         _ => false,
                     });
                     if !refs.is_empty() {
@@ -540,7 +737,33 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             }
             _ => {}
         }
+        let generators = match expr {
+            Expr::ListComp(comp) => Some(&comp.generators),
+            Expr::SetComp(comp) => Some(&comp.generators),
+            Expr::DictComp(comp) => Some(&comp.generators),
+            Expr::Generator(comp) => Some(&comp.generators),
+            _ => None,
+        };
+        if let Some(generators) = generators {
+            self.comprehensions.push(generators);
+        }
+        let lambda = matches!(expr, Expr::Lambda(_));
+        self.lambdas += usize::from(lambda);
         walk_expr(self, expr);
+        self.lambdas -= usize::from(lambda);
+        if generators.is_some() {
+            self.comprehensions.pop();
+        }
+    }
+}
+
+/// `wait_for(shield(t), n)` → `t`: the task a nest of `wait_for` / `shield` waits on.
+fn unwrap_waits<'e>(expr: &'e Expr, names: &AsyncioNames) -> &'e Expr {
+    match expr {
+        Expr::Call(call) if matches!(names.asyncio_member(&call.func), Some("wait_for" | "shield")) => {
+            call.arguments.args.first().map_or(expr, |inner| unwrap_waits(inner, names))
+        }
+        other => other,
     }
 }
 
@@ -578,6 +801,26 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// The coroutines a decorator of `def` puts in its place: `@transfer` where `transfer`
+    /// defines `async def wrapper(...)` and returns it.
+    fn decorator_wrappers(&self, def: &StmtFunctionDef) -> Vec<TextRange> {
+        def.decorator_list
+            .iter()
+            .filter_map(|decorator| self.module_function(&decorator.expression))
+            .flat_map(|decorator| {
+                decorator.def.body.iter().filter_map(|stmt| match stmt {
+                    Stmt::FunctionDef(wrapper) if wrapper.is_async => {
+                        let returned = decorator.def.body.iter().any(|s| {
+                            matches!(s, Stmt::Return(r) if matches!(r.value.as_deref(), Some(Expr::Name(n)) if n.id == wrapper.name.id))
+                        });
+                        returned.then(|| wrapper.range())
+                    }
+                    _ => None,
+                })
+            })
+            .collect()
+    }
+
     fn info_of(&self, range: TextRange) -> Option<&FunctionInfo<'a>> {
         self.index.get(&range).map(|&i| &self.functions[i])
     }
@@ -588,20 +831,85 @@ impl<'a> Facts<'a> {
         self.functions.iter().find(|f| f.class.is_none() && f.parent.is_none() && f.def.name.as_str() == name.id.as_str())
     }
 
-    fn into_task_facts(self, names: &AsyncioNames) -> TaskFacts<'a> {
+    fn into_task_facts(mut self, names: &AsyncioNames) -> TaskFacts<'a> {
         let mut facts = TaskFacts::default();
+        // A task spawned into a local is also kept wherever the function hands the local on.
+        let handed_on: Vec<_> = self
+            .spawns
+            .iter()
+            .flat_map(|(site, call, handle, class)| {
+                let local = match handle {
+                    Handle::One(local) if !local.contains('.') => local.clone(),
+                    _ => String::new(),
+                };
+                self.handovers
+                    .iter()
+                    .filter(move |(function, from, _)| !local.is_empty() && function == site && *from == local)
+                    .map(move |(_, _, to)| (*site, *call, to.clone(), class.clone()))
+            })
+            .collect();
+        self.spawns.extend(handed_on);
         // Spawns of the module's own coroutine functions.
+        // Where tasks are kept whose coroutine the analysis cannot trace (`create_task(f(x))`
+        // of a callable in a variable).
+        let mut untraced: Vec<Spawn> = Vec::new();
         for (site, call, handle, class) in &self.spawns {
             let (Handle::One(text) | Handle::Collection(text)) = handle else { continue };
-            let coroutine = call.arguments.args.first().or_else(|| call.arguments.find_keyword("coro").map(|k| &k.value));
-            let Some(Expr::Call(coroutine)) = coroutine else { continue };
-            let resolved = match self.info_of(*site) {
+            let function = (!text.starts_with("self.")).then_some(*site).filter(|s| *s != TextRange::default());
+            let spawn = |coroutine: TextRange| Spawn { coroutine, handle: text.clone(), function, class: class.clone() };
+            let coroutine = match call.arguments.args.first().or_else(|| call.arguments.find_keyword("coro").map(|k| &k.value)) {
+                Some(Expr::Call(coroutine)) => Some(coroutine),
+                // `coro = worker(...)` first, then `create_task(coro)`.
+                Some(Expr::Name(name)) => {
+                    self.made_coroutines.iter().rev().find(|(f, made, _)| f == site && made == name.id.as_str()).map(|(_, _, c)| *c)
+                }
+                _ => None,
+            };
+            let resolved = coroutine.and_then(|coroutine| match self.info_of(*site) {
                 Some(caller) => self.callee(&coroutine.func, caller),
                 None => self.module_function(&coroutine.func),
+            });
+            let Some(target) = resolved.filter(|f| f.def.is_async) else {
+                untraced.push(spawn(TextRange::default()));
+                continue;
             };
-            let Some(target) = resolved.filter(|f| f.def.is_async) else { continue };
-            let function = (!text.starts_with("self.")).then_some(*site).filter(|s| *s != TextRange::default());
-            facts.spawns.push(Spawn { coroutine: target.def.range(), handle: text.clone(), function, class: class.clone() });
+            facts.spawns.push(spawn(target.def.range()));
+            // A decorator that wraps the coroutine (`async def wrapper(...)` returned by it): the
+            // task runs the wrapper.
+            for wrapper in self.decorator_wrappers(target.def) {
+                facts.spawns.push(spawn(wrapper));
+            }
+        }
+        // Reads of task outcomes, and the coroutines whose tasks they may read. A handle is the
+        // function's own when it is a local name; an attribute is shared (`self.` within a class).
+        let shares = |read: &OutcomeRead, spawn: &Spawn| {
+            read.handles.contains(&spawn.handle)
+                && match spawn.handle.split_once('.') {
+                    None => spawn.function == Some(read.site),
+                    Some(("self", _)) => spawn.class == read.class,
+                    Some(_) => true,
+                }
+        };
+        // A done callback reads the task it is given: as a read of the task it was added to.
+        let mut reads = std::mem::take(&mut self.outcome_reads);
+        for (handle, site, class, callback) in &self.done_callbacks {
+            let target = match callback {
+                Expr::Attribute(a) if matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => self
+                    .functions
+                    .iter()
+                    .find(|f| f.class == *class && f.parent.is_none() && f.def.name.as_str() == a.attr.as_str()),
+                other => self.module_function(other),
+            };
+            let Some(target) = target else { continue };
+            let parameters = &target.def.parameters;
+            let skip = usize::from(target.class.is_some());
+            let Some(given) = parameters.posonlyargs.iter().chain(&parameters.args).nth(skip) else { continue };
+            let read_in_callback: Vec<OutcomeRead> = reads
+                .iter()
+                .filter(|read| read.site == target.def.range() && read.receiver == given.parameter.name.as_str())
+                .map(|read| OutcomeRead { handles: vec![handle.clone()], site: *site, class: class.clone(), ..read.clone() })
+                .collect();
+            reads.extend(read_in_callback);
         }
         // Stopper awaits: awaits of a task this function (or one it calls first) cancelled, or
         // of `self._task` that another method of the class cancels.
@@ -617,6 +925,7 @@ impl<'a> Facts<'a> {
                 let here = self.cancels.iter().any(|c| {
                     c.handle == *handle
                         && c.function == Some(await_.function)
+                        && !c.in_callback
                         && precedes(&c.parents, c.at, &await_.parents, stmt)
                         && !self.rebound_between(handle, c.at.end(), stmt.start(), await_.function)
                 });
@@ -627,7 +936,14 @@ impl<'a> Facts<'a> {
                 let spawned = self.spawns.iter().any(|(_, _, h, class)| {
                     matches!(h, Handle::One(t) | Handle::Collection(t) if t == handle) && *class == await_.class
                 });
-                let other_method = if here || via_call || !handle.starts_with("self.") || await_.class.is_none() || !spawned {
+                // A callback this function registers (`lambda: t.cancel()`) cancels it later.
+                let callback = self.cancels.iter().find(|c| {
+                    c.handle == *handle && c.function == Some(await_.function) && c.in_callback && c.at.start() < stmt.start()
+                });
+                let other_method = if let (false, false, Some(callback)) = (here, via_call, callback) {
+                    let line = self.source[..callback.at.start().to_usize()].matches('\n').count() + 1;
+                    Some(format!("a callback (`{}`, line {line})", &self.source[callback.at]))
+                } else if here || via_call || !handle.starts_with("self.") || await_.class.is_none() || !spawned {
                     None
                 } else {
                     let mut methods: Vec<String> = Vec::new();
@@ -665,13 +981,26 @@ impl<'a> Facts<'a> {
             }
             // A cancel in this function makes it this function's stopper, whatever else does.
             let same_function = handles.iter().any(|h| {
-                self.cancels.iter().any(|c| c.handle == *h && c.function == Some(await_.function))
+                self.cancels.iter().any(|c| c.handle == *h && c.function == Some(await_.function) && !c.in_callback)
                     || self.cancelled_by_earlier_call(info, h, &await_.parents, stmt)
             });
             // A cross-method stopper awaits the task only as a statement: a value taken from it
             // is the task's outcome, a cancelled one included.
             let bare = matches!(stmt, Stmt::Expr(_));
             if !same_function && !bare {
+                // It reads the task's outcome: once the task ends cancelled, the await raises.
+                if !handles_cancel(&await_.parents, stmt, names) {
+                    let function = self.info_of(await_.function).map(|f| f.def.name.to_string());
+                    reads.push(OutcomeRead {
+                        at: await_.expr.range(),
+                        text: self.source[await_.expr.range()].to_string(),
+                        function,
+                        receiver: handles.first().cloned().unwrap_or_default(),
+                        handles,
+                        class: await_.class.clone(),
+                        site: await_.function,
+                    });
+                }
                 continue;
             }
             facts.stoppers.push(StopperAwait {
@@ -687,8 +1016,25 @@ impl<'a> Facts<'a> {
                 class: await_.class.clone(),
             });
         }
+        // Reads of task outcomes, and the coroutines whose tasks they may read.
+        facts.only_awaited = self.functions.iter().filter(|f| f.def.is_async && self.only_awaited(f.def)).map(|f| f.def.range()).collect();
+        for read in reads {
+            let coroutines: Vec<TextRange> = facts.spawns.iter().filter(|s| shares(&read, s)).map(|s| s.coroutine).collect();
+            if untraced.iter().any(|s| shares(&read, s)) {
+                facts.outcome_reads.push((read, None));
+            } else if !coroutines.is_empty() {
+                facts.outcome_reads.push((read, Some(coroutines)));
+            }
+        }
         facts.deliberate = self.deliberate_swallows();
         facts
+    }
+
+    /// Every mention of `def`'s name (a name or an attribute, in code) calls it where its
+    /// coroutine is awaited or spawned under a traced handle.
+    fn only_awaited(&self, def: &StmtFunctionDef) -> bool {
+        let mut mentions = self.mentions.iter().filter(|(name, _)| name == def.name.as_str()).peekable();
+        mentions.peek().is_some() && mentions.all(|(_, at)| self.contained_calls.contains(at))
     }
 
     /// `t = …` between the cancel and the await: the awaited task is a new one.
@@ -702,7 +1048,7 @@ impl<'a> Facts<'a> {
         info.calls.iter().any(|Call { call, parents: call_parents, .. }| {
             precedes(call_parents, call.range(), parents, stmt)
                 && self.callee(&call.func, info).is_some_and(|callee| {
-                    self.cancels.iter().any(|c| c.handle == handle && c.function == Some(callee.def.range()))
+                    self.cancels.iter().any(|c| c.handle == handle && c.function == Some(callee.def.range()) && !c.in_callback)
                 })
         })
     }
@@ -836,10 +1182,28 @@ fn branches(stmt: &Stmt) -> Vec<&[Stmt]> {
 /// Inside a `try` whose handlers catch cancellation, or a `suppress(CancelledError)`, within
 /// the enclosing function.
 fn is_protected(parents: &[&Stmt], stmt: &Stmt, names: &AsyncioNames) -> bool {
+    under_cancel_handler(parents, stmt, names, |_| true)
+}
+
+/// [`is_protected`] by a handler that takes the cancellation: one that does more than
+/// re-raise it.
+fn handles_cancel(parents: &[&Stmt], stmt: &Stmt, names: &AsyncioNames) -> bool {
+    under_cancel_handler(parents, stmt, names, |h| !matches!(h.body.as_slice(), [Stmt::Raise(r)] if r.exc.is_none()))
+}
+
+fn under_cancel_handler(
+    parents: &[&Stmt],
+    stmt: &Stmt,
+    names: &AsyncioNames,
+    counts: impl Fn(&ruff_python_ast::ExceptHandlerExceptHandler) -> bool,
+) -> bool {
     parents.iter().rev().take_while(|s| !matches!(s, Stmt::FunctionDef(_))).any(|ancestor| match ancestor {
         Stmt::Try(try_stmt) => {
             try_stmt.body.iter().any(|s| s.range().contains_range(stmt.range()))
-                && try_stmt.handlers.iter().any(|ExceptHandler::ExceptHandler(h)| names.catches(h.type_.as_deref()) != Catches::Nothing)
+                && try_stmt
+                    .handlers
+                    .iter()
+                    .any(|ExceptHandler::ExceptHandler(h)| names.catches(h.type_.as_deref()) != Catches::Nothing && counts(h))
         }
         Stmt::With(with) => with.items.iter().any(|item| match &item.context_expr {
             Expr::Call(call) => names.is_suppress(&call.func) && call.arguments.args.iter().any(|arg| names.is_cancelled_error(arg)),

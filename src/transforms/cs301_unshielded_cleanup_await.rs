@@ -12,7 +12,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
-use crate::analysis::names::{Catches, Library};
+use crate::analysis::names::{assigns_name, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
 use crate::edits::{with_safety, Snippet, Suite};
 use crate::rules::Rule;
@@ -738,22 +738,8 @@ fn contains_yield(stmt: &Stmt) -> bool {
 /// Is the root name of `expression` (`timeout` of `timeout.total`) assigned in `span`? The
 /// unit reads it before the span runs.
 fn assigned_in(span: &[Stmt], expression: &str) -> bool {
-    struct Stores<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Stores<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Name(name) = expr {
-                self.found |= name.ctx == ExprContext::Store && name.id.as_str() == self.name;
-            }
-            walk_expr(self, expr);
-        }
-    }
     let root = expression.split('.').next().unwrap_or_default();
-    let mut stores = Stores { name: root, found: false };
-    stores.visit_body(span);
-    stores.found
+    span.iter().any(|stmt| assigns_name(stmt, root))
 }
 
 /// A top-level class that is the protected-cleanup helper (ours from an earlier run): it
@@ -858,9 +844,14 @@ const HELPER: &str = r#"class {Unit}:
         self._bound = max(bound for bound in bounds if isinstance(bound, (int, float)))
         self._count = getattr(self._task, "cancelling", None)  # Python 3.11+
         self._before = self._count() if self._count else 0
+        # The block's own frame, to tell its timeouts from outer ones.
+        self._frame = id({sys}._getframe(1))
         propagating = {sys}.exc_info()[1]
+        # A CancelledError being handled is this task's only if the task is being
+        # cancelled (stop() handling the child it cancelled is not).
+        being_cancelled = self._count is None or self._count() > 0
         cancelled = isinstance(propagating, {asyncio}.CancelledError)
-        self._cancel = propagating if cancelled else None
+        self._cancel = propagating if cancelled and being_cancelled else None
         self._held = None
         self._deadline = None
         if self._cancel is not None and self._task is not None:
@@ -939,22 +930,57 @@ const HELPER: &str = r#"class {Unit}:
                 self._deadline = self._loop.time() + self._bound
         return None
 
-    @staticmethod
-    def _own(cancel, awaitable):
-        """Did the cleanup's own expired `asyncio.timeout()` (which `wait_for` uses from
-        3.12 on), or an anyio cancel scope, cancel the task?"""
+    def _own(self, cancel, awaitable):
+        """Was the cancel the cleanup's own? An anyio cancel scope's, or one an expired
+        timeout made (`asyncio.timeout()`, `wait_for` from 3.12 on, a library's timeout
+        context manager) that was entered on the cleanup's stack or in this block around
+        it; a timeout entered before this block is an outside cancel."""
         scope = ("Cancelled by cancel scope", "Cancelled via cancel scope")
         if str(cancel).startswith(scope):
             return True
-        timeout = getattr({asyncio}, "Timeout", None)
-        while timeout is not None and awaitable is not None:
-            for held in {gc}.get_referents(awaitable):
-                # `async with` keeps the bound `__aexit__`.
-                held = getattr(held, "__self__", held)
-                if isinstance(held, timeout) and held.expired():
-                    return True
-            awaitable = getattr(awaitable, "cr_await", None)
-        return False
+        held = []
+        for _ in range(100):  # the cleanup's stack, all of it
+            if awaitable is None or isinstance(awaitable, {asyncio}.Future):
+                break
+            held.extend({gc}.get_referents(awaitable))
+            awaitable = self._awaited(awaitable)
+        block = self._task.get_coro()
+        for _ in range(100):  # down the task's stack to this block's frame
+            if block is None or id(getattr(block, "cr_frame", None)) == self._frame:
+                break
+            block = self._awaited(block)
+        if block is not None:
+            # The block's stack holds what it entered after this unit above it.
+            referents = {gc}.get_referents(block)
+            entered = [getattr(item, "__self__", item) for item in referents]
+            mine = [i for i, item in enumerate(entered) if item is self]
+            held.extend(entered[mine[-1] + 1 :] if mine else [])
+        return any(self._expired(getattr(item, "__self__", item)) for item in held)
+
+    def _expired(self, held):
+        """An expired timeout of this task: a context manager with an `expired` flag or
+        method."""
+        kind = type(held)
+        if getattr(kind, "expired", None) is None or not hasattr(kind, "__aexit__"):
+            return False
+        if getattr(held, "_task", self._task) is not self._task:
+            return False
+        try:
+            expired = held.expired() if callable(held.expired) else held.expired
+        except Exception:  # noqa: BLE001 - not a timeout after all
+            return False
+        return expired is True
+
+    @staticmethod
+    def _awaited(awaitable):
+        """What a suspended coroutine, generator or `__await__` wrapper waits on."""
+        for attribute in ("cr_await", "gi_yieldfrom", "ag_await"):
+            if hasattr(awaitable, attribute):
+                return getattr(awaitable, attribute)
+        for item in {gc}.get_referents(awaitable):
+            if hasattr(item, "cr_await") or hasattr(item, "gi_yieldfrom"):
+                return item
+        return None
 
     def context(self, manager):
         """`async with` `manager`, entered and left as part of this block."""

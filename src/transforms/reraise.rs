@@ -13,7 +13,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{Checker, Safety};
 use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
-use crate::analysis::names::{Catches, Library};
+use crate::analysis::names::{assigns_name, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, Primitives, SuspensionPoints};
 use crate::edits::{with_safety, Snippet};
 
@@ -80,6 +80,16 @@ pub fn fix_handler(
         }
     };
     let needs_name = catches != Catches::OnlyCancellation || try_stmt.is_star || exits.iter().any(|e| e.in_nested_handler);
+    // The fix tests and re-raises the caught exception by its `as` name, which must still be it.
+    if let Some(bound) = handler.name.as_ref().filter(|_| needs_name) {
+        if let Some(rebinding) = rebinding_of(&handler.body, bound.id.as_str()) {
+            let why = format!(
+                "the handler assigns `{bound}` before it exits ({}), so the fix cannot test or raise the caught exception by that name",
+                checker.describe_statement(rebinding)
+            );
+            return (None, Some(why));
+        }
+    }
     let name = needs_name.then(|| {
         let (name, bind) = bind_exception(checker, handler);
         edits.extend(bind);
@@ -276,11 +286,39 @@ fn tail_after<'a>(checker: &Checker<'a>, anchor: &Stmt, ancestors: &[&'a Stmt], 
             && !contains_word(text, "yield")
             && bound.is_none_or(|name| !contains_word(text, name))
     };
+    // Only a bare `return` follows: nothing is skipped.
+    if ends_with_return && body.is_empty() {
+        return Tail::Nothing;
+    }
     let ends_function = ends_with_return || body.last().is_some_and(|last| checker.code_after(last, ancestors).is_none());
     if keepable && !body.is_empty() && body.len() <= MAX_KEPT_STATEMENTS && body.iter().all(simple) && ends_function {
         return Tail::Keep(body.iter().map(|s| checker.editor.text(s).to_string()).collect());
     }
     Tail::Skipped(after)
+}
+
+/// The innermost statement in `body` (not in a nested function) that assigns `name`.
+fn rebinding_of<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Stmt> {
+    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+    struct First<'a, 'n> {
+        name: &'n str,
+        found: Option<&'a Stmt>,
+    }
+    impl<'a> StatementVisitor<'a> for First<'a, '_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if self.found.is_some() || matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                return;
+            }
+            // The statements inside first; then its own targets (`for name in`, `with … as name`).
+            walk_stmt(self, stmt);
+            if self.found.is_none() && assigns_name(stmt, self.name) {
+                self.found = Some(stmt);
+            }
+        }
+    }
+    let mut first = First { name, found: None };
+    first.visit_body(body);
+    first.found
 }
 
 /// Whether `word` occurs in `text` as a whole word (crude, and enough to refuse a copy: a
@@ -299,6 +337,12 @@ fn swallow_safety(checker: &Checker) -> Safety {
         Some(deliberate) => Safety::Unsafe(deliberate.reason()),
         None => Safety::Safe,
     };
+    for read in tasks.outcome_readers_of(function) {
+        verdict = verdict.and(Safety::Unsafe(format!(
+            "this coroutine may run as a task whose result {} reads without checking `cancelled()`: once the task ends cancelled, that read raises CancelledError instead of returning",
+            read.describe(checker.source())
+        )));
+    }
     for stopper in tasks.stoppers_of(function) {
         let why = match super::cs104_cancelled_task_awaited_bare::verdict(checker, stopper) {
             _ if !checker.settings.enabled(crate::rules::Rule::CancelledTaskAwaitedBare) => Some("CS104, its fix, is not selected".to_string()),

@@ -6,6 +6,7 @@ A check.py defines `async def scenario(mod)` and calls `main()`.
 """
 import asyncio
 import importlib.util
+import logging
 import os
 import signal
 import sys
@@ -38,6 +39,19 @@ def load(path):
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+
+def capture_warnings():
+    """The messages of the warnings logged from now on."""
+    messages = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    logging.getLogger().addHandler(Capture(logging.WARNING))
+    return messages
 
 
 async def settle(what, pred, bound=BOUND):

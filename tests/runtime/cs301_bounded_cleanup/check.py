@@ -17,23 +17,10 @@ from harness import *  # noqa: E402,F403 - fail, expect, settle, finish, ends_*,
 # (b) runs right after (a): seed_snippet.py (the seed guide's suppress form)
 # passes (a) and must fail with a "(b)" message.
 
-import logging
 
 CLEANUP_TIMEOUT = 0.5
 RECORDS = ["r1", "r2", "r3"]
 FLUSH_TIME = 0.1
-
-
-def capture_warnings():
-    """The messages of the warnings logged from now on (the subject logs through `logging`)."""
-    messages = []
-
-    class Capture(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    logging.getLogger().addHandler(Capture(logging.WARNING))
-    return messages
 
 
 class Sink:

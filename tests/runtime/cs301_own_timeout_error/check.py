@@ -11,8 +11,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from harness import *  # noqa: E402,F403 - fail, expect, settle, finish, ends_*, main, asyncio …
 
 # ---------------------------------------------------------------- scenario ---
-import logging
-
 # design.md's "Bounded protected cleanup" (d) and (c): the cleanup's own
 # TimeoutError propagates on the normal path, through the code's own
 # `asyncio.timeout()` inside close() as well as a plain raise; the fix's bound
@@ -20,18 +18,6 @@ import logging
 # the bound, the form cancelsafe wrote before) must fail on (d).
 
 CLOSE_TIME = 0.1
-
-
-def capture_warnings():
-    """The messages of the warnings logged from now on."""
-    messages = []
-
-    class Capture(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    logging.getLogger().addHandler(Capture(logging.WARNING))
-    return messages
 
 
 class Client:

@@ -73,3 +73,35 @@ async def main(queue) -> list:
         task.cancel()
     results = await asyncio.gather(*workers)
     return results
+
+
+class Relay:
+    """The task is spawned into a local and kept once the relay runs (`self._pump = pump`);
+    `drain()` waits for it through `wait_for(shield(...))`: both still reach the stopper."""
+
+    def __init__(self, source) -> None:
+        self._source = source
+        self._pump = None
+        self._backlog = []
+
+    async def open(self) -> None:
+        pump = asyncio.create_task(self._forward())
+        await self._source.ready()
+        self._pump = pump
+
+    # Its task is cancelled in `close()` and waited for by `drain()` in another method: unsafe,
+    # naming `drain()`.
+    # Error
+    async def _forward(self) -> None:
+        try:
+            async for item in self._source:
+                self._backlog.append(item)
+        except asyncio.CancelledError:
+            logger.info("relay stopped")
+
+    def close(self) -> None:
+        self._pump.cancel()
+
+    # Error
+    async def drain(self) -> None:
+        await asyncio.wait_for(asyncio.shield(self._pump), timeout=30)
