@@ -268,9 +268,14 @@ fn run(args: Args) -> Result<u8> {
         let resolver = resolver.clone();
         Arc::new(move |path: &std::path::Path, found| resolver.excludes(path, found))
     };
-    let files = crate::discover::python_files(&args.paths, args.force_exclude, excluded)?;
+    let discovered = crate::discover::python_files(&args.paths, args.force_exclude, excluded)?;
+    if !options.quiet {
+        for folder in &discovered.folders_without_files {
+            eprintln!("warning: {}: no Python files found here (is the path right?)", crate::paths::display(folder));
+        }
+    }
     let jobs: Vec<(PathBuf, Arc<Settings>)> =
-        files.into_iter().map(|path| resolver.for_file(&path).map(|settings| (path, settings))).collect::<Result<_>>()?;
+        discovered.files.into_iter().map(|path| resolver.for_file(&path).map(|settings| (path, settings))).collect::<Result<_>>()?;
     if args.interactive {
         return crate::review::run(&jobs, args.color);
     }

@@ -13,9 +13,17 @@ pub use crate::settings::Found;
 /// Says whether a path (file or folder) is left out.
 pub type Excluded = dyn Fn(&Path, Found) -> Result<bool> + Send + Sync;
 
+/// What discovery found: the files to check, and the named folders that hold none (most
+/// often a typo in a CI path, which must not pass as "no leaks found").
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<PathBuf>,
+    pub folders_without_files: Vec<PathBuf>,
+}
+
 /// The files under `paths`, sorted and without duplicates. The first error of `excluded`
 /// stops the search.
-pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Excluded>) -> Result<Vec<PathBuf>> {
+pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Excluded>) -> Result<Discovered> {
     let mut files = Vec::new();
     let first_error = Arc::new(Mutex::new(None));
     let keep = {
@@ -37,6 +45,9 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
             continue;
         }
         if !path.is_dir() {
+            if is_symlink_loop(path) {
+                bail!("{}: a symlink loop (the link leads back to itself)", path.display());
+            }
             bail!("{}: no such file or directory", path.display());
         }
         if !force_exclude || keep(path, Found::Named) {
@@ -78,7 +89,20 @@ pub fn python_files(paths: &[PathBuf], force_exclude: bool, excluded: Arc<Exclud
     }
     files.sort();
     files.dedup();
-    Ok(files)
+    let folders_without_files = folders.iter().filter(|folder| !files.iter().any(|file| file.starts_with(folder))).map(|folder| folder.to_path_buf()).collect();
+    Ok(Discovered { files, folders_without_files })
+}
+
+/// A symlink whose target cannot be reached because it leads back to itself (ELOOP).
+#[cfg(unix)]
+fn is_symlink_loop(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(path).is_err_and(|error| error.raw_os_error() == Some(libc::ELOOP))
+}
+
+#[cfg(not(unix))]
+fn is_symlink_loop(_path: &Path) -> bool {
+    false
 }
 
 /// A virtualenv under any name is recognised by its `pyvenv.cfg`.

@@ -102,7 +102,7 @@ impl Settings {
         let rules = select_rules(&select, &ignore)?;
 
         let target_version = layered(&overrides.target_version, &file.target_version, "target-version", config, |text| parse_target_version(&text))?
-            .or_else(|| config.requires_python.as_deref().and_then(target_from_requires_python))
+            .or_else(|| config.requires_python.as_deref().and_then(|spec| target_or_warning(spec, config)))
             .unwrap_or(PythonVersion::PY311);
         let cleanup_timeout = layered(&overrides.cleanup_timeout, &file.cleanup_timeout, "cleanup-timeout", config, check_timeout)?.unwrap_or(5.0);
         let shutdown_timeout = match file.shutdown_timeout {
@@ -487,6 +487,18 @@ pub fn parse_target_version(text: &str) -> Result<PythonVersion> {
         Some(minor) => Ok(PythonVersion { major: 3, minor }),
         None => bail!("invalid target version `{text}`: expected one of py38, py39, py310, py311, py312, py313, py314 (or 3.8 … 3.14)"),
     }
+}
+
+/// The target a `requires-python` specifier gives; one it cannot read is said on standard
+/// error (once per configuration: settings are resolved once for each), since py311 is then
+/// assumed and older targets' fixes would be misjudged.
+fn target_or_warning(spec: &str, config: &Config) -> Option<PythonVersion> {
+    let target = target_from_requires_python(spec);
+    if target.is_none() {
+        let place = config.path.as_deref().map_or_else(|| "pyproject.toml".to_string(), crate::paths::display);
+        eprintln!("warning: {place}: requires-python `{spec}` gives no lowest Python 3 version; assuming py311 (set target-version in [tool.cancelsafe] to choose)");
+    }
+    target
 }
 
 /// Reads the lowest version allowed by a `requires-python` specifier such as `>=3.9,<4`.

@@ -580,3 +580,32 @@ fn test_code_by_path_gets_no_safe_fix() {
     assert!(read(dir.path(), "pkg/worker.py").contains("        raise\n"), "the library file was not fixed:\n{stdout}");
     assert_eq!(code(&output), 1, "test files keep their findings:\n{stdout}");
 }
+
+#[test]
+fn a_folder_without_python_files_a_symlink_loop_and_an_unread_requires_python_are_said() {
+    let dir = project(&[("src/app.py", LEAKY.as_bytes()), ("docs/index.md", b"# docs\n")]);
+    // A CI path that holds no Python file (a typo, a moved folder) does not pass silently.
+    let output = run(cmd(&["--check", "src", "docs"]), dir.path());
+    assert_eq!(code(&output), 1, "src still has its leak");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("warning: docs: no Python files found here (is the path right?)"), "{stderr}");
+    assert!(!stderr.contains("warning: src"), "{stderr}");
+    let quiet = run(cmd(&["--check", "--quiet", "docs"]), dir.path());
+    assert_eq!(code(&quiet), 0);
+    assert!(!text(&quiet.stderr).contains("warning"), "--quiet silences it");
+
+    // A link to itself is named as a loop, not as a missing file.
+    std::os::unix::fs::symlink("loop.py", dir.path().join("loop.py")).unwrap();
+    let output = run(cmd(&["--check", "loop.py"]), dir.path());
+    assert_eq!(code(&output), 2);
+    assert!(text(&output.stderr).contains("loop.py: a symlink loop"), "{}", text(&output.stderr));
+
+    // A requires-python with no lowest version: py311 is assumed, and said.
+    let project_dir = project(&[("pyproject.toml", b"[project]\nname = \"x\"\nrequires-python = \"<4\"\n"), ("a.py", LEAKY.as_bytes())]);
+    let output = run(common::configured(&["--check", "a.py"]), project_dir.path());
+    assert_eq!(code(&output), 1);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("requires-python `<4` gives no lowest Python 3 version; assuming py311"), "{stderr}");
+    let readable = project(&[("pyproject.toml", b"[project]\nname = \"x\"\nrequires-python = \">=3.9\"\n"), ("a.py", LEAKY.as_bytes())]);
+    assert!(!text(&run(common::configured(&["--check", "a.py"]), readable.path()).stderr).contains("requires-python"));
+}
