@@ -16,7 +16,7 @@ mod reraise;
 mod task_refs;
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtFunctionDef};
@@ -72,7 +72,9 @@ pub struct Checker<'a> {
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
     /// Names handed out for inserted variables, with the statement each belongs to.
-    handed_out: RefCell<Vec<(TextRange, String)>>,
+    /// Names handed out by [`Checker::fresh_name_within`], by name and enclosing function (a
+    /// local of one function cannot clash with another's), with the scopes they were for.
+    handed_out: RefCell<HashMap<(String, Option<TextSize>), Vec<TextRange>>>,
     /// Which coroutines run as tasks, and who cancels and awaits them; built the first time a
     /// rule asks.
     tasks: OnceCell<TaskFacts<'a>>,
@@ -100,7 +102,7 @@ impl<'a> Checker<'a> {
             editor: Editor::new(source, parsed.tokens()),
             always_raising,
             identifiers: OnceCell::new(),
-            handed_out: RefCell::new(Vec::new()),
+            handed_out: RefCell::new(HashMap::new()),
             tasks: OnceCell::new(),
             primitive_attributes: OnceCell::new(),
             mentions_cancel: OnceCell::new(),
@@ -199,8 +201,11 @@ impl<'a> Checker<'a> {
     /// for statements around or inside `scope`, so nested snapshots do not share a variable.
     pub fn fresh_name_within(&self, base: &str, scope: TextRange) -> String {
         let mut handed_out = self.handed_out.borrow_mut();
+        let function = self.enclosing_function().map(|f| f.start());
         let taken = |name: &str| {
-            handed_out.iter().any(|(range, n)| n == name && (range.contains_range(scope) || scope.contains_range(*range)))
+            handed_out
+                .get(&(name.to_string(), function))
+                .is_some_and(|scopes| scopes.iter().any(|range| range.contains_range(scope) || scope.contains_range(*range)))
         };
         let first = self.fresh_name(base);
         let name = if !taken(&first) {
@@ -208,7 +213,7 @@ impl<'a> Checker<'a> {
         } else {
             (1..).map(|n| format!("{base}_{n}")).find(|name| self.fresh_name(name) == *name && !taken(name)).unwrap_or_default()
         };
-        handed_out.push((scope, name.clone()));
+        handed_out.entry((name.clone(), function)).or_default().push(scope);
         name
     }
 
