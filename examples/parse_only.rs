@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     };
     let excluded = Arc::new(move |path: &Path, found| resolver.excludes(path, found));
     let files = match python_files(&paths, false, excluded) {
-        Ok(files) => files,
+        Ok(discovered) => discovered.files,
         Err(error) => {
             eprintln!("parse_only: {error:#}");
             return ExitCode::from(2);
