@@ -12,6 +12,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::cs201_fire_and_forget_task::spawn_kind;
 use super::Checker;
 use crate::analysis::names::AsyncioNames;
+use crate::analysis::suspension::SuspensionPoints;
 
 /// What a name or attribute holds. `waits_only`: every such task's coroutine only waits
 /// (`event.wait()`, `asyncio.sleep(...)`), so it has no cleanup to wait for.
@@ -457,44 +458,47 @@ fn definitions_named<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a StmtFunctionDe
     definitions.found
 }
 
-/// A body that has no cleanup to run when cancelled: no `try`, `with` or `async for`, no
-/// `yield`, and every `await` is a wait ([`is_a_wait`]), so that a cancel can only arrive at a
-/// wait and ends the coroutine there.
+/// A body that has no cleanup to run when cancelled: every `await` is a wait ([`is_a_wait`])
+/// and there is no `async for` or `async with`, so a cancel can only arrive at a wait and ends
+/// the coroutine there; and nothing runs on the way out ([`unwinds_through_code`]).
 fn only_waits(checker: &Checker, body: &[Stmt]) -> bool {
-    struct Waits<'c, 'a> {
-        checker: &'c Checker<'a>,
-        only_waits: bool,
+    let points = SuspensionPoints::of(body);
+    points.async_blocks == 0
+        && points.awaited.iter().all(|awaited| matches!(awaited, Expr::Call(call) if is_a_wait(checker, call)))
+        && !unwinds_through_code(body)
+}
+
+/// Whether a cancel unwinding `body` runs code of it (a `try`, a `with`), or the body suspends
+/// other than by `await` (`yield`, an `async for` in a comprehension).
+fn unwinds_through_code(body: &[Stmt]) -> bool {
+    #[derive(Default)]
+    struct Finder {
+        found: bool,
     }
-    impl<'b> Visitor<'b> for Waits<'_, '_> {
+    impl<'b> Visitor<'b> for Finder {
         fn visit_stmt(&mut self, stmt: &'b Stmt) {
             match stmt {
-                Stmt::Try(_) | Stmt::With(_) => self.only_waits = false,
-                Stmt::For(for_stmt) if for_stmt.is_async => self.only_waits = false,
-                // A nested function runs only when called, which this body's awaits show.
+                Stmt::Try(_) | Stmt::With(_) => self.found = true,
+                // A nested function runs only when called, which the body's awaits show.
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 _ => walk_stmt(self, stmt),
             }
         }
         fn visit_expr(&mut self, expr: &'b Expr) {
             match expr {
-                Expr::Await(awaited) => match awaited.value.as_ref() {
-                    Expr::Call(call) if is_a_wait(self.checker, call) => walk_expr(self, expr),
-                    _ => self.only_waits = false,
-                },
-                Expr::Yield(_) | Expr::YieldFrom(_) => self.only_waits = false,
+                Expr::Yield(_) | Expr::YieldFrom(_) => self.found = true,
                 Expr::Lambda(_) => {}
                 _ => walk_expr(self, expr),
             }
         }
         fn visit_comprehension(&mut self, comprehension: &'b ruff_python_ast::Comprehension) {
-            // `async for` in a comprehension awaits the iterator, which may have cleanup.
-            self.only_waits &= !comprehension.is_async;
+            self.found |= comprehension.is_async;
             ruff_python_ast::visitor::walk_comprehension(self, comprehension);
         }
     }
-    let mut waits = Waits { checker, only_waits: true };
-    waits.visit_body(body);
-    waits.only_waits
+    let mut finder = Finder::default();
+    finder.visit_body(body);
+    finder.found
 }
 
 fn mentions_current_task(names: &AsyncioNames, expr: &Expr) -> bool {
