@@ -384,7 +384,7 @@ fn run_stdin(resolver: &Resolver, path: Option<&Path>, force_exclude: bool, opti
     let findings = present::findings(&report, shown, options.format)?;
     match output {
         StdinOutput::Findings => write!(stdout, "{findings}")?,
-        StdinOutput::Diff => write!(stdout, "{}", diff::unified(&report.display, &report.original, &checked.fixed, report.has_bom, &palette))?,
+        StdinOutput::Diff => write!(stdout, "{}", diff::unified(&report.display, &report.original, &checked.fixed, &checked.changes, report.has_bom, &palette))?,
         StdinOutput::Source => {
             stdout.write_all(&source.encode(&checked.fixed))?;
             write!(stderr, "{findings}")?;

@@ -3,6 +3,7 @@
 //! (atomic) writing. It knows nothing about any particular leak.
 
 mod apply;
+pub mod changes;
 pub mod cache;
 pub mod helper_module;
 mod verify;
@@ -13,6 +14,7 @@ use std::path::Path;
 use ruff_diagnostics::{Applicability, Edit};
 
 pub use apply::{apply_fixes, splice};
+pub use changes::Changes;
 pub use verify::cpython_refuses;
 pub use write::{create_new, write_atomically};
 
@@ -50,6 +52,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// The text after applying every applicable fix (the original if none applied).
     pub fixed: String,
+    /// Where `fixed` differs from the original (what a diff compares).
+    pub changes: Changes,
     /// The rule of each applied fix.
     pub applied: Vec<Rule>,
     /// Findings left in the fixed text.
@@ -59,7 +63,7 @@ pub struct Checked {
 impl Checked {
     /// The outcome of a check that applies nothing.
     pub fn unfixed(text: &str, findings: Vec<Finding>) -> Checked {
-        Checked { remaining: findings.clone(), findings, fixed: text.to_string(), applied: Vec::new() }
+        Checked { remaining: findings.clone(), findings, fixed: text.to_string(), changes: Changes::default(), applied: Vec::new() }
     }
 }
 
@@ -116,18 +120,20 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
         pass.verify_rest();
         let findings = pass.findings.clone();
         let Some(threshold) = apply else {
-            return Ok(Checked { remaining: findings.clone(), findings, fixed: pass.text, applied: Vec::new() });
+            return Ok(Checked { remaining: findings.clone(), findings, fixed: pass.text, changes: Changes::default(), applied: Vec::new() });
         };
         let mut applied = Vec::new();
+        let mut changes = Changes::default();
         for _ in 1..MAX_PASSES {
             let Some(next) = step else { break };
+            changes = changes.then(&Changes::of_edits(&next.edits));
             pass = Pass::new(next.text, next.module, settings);
             pass.refuse_refiring(&next.edits, &next.fixed);
             applied.extend(next.rules);
             step = pass.combine(threshold);
         }
         pass.verify_rest();
-        Ok(Checked { findings, fixed: pass.text, applied, remaining: pass.findings })
+        Ok(Checked { findings, fixed: pass.text, changes, applied, remaining: pass.findings })
     })
 }
 
@@ -371,7 +377,7 @@ pub struct FileReport {
 impl FileReport {
     /// A file with no finding and nothing to change.
     pub fn clean(display: String, threshold: Applicability) -> FileReport {
-        let outcome = Ok(Checked { findings: Vec::new(), fixed: String::new(), applied: Vec::new(), remaining: Vec::new() });
+        let outcome = Ok(Checked { findings: Vec::new(), fixed: String::new(), changes: Changes::default(), applied: Vec::new(), remaining: Vec::new() });
         FileReport { display, original: String::new(), outcome, written: false, threshold, has_bom: false }
     }
 

@@ -1,49 +1,119 @@
-//! Unified diffs with `a/` and `b/` prefixes, so `git apply` takes them.
+//! Unified diffs with `a/` and `b/` prefixes, so `git apply` takes them. Only the lines of the
+//! changed places are compared (see [`Changes`]): time grows with the size of the changes, not
+//! with the square of their number.
 
-use similar::TextDiff;
+use std::ops::Range;
+
+use similar::udiff::UnifiedHunkHeader;
+use similar::{capture_diff, group_diff_ops, Algorithm, ChangeTag, DiffOp};
 
 use super::text::Palette;
+use crate::engine::Changes;
 
-/// The diff of a file. A file with a BOM has it at the start of its first line on disk, so a
-/// hunk that touches line 1 shows it there, or `git apply` would not find the line.
-pub fn unified(path: &str, old: &str, new: &str, has_bom: bool, palette: &Palette) -> String {
+/// The diff of a file whose changed places are `changes`. A file with a BOM has it at the
+/// start of its first line on disk, so a hunk that touches line 1 shows it there, or `git
+/// apply` would not find the line.
+pub fn unified(path: &str, old: &str, new: &str, changes: &Changes, has_bom: bool, palette: &Palette) -> String {
     let header = (format!("a/{path}"), format!("b/{path}"));
-    if has_bom {
-        return render(Some((&header.0, &header.1)), &format!("\u{feff}{old}"), &format!("\u{feff}{new}"), palette);
-    }
-    render(Some((&header.0, &header.1)), old, new, palette)
+    render(Some((&header.0, &header.1)), old, new, changes, has_bom, palette)
 }
 
 /// The diff that creates a file, as `git apply` takes it.
 pub fn new_file(path: &str, contents: &str, palette: &Palette) -> String {
-    render(Some(("/dev/null", &format!("b/{path}"))), "", contents, palette)
+    render(Some(("/dev/null", &format!("b/{path}"))), "", contents, &Changes::between("", contents), false, palette)
 }
 
 /// Only the `@@` hunks, without the file header (the review names the file itself).
 pub fn hunks(old: &str, new: &str, palette: &Palette) -> String {
-    render(None, old, new, palette)
+    render(None, old, new, &Changes::between(old, new), false, palette)
 }
 
-fn render(header: Option<(&str, &str)>, old: &str, new: &str, palette: &Palette) -> String {
+/// A text's lines as git counts them: ended by LF only, so a lone CR stays inside a line (a
+/// file with lone-CR line endings is a single line to git) and `git apply` takes the hunks.
+struct Lines<'a> {
+    lines: Vec<&'a str>,
+    /// The byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let starts = lines.iter().scan(0, |offset, line| Some(std::mem::replace(offset, *offset + line.len()))).collect();
+        Lines { lines, starts }
+    }
+
+    /// The lines from the one holding `range`'s start to the one holding its end. The text
+    /// after a changed place, to its line's end, is the same in both texts, so that line is
+    /// taken in both, and the two line ranges of one place always match up.
+    fn holding(&self, range: Range<usize>) -> Range<usize> {
+        let end = (self.line_of(range.end) + 1).min(self.lines.len());
+        self.line_of(range.start)..end
+    }
+
+    /// The line holding byte `offset`; past the last line's end, the line that would follow.
+    fn line_of(&self, offset: usize) -> usize {
+        let text_len = self.starts.last().map_or(0, |start| start + self.lines[self.lines.len() - 1].len());
+        if offset >= text_len && self.lines.last().is_none_or(|line| line.ends_with('\n')) {
+            return self.lines.len();
+        }
+        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+}
+
+/// The diff's operations: the changed places' lines compared (Myers), the lines between them
+/// equal.
+fn operations(old: &Lines, new: &Lines, changes: &Changes) -> Vec<DiffOp> {
+    // The changed places as line ranges, joined where they share a line.
+    let mut places: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for region in changes.regions() {
+        let old_lines = old.holding(region.original.start().to_usize()..region.original.end().to_usize());
+        let new_lines = new.holding(region.fixed.start().to_usize()..region.fixed.end().to_usize());
+        match places.last_mut() {
+            Some((old_last, new_last)) if old_lines.start <= old_last.end || new_lines.start <= new_last.end => {
+                old_last.end = old_last.end.max(old_lines.end);
+                new_last.end = new_last.end.max(new_lines.end);
+            }
+            _ => places.push((old_lines, new_lines)),
+        }
+    }
+    let mut ops = Vec::new();
+    let (mut old_cursor, mut new_cursor) = (0, 0);
+    for (old_lines, new_lines) in places.into_iter().chain([(old.lines.len()..old.lines.len(), new.lines.len()..new.lines.len())]) {
+        let len = old_lines.start - old_cursor;
+        debug_assert_eq!(len, new_lines.start - new_cursor, "the lines between two changed places differ in number");
+        if len > 0 {
+            ops.push(DiffOp::Equal { old_index: old_cursor, new_index: new_cursor, len });
+        }
+        ops.extend(capture_diff(Algorithm::Myers, &old.lines, old_lines.clone(), &new.lines, new_lines.clone()));
+        (old_cursor, new_cursor) = (old_lines.end, new_lines.end);
+    }
+    ops
+}
+
+fn render(header: Option<(&str, &str)>, old: &str, new: &str, changes: &Changes, has_bom: bool, palette: &Palette) -> String {
     if old == new {
         return String::new();
     }
-    // Lines as git counts them: ended by LF only, so a lone CR stays inside a line (a file
-    // with lone-CR line endings is a single line to git) and `git apply` takes the hunks.
-    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-    let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old_lines, &new_lines);
+    let (old_lines, new_lines) = (Lines::new(old), Lines::new(new));
     let mut text = String::new();
     if let Some((old_header, new_header)) = header {
         text.push_str(&format!("--- {old_header}\n+++ {new_header}\n"));
     }
-    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
-        text.push_str(&format!("{}\n", hunk.header()));
-        for change in hunk.iter_changes() {
-            text.push_str(&format!("{}{}", change.tag(), change.value()));
-            // similar takes a lone CR for a line end; git does not.
-            if !change.value().ends_with('\n') {
-                text.push_str("\n\\ No newline at end of file\n");
+    for hunk in group_diff_ops(operations(&old_lines, &new_lines, changes), 3) {
+        text.push_str(&format!("{}\n", UnifiedHunkHeader::new(&hunk)));
+        for op in &hunk {
+            for change in op.iter_changes(&old_lines.lines, &new_lines.lines) {
+                let first_line = match change.tag() {
+                    ChangeTag::Insert => change.new_index() == Some(0),
+                    _ => change.old_index() == Some(0),
+                };
+                let bom = if has_bom && first_line { "\u{feff}" } else { "" };
+                text.push_str(&format!("{}{bom}{}", change.tag(), change.value()));
+                // similar takes a lone CR for a line end; git does not.
+                if !change.value().ends_with('\n') {
+                    text.push_str("\n\\ No newline at end of file\n");
+                }
             }
         }
     }

@@ -164,7 +164,7 @@ pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Option
         let Some((text_, findings)) = shown(report, options.mode) else { continue };
         // Only --diff and the text preview print the diff; nothing else pays for it.
         let patch = || match &report.outcome {
-            Ok(checked) => diff::unified(&report.display, &report.original, &checked.fixed, report.has_bom, &palette),
+            Ok(checked) => diff::unified(&report.display, &report.original, &checked.fixed, &checked.changes, report.has_bom, &palette),
             Err(_) => String::new(),
         };
         if options.mode == Mode::Diff {

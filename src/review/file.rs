@@ -190,7 +190,7 @@ impl<'s> FileReview<'s> {
     /// The accepted fixes as a patch of the file as it was read (`a/` and `b/` paths relative
     /// to the working directory, as `--diff` prints them).
     pub fn patch(&self) -> String {
-        crate::present::diff::unified(&self.display, &self.source.text, &self.text, self.source.has_bom, &crate::present::text::Palette::new(false))
+        crate::present::diff::unified(&self.display, &self.source.text, &self.text, &crate::engine::Changes::between(&self.source.text, &self.text), self.source.has_bom, &crate::present::text::Palette::new(false))
     }
 }
 

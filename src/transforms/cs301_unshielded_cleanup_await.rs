@@ -745,21 +745,39 @@ fn assigned_in(span: &[Stmt], expression: &str) -> bool {
 /// A top-level class that is the protected-cleanup helper (ours from an earlier run): it
 /// defines `__call__`, `context`, `_hold` and `__exit__`.
 fn existing_helper(checker: &Checker) -> Option<String> {
-    checker.parsed.syntax().body.iter().find_map(|stmt| {
-        let Stmt::ClassDef(class) = stmt else { return None };
-        let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
-        ["__call__", "context", "_hold", "__exit__"].iter().all(|name| defines(name)).then(|| class.name.to_string())
-    })
+    checker.cleanup_helpers().protected.clone()
 }
 
 /// A top-level class that is the shielded-cleanup helper (ours from an earlier run): it defines
 /// `__aenter__`, `__aexit__` and `_deadline`.
 fn existing_shielded_helper(checker: &Checker) -> Option<String> {
-    checker.parsed.syntax().body.iter().find_map(|stmt| {
-        let Stmt::ClassDef(class) = stmt else { return None };
-        let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
-        ["__aenter__", "__aexit__", "_deadline"].iter().all(|name| defines(name)).then(|| class.name.to_string())
-    })
+    checker.cleanup_helpers().shielded.clone()
+}
+
+/// The cleanup helpers an earlier run left in the module, found once per module (a module
+/// has thousands of handlers that ask).
+#[derive(Default)]
+pub struct ExistingHelpers {
+    protected: Option<String>,
+    shielded: Option<String>,
+}
+
+impl ExistingHelpers {
+    pub fn of(module: &[Stmt]) -> Self {
+        let mut found = ExistingHelpers::default();
+        for stmt in module {
+            let Stmt::ClassDef(class) = stmt else { continue };
+            let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
+            let defines_all = |names: &[&str]| names.iter().all(|name| defines(name));
+            if found.protected.is_none() && defines_all(&["__call__", "context", "_hold", "__exit__"]) {
+                found.protected = Some(class.name.to_string());
+            }
+            if found.shielded.is_none() && defines_all(&["__aenter__", "__aexit__", "_deadline"]) {
+                found.shielded = Some(class.name.to_string());
+            }
+        }
+        found
+    }
 }
 
 /// The anyio / trio helper's source; `{lib}` stands for the module's spelling of anyio or trio

@@ -85,6 +85,8 @@ pub struct Checker<'a> {
     /// The library each function's code deals in, found the first time a rule asks.
     function_libraries: RefCell<Vec<(TextRange, Library)>>,
     module_library: OnceCell<Library>,
+    /// The CS301 helpers an earlier run added; found the first time a rule asks.
+    cleanup_helpers: OnceCell<cs301_unshielded_cleanup_await::ExistingHelpers>,
     scopes: Vec<Scope>,
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
@@ -108,6 +110,7 @@ impl<'a> Checker<'a> {
             mentions_cancel: OnceCell::new(),
             function_libraries: RefCell::new(Vec::new()),
             module_library: OnceCell::new(),
+            cleanup_helpers: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
             findings: Vec::new(),
@@ -124,6 +127,10 @@ impl<'a> Checker<'a> {
 
     pub fn primitive_attributes(&self) -> &Primitives {
         self.primitive_attributes.get_or_init(|| Primitives::attributes_of(&self.parsed.syntax().body, &self.names, self.source()))
+    }
+
+    pub fn cleanup_helpers(&self) -> &cs301_unshielded_cleanup_await::ExistingHelpers {
+        self.cleanup_helpers.get_or_init(|| cs301_unshielded_cleanup_await::ExistingHelpers::of(&self.parsed.syntax().body))
     }
 
     /// The module calls `.cancel(` somewhere (a cheap test before building [`TaskFacts`]).
