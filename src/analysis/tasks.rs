@@ -126,7 +126,7 @@ pub struct TaskFacts<'a> {
     outcome_reads: Vec<(OutcomeRead, Option<Vec<TextRange>>)>,
     /// The coroutine functions the module mentions only to await them (`await self._close()`):
     /// they run in their awaiter's task, never as a task of their own.
-    only_awaited: Vec<TextRange>,
+    only_awaited: HashSet<TextRange>,
 }
 
 impl<'a> TaskFacts<'a> {
@@ -1017,7 +1017,11 @@ impl<'a> Facts<'a> {
             });
         }
         // Reads of task outcomes, and the coroutines whose tasks they may read.
-        facts.only_awaited = self.functions.iter().filter(|f| f.def.is_async && self.only_awaited(f.def)).map(|f| f.def.range()).collect();
+        let mut mentions: HashMap<&str, Vec<TextRange>> = HashMap::new();
+        for (name, at) in &self.mentions {
+            mentions.entry(name.as_str()).or_default().push(*at);
+        }
+        facts.only_awaited = self.functions.iter().filter(|f| f.def.is_async && self.only_awaited(f.def, &mentions)).map(|f| f.def.range()).collect();
         for read in reads {
             let coroutines: Vec<TextRange> = facts.spawns.iter().filter(|s| shares(&read, s)).map(|s| s.coroutine).collect();
             if untraced.iter().any(|s| shares(&read, s)) {
@@ -1032,9 +1036,8 @@ impl<'a> Facts<'a> {
 
     /// Every mention of `def`'s name (a name or an attribute, in code) calls it where its
     /// coroutine is awaited or spawned under a traced handle.
-    fn only_awaited(&self, def: &StmtFunctionDef) -> bool {
-        let mut mentions = self.mentions.iter().filter(|(name, _)| name == def.name.as_str()).peekable();
-        mentions.peek().is_some() && mentions.all(|(_, at)| self.contained_calls.contains(at))
+    fn only_awaited(&self, def: &StmtFunctionDef, mentions: &HashMap<&str, Vec<TextRange>>) -> bool {
+        mentions.get(def.name.as_str()).is_some_and(|at| at.iter().all(|at| self.contained_calls.contains(at)))
     }
 
     /// `t = …` between the cancel and the await: the awaited task is a new one.
