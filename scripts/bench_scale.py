@@ -3,11 +3,15 @@
 40,000 findings in at most 1 s). Generates modules of N swallowing handlers (each a CS101 finding
 with a safe fix), times the release binary's --check and --diff on each (median of --rounds), and
 prints seconds and microseconds per finding. Linear time shows as a flat per-finding column.
+Two forms of handler: `guard` awaits a call of a parameter (`queue.get()`), whose fix is the
+count guard (four lines added per handler); `raise` awaits `asyncio.sleep`, whose fix is a
+plain `raise` in place of `pass`.
 
     cargo build --release --locked && python3 scripts/bench_scale.py
 """
 
 import argparse
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -17,18 +21,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def module(findings: int) -> str:
-    functions = "".join(
-        f"\n\nasync def worker_{i}(queue):\n    try:\n        await queue.get()\n    except asyncio.CancelledError:\n        return\n"
-        for i in range(findings)
-    )
-    return "import asyncio\n" + functions
+FORMS = {
+    "guard": "\n\nasync def worker_{i}(queue):\n    try:\n        await queue.get()\n    except asyncio.CancelledError:\n        return\n",
+    "raise": "\n\nasync def worker_{i}():\n    try:\n        await asyncio.sleep(1)\n    except asyncio.CancelledError:\n        pass\n",
+}
 
 
-def timed(command, cwd) -> float:
-    start = time.perf_counter()
+def module(findings: int, form: str = "guard") -> str:
+    return "import asyncio\n" + "".join(FORMS[form].format(i=i) for i in range(findings))
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command, cwd) -> tuple[float, float]:
+    """Wall and CPU seconds of one run: on a busy machine the CPU time is the steadier one."""
+    start, cpu = time.perf_counter(), cpu_of_children()
     result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start, cpu_of_children() - cpu
     # 1: findings reported, as expected; anything else is a failed run.
     if result.returncode != 1:
         raise SystemExit(f"{' '.join(command)} exited {result.returncode}")
@@ -40,18 +52,20 @@ def main():
     parser.add_argument("--binary", default=str(ROOT / "target/release/cancelsafe"))
     parser.add_argument("--sizes", default="5000,10000,20000,40000")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--forms", default="guard,raise", help="handler forms to time: guard, raise")
     args = parser.parse_args()
-    print(f"| findings | --check s | µs/finding | --diff s | µs/finding |")
-    print(f"|---:|---:|---:|---:|---:|")
+    print("| form | findings | --check s | CPU s | CPU µs/finding | --diff s | CPU s | CPU µs/finding |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder:
-        for size in map(int, args.sizes.split(",")):
-            path = Path(folder) / f"many_{size}.py"
-            path.write_text(module(size))
-            row = [f"{size:,}"]
+        for form, size in ((form, size) for form in args.forms.split(",") for size in map(int, args.sizes.split(","))):
+            path = Path(folder) / f"many_{form}_{size}.py"
+            path.write_text(module(size, form))
+            row = [form, f"{size:,}"]
             for mode in ("--check", "--diff"):
                 command = [args.binary, "--no-config", "--no-cache", mode, path.name]
-                seconds = statistics.median(timed(command, folder) for _ in range(args.rounds))
-                row += [f"{seconds:.3f}", f"{seconds / size * 1e6:.1f}"]
+                runs = [timed(command, folder) for _ in range(args.rounds)]
+                wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+                row += [f"{wall:.3f}", f"{cpu:.3f}", f"{cpu / size * 1e6:.1f}"]
             print("| " + " | ".join(row) + " |", flush=True)
 
 
