@@ -187,3 +187,16 @@ fn the_semaphore_gather_page_example_holds() {
     let claims = stdout.lines().filter(|line| line.ends_with(": ok")).count();
     assert_eq!(claims, 9, "expected nine claims, each `: ok`:\n{stdout}");
 }
+
+/// The library facts CS301's reading of checkpoints rests on (src/analysis/checkpoints.rs):
+/// an anyio memory object stream's `aclose()` has no checkpoint on either backend, and a trio
+/// memory channel's does. Run on the pinned anyio and trio, so an upgrade that changes either
+/// fails here.
+#[test]
+fn the_checkpoint_facts_hold_on_the_pinned_libraries() {
+    let script = common::repo_path("tests/runtime/facts/checkpoints.py");
+    let output = Command::new(common::test_python()).arg("-B").arg(&script).output().expect("the test virtualenv's python");
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "a fact CS301 relies on does not hold:\n{stdout}{}", text(&output.stderr));
+    assert_eq!(stdout.lines().filter(|line| line.ends_with(": ok")).count(), 3, "expected three facts, each `: ok`:\n{stdout}");
+}

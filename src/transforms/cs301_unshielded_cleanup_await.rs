@@ -11,6 +11,7 @@ use ruff_python_ast::{ExceptHandler, Expr, ExprContext, Number, PythonVersion, S
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
+use crate::analysis::checkpoints;
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
 use crate::analysis::names::{assigns_name, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
@@ -366,6 +367,12 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
         return None;
     }
     if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
+        return None;
+    }
+    // An anyio memory stream's `aclose()`, or a method of the module that only makes such awaits:
+    // nothing there can be cut short or hang.
+    let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents() };
+    if checkpoints::never_checkpoints(&checker.names, place, awaited) {
         return None;
     }
     // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is

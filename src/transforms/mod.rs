@@ -225,6 +225,11 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// The statements enclosing the one being visited, outermost first, the module's top included.
+    pub fn parents(&self) -> &[&'a Stmt] {
+        &self.parents
+    }
+
     /// The enclosing statements of the statement being visited, innermost first, up to and
     /// including the enclosing function.
     pub fn ancestors(&self) -> impl Iterator<Item = &'a Stmt> + '_ {
