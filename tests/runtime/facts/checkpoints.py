@@ -1,5 +1,6 @@
-"""The library facts CS301's analysis rests on (src/analysis/checkpoints.rs), checked on the
-installed anyio and trio (tests/requirements.txt). Each line of output is `CLAIM: ok`; a claim
+"""The library facts the anyio/trio rules rest on, checked on the installed anyio and trio
+(tests/requirements.txt): CS301's reading of checkpoints (src/analysis/checkpoints.rs) and the
+swallow that ends a spawned task (`ends_a_spawned_task` in src/transforms/reraise.rs). Each line of output is `CLAIM: ok`; a claim
 that no longer holds prints `CLAIM: FAIL: reason` and the script exits 1.
 
 Usage: python checkpoints.py   (the test virtualenv's Python)
@@ -51,7 +52,40 @@ async def trio_claims():
     )
 
 
+async def swallowing_child(started):
+    """Swallows its cancellation and ends, as `ends_a_spawned_task` allows."""
+    try:
+        started.set()
+        await anyio.sleep_forever()
+    except anyio.get_cancelled_exc_class():
+        pass
+
+
+async def spawned_swallow_claims(runner):
+    """A task group whose child swallows the cancellation: the group's cancelled scope still
+    ends cancelled, and the parent still sees the cancel at its next checkpoint."""
+    started = anyio.Event()
+    parent_cancelled = False
+    with anyio.CancelScope() as outer:
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(swallowing_child, started)
+                await started.wait()
+                outer.cancel()
+            await anyio.lowlevel.checkpoint()
+        except anyio.get_cancelled_exc_class():
+            parent_cancelled = True
+            raise
+    claim(
+        f"a spawned task that swallows the cancellation and ends loses no cancel ({runner})",
+        outer.cancelled_caught and parent_cancelled,
+        f"scope cancelled_caught={outer.cancelled_caught}, parent saw the cancel={parent_cancelled}: the swallow changed what the parent sees",
+    )
+
+
 for backend in ("asyncio", "trio"):
     anyio.run(anyio_claims, backend, backend=backend)
+    anyio.run(spawned_swallow_claims, backend, backend=backend)
 trio.run(trio_claims)
+trio.run(spawned_swallow_claims, "trio-native")
 sys.exit(1 if failed else 0)
