@@ -2,7 +2,8 @@
 //! the rules' names, `# noqa: swallowed-cancellation`) on a line suppresses findings that start
 //! or end on that line (for handler rules the finding is
 //! the `except` line); `# cancelsafe: noqa` (optionally `: CODES`) on a line of its own
-//! suppresses them in the whole file. A suppressed finding is neither reported nor fixed.
+//! suppresses them in the whole file. flake8-async's codes for the same concern count too
+//! (`# noqa: ASYNC102` silences CS301). A suppressed finding is neither reported nor fixed.
 
 use crate::source::Module;
 use ruff_python_ast::token::TokenKind;
@@ -24,8 +25,24 @@ impl Codes {
     fn covers(&self, rule: Rule) -> bool {
         match self {
             Codes::All => true,
-            Codes::Listed(codes) => codes.iter().any(|listed| listed.eq_ignore_ascii_case(rule.code()) || listed.eq_ignore_ascii_case(rule.name())),
+            Codes::Listed(codes) => codes.iter().any(|listed| {
+                listed.eq_ignore_ascii_case(rule.code())
+                    || listed.eq_ignore_ascii_case(rule.name())
+                    || flake8_async_codes(rule).iter().any(|code| listed.eq_ignore_ascii_case(code))
+            }),
         }
+    }
+}
+
+/// flake8-async's codes for the same concern: a line already silenced for flake8-async
+/// (`await ctx.aclose()  # noqa: ASYNC102`) was reviewed for it, and is silenced here too.
+fn flake8_async_codes(rule: Rule) -> &'static [&'static str] {
+    match rule {
+        Rule::SwallowedCancellation | Rule::BroadExceptSwallowsCancellation => &["ASYNC103", "ASYNC104"],
+        Rule::UnshieldedCleanupAwait => &["ASYNC102"],
+        Rule::FireAndForgetTask => &["ASYNC300"],
+        Rule::YieldInsideCancelScope => &["ASYNC101"],
+        _ => &[],
     }
 }
 
@@ -224,6 +241,9 @@ mod tests {
         assert_eq!(line_directive("# noqa because-reasons"), Some(Codes::Listed(vec!["because-reasons".into()])), "never wider than written");
         assert!(Codes::Listed(vec!["Swallowed-Cancellation".into()]).covers(Rule::SwallowedCancellation));
         assert!(!Codes::Listed(vec!["swallowed-cancellation".into()]).covers(Rule::FireAndForgetTask));
+        assert!(Codes::Listed(vec!["ASYNC102".into()]).covers(Rule::UnshieldedCleanupAwait));
+        assert!(Codes::Listed(vec!["async103".into()]).covers(Rule::BroadExceptSwallowsCancellation));
+        assert!(!Codes::Listed(vec!["ASYNC102".into()]).covers(Rule::SwallowedCancellation));
     }
 
     fn suppressed(source: &str, line: usize) -> Option<String> {

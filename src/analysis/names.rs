@@ -30,10 +30,9 @@ impl Library {
         }
     }
 
-    /// The library a module path belongs to (`asyncio.exceptions` → asyncio).
-    fn of_module(path: &str) -> Option<Library> {
-        let top = path.split('.').next().unwrap_or_default();
-        Library::ALL.into_iter().find(|library| library.module() == top)
+    /// The library a top-level module name is.
+    fn of_module(module: &str) -> Option<Library> {
+        Library::ALL.into_iter().find(|library| library.module() == module)
     }
 
     /// Cancel scopes deliver the cancellation again at every checkpoint until the scope ends
@@ -69,12 +68,13 @@ pub enum Catches {
 /// What the async libraries' names are bound to in a module, from its imports anywhere in the file.
 #[derive(Debug, Default)]
 pub struct AsyncioNames {
-    /// Names bound to a library's top-level module (`asyncio`, `aio`, `trio`, `anyio`).
-    modules: Vec<(String, Library)>,
+    /// Names bound to one of the [`IMPORTED`] modules (`asyncio`, `aio`, `trio`, `anyio`,
+    /// `async_timeout`): (name, module).
+    modules: Vec<(String, &'static str)>,
     /// Names bound to `asyncio.exceptions`.
     exceptions: Vec<String>,
-    /// `from asyncio import X as Y`: (Y, library, X).
-    members: Vec<(String, Library, String)>,
+    /// `from asyncio import X as Y`: (Y, module, X).
+    members: Vec<(String, &'static str, String)>,
     /// Names assigned `anyio.get_cancelled_exc_class()` (`Cancelled = get_cancelled_exc_class()`).
     cancelled_classes: Vec<String>,
     /// Names bound to the `contextlib` module.
@@ -87,11 +87,10 @@ pub struct AsyncioNames {
     module_level_cancelled: Vec<(Library, String)>,
     /// Names bound by top-level statements other than imports (a user's own `CancelledError`).
     shadowed: Vec<String>,
-    /// Names bound to a library with cancel scopes of its own: (name, library).
-    scope_libraries: Vec<(String, &'static str)>,
-    /// `from anyio import move_on_after as m`: (m, library, move_on_after).
-    scope_members: Vec<(String, &'static str, String)>,
 }
+
+/// The modules whose imports are followed: each [`Library`], and `async_timeout`.
+const IMPORTED: &[&str] = &["asyncio", "anyio", "trio", "async_timeout"];
 
 /// Libraries whose cancel scopes cancel the task that entered them: anyio and trio, and
 /// `async_timeout` (asyncio's timeout before 3.11).
@@ -124,9 +123,12 @@ impl AsyncioNames {
 
     /// True when the module imports `library` (its module or one of its members).
     pub fn uses(&self, library: Library) -> bool {
-        self.modules.iter().any(|(_, l)| *l == library)
-            || self.members.iter().any(|(_, l, _)| *l == library)
-            || (library == Library::Asyncio && !self.exceptions.is_empty())
+        self.imports(library.module()) || (library == Library::Asyncio && !self.exceptions.is_empty())
+    }
+
+    /// True when the module imports `module` (one of [`IMPORTED`]) or one of its members.
+    fn imports(&self, module: &str) -> bool {
+        self.modules.iter().any(|(_, m)| *m == module) || self.members.iter().any(|(_, m, _)| *m == module)
     }
 
     /// The libraries the module imports, in [`Library`] order: the rules run only where there is one.
@@ -137,56 +139,46 @@ impl AsyncioNames {
     /// True when the module imports anyio, trio or async_timeout, whose cancel scopes CS401
     /// looks at even where asyncio is not imported.
     pub fn uses_cancel_scope_library(&self) -> bool {
-        !self.scope_libraries.is_empty() || !self.scope_members.is_empty()
+        SCOPE_LIBRARIES.iter().any(|module| self.imports(module))
     }
 
     /// If `expr` names a member of anyio, trio or async_timeout (`anyio.move_on_after`, an
     /// imported `CancelScope`): the library and the member.
     pub fn scope_library_member<'s>(&'s self, expr: &'s Expr) -> Option<(&'static str, &'s str)> {
-        match expr {
-            Expr::Name(name) => self
-                .scope_members
-                .iter()
-                .find(|(local, _, _)| local == name.id.as_str())
-                .filter(|_| !self.shadowed.iter().any(|s| s == name.id.as_str()))
-                .map(|(_, library, member)| (*library, member.as_str())),
-            Expr::Attribute(attribute) => match attribute.value.as_ref() {
-                Expr::Name(base) => self
-                    .scope_libraries
-                    .iter()
-                    .find(|(local, _)| local == base.id.as_str())
-                    .map(|(_, library)| (*library, attribute.attr.as_str())),
-                _ => None,
-            },
-            _ => None,
-        }
+        self.imported_member(expr).filter(|(module, _)| SCOPE_LIBRARIES.contains(module))
     }
 
     /// If `expr` names a member of one of the libraries (`asyncio.gather`, `aio.gather`, an
     /// imported `gather`, `asyncio.exceptions.CancelledError`, `trio.Cancelled`), the library
     /// and the member's name.
     pub fn member<'s>(&'s self, expr: &'s Expr) -> Option<(Library, &'s str)> {
+        self.imported_member(expr).and_then(|(module, member)| Some((Library::of_module(module)?, member)))
+    }
+
+    /// If `expr` names a member of one of the [`IMPORTED`] modules: the module and the member.
+    fn imported_member<'s>(&'s self, expr: &'s Expr) -> Option<(&'static str, &'s str)> {
         match expr {
             Expr::Name(name) => self
                 .members
                 .iter()
                 .find(|(local, _, _)| local == name.id.as_str())
                 .filter(|_| !self.shadowed.iter().any(|s| s == name.id.as_str()))
-                .map(|(_, library, member)| (*library, member.as_str())),
+                .map(|(_, module, member)| (*module, member.as_str())),
             Expr::Attribute(attribute) => {
-                let library = match attribute.value.as_ref() {
+                let asyncio = Library::Asyncio.module();
+                let module = match attribute.value.as_ref() {
                     Expr::Name(base) => self
                         .modules
                         .iter()
                         .find(|(n, _)| n == base.id.as_str())
-                        .map(|(_, library)| *library)
-                        .or_else(|| self.exceptions.iter().any(|n| n == base.id.as_str()).then_some(Library::Asyncio)),
+                        .map(|(_, module)| *module)
+                        .or_else(|| self.exceptions.iter().any(|n| n == base.id.as_str()).then_some(asyncio)),
                     Expr::Attribute(inner) => (inner.attr.as_str() == "exceptions"
-                        && matches!(inner.value.as_ref(), Expr::Name(base) if self.modules.iter().any(|(n, l)| *l == Library::Asyncio && n == base.id.as_str())))
-                    .then_some(Library::Asyncio),
+                        && matches!(inner.value.as_ref(), Expr::Name(base) if self.modules.iter().any(|(n, m)| *m == asyncio && n == base.id.as_str())))
+                    .then_some(asyncio),
                     _ => None,
                 };
-                library.map(|library| (library, attribute.attr.as_str()))
+                module.map(|module| (module, attribute.attr.as_str()))
             }
             _ => None,
         }
@@ -338,13 +330,14 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
         let top_level = self.depth == 0;
         match stmt {
             Stmt::Import(import) => {
-                for library in Library::ALL {
-                    if let Some(name) = import_binding(import, library.module()) {
+                for module in IMPORTED {
+                    let Some(name) = import_binding(import, module) else { continue };
+                    if let Some(library) = Library::of_module(module) {
                         if top_level && !self.names.module_level.iter().any(|(l, _)| *l == library) {
                             self.names.module_level.push((library, name.clone()));
                         }
-                        self.names.modules.push((name, library));
                     }
+                    self.names.modules.push((name, module));
                 }
                 for alias in &import.names {
                     if alias.name.as_str() == "asyncio.exceptions" {
@@ -356,37 +349,30 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
                 if let Some(name) = import_binding(import, "contextlib") {
                     self.names.contextlib.push(name);
                 }
-                for library in SCOPE_LIBRARIES {
-                    if let Some(name) = import_binding(import, library) {
-                        self.names.scope_libraries.push((name, library));
-                    }
-                }
             }
             Stmt::ImportFrom(import) if import.level == 0 => {
-                let module = import.module.as_deref().unwrap_or_default();
-                let library = match module {
-                    "asyncio" | "asyncio.exceptions" | "asyncio.tasks" => Some(Library::Asyncio),
-                    "anyio" | "trio" => Library::of_module(module),
-                    _ => None,
+                let path = import.module.as_deref().unwrap_or_default();
+                // `asyncio.exceptions` and `asyncio.tasks` re-export asyncio's own members.
+                let module = match path {
+                    "asyncio.exceptions" | "asyncio.tasks" => Some("asyncio"),
+                    _ => IMPORTED.iter().copied().find(|m| *m == path),
                 };
                 for alias in &import.names {
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
                     let member = alias.name.to_string();
-                    // CS401's table of cancel-scope libraries (anyio, trio, async_timeout).
-                    if let Some(scope_library) = SCOPE_LIBRARIES.iter().find(|l| **l == module) {
-                        self.names.scope_members.push((local.clone(), scope_library, member.clone()));
-                    }
-                    if let Some(library) = library {
-                        if module == "asyncio" && member == "exceptions" {
+                    if let Some(module) = module {
+                        if path == "asyncio" && member == "exceptions" {
                             self.names.exceptions.push(local);
                             continue;
                         }
-                        let first = !self.names.module_level_cancelled.iter().any(|(l, _)| *l == library);
-                        if is_cancellation_member(library, &member) && top_level && first {
-                            self.names.module_level_cancelled.push((library, local.clone()));
+                        if let Some(library) = Library::of_module(module) {
+                            let first = !self.names.module_level_cancelled.iter().any(|(l, _)| *l == library);
+                            if is_cancellation_member(library, &member) && top_level && first {
+                                self.names.module_level_cancelled.push((library, local.clone()));
+                            }
                         }
-                        self.names.members.push((local, library, member));
-                    } else if module == "contextlib" && member == "suppress" {
+                        self.names.members.push((local, module, member));
+                    } else if path == "contextlib" && member == "suppress" {
                         self.names.suppress.push(local);
                     }
                 }

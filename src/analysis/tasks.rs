@@ -1215,3 +1215,40 @@ fn under_cancel_handler(
         _ => false,
     })
 }
+
+/// Whether `function` is started as a task of a nursery or task group in `module`: decorated
+/// `@nursery.start_soon`, or handed to a `.start_soon(…)` / `.start(…)` call by name
+/// (`f`, `self.f`).
+pub fn started_in_nursery(module: &[Stmt], function: &StmtFunctionDef) -> bool {
+    fn is_start(func: &Expr) -> bool {
+        matches!(func, Expr::Attribute(a) if matches!(a.attr.as_str(), "start_soon" | "start"))
+    }
+    if function.decorator_list.iter().any(|d| is_start(&d.expression)) {
+        return true;
+    }
+    struct Starts<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Starts<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                if is_start(&call.func) {
+                    self.found |= match call.arguments.args.first() {
+                        Some(Expr::Name(n)) => n.id.as_str() == self.name,
+                        Some(Expr::Attribute(a)) => a.attr.as_str() == self.name,
+                        _ => false,
+                    };
+                }
+            }
+            if !self.found {
+                walk_expr(self, expr);
+            }
+        }
+    }
+    let mut starts = Starts { name: function.name.as_str(), found: false };
+    for stmt in module {
+        starts.visit_stmt(stmt);
+    }
+    starts.found
+}

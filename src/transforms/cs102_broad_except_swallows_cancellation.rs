@@ -25,6 +25,9 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a S
             continue;
         }
         let Some(exits) = reraise::leaking_exits(checker, try_stmt, index) else { continue };
+        if library.is_structured() && reraise::ends_a_spawned_task(checker, stmt, &exits) {
+            continue;
+        }
         let (fix, reason) = reraise::fix_handler(checker, stmt, try_stmt, handler, &exits);
         let clause = match handler.type_.as_deref() {
             None => "bare `except:`".to_string(),

@@ -11,6 +11,7 @@ use ruff_python_ast::{ExceptHandler, Expr, ExprContext, Number, PythonVersion, S
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
+use crate::analysis::checkpoints;
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
 use crate::analysis::names::{assigns_name, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
@@ -35,6 +36,9 @@ struct Item<'a> {
     /// The unit it already runs in: the name bound by an enclosing `with <helper>(…) as name:`.
     existing_unit: Option<String>,
     bound: Bound,
+    /// Its name says it releases something ([`cleanup_bound`]); otherwise it is an await that
+    /// can checkpoint in anyio or trio cleanup code ([`checkpointing_await`]).
+    named: bool,
 }
 
 enum ItemKind<'a> {
@@ -146,7 +150,11 @@ fn catches_cancel(checker: &Checker, handler: &ExceptHandler) -> bool {
 fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     let library = checker.library();
     let helper = if library.is_structured() { None } else { existing_helper(checker) };
-    let mut collector = Collector { checker, helper: helper.as_deref(), items: Vec::new(), top: 0, units: Vec::new(), timeouts: Vec::new() };
+    // Under anyio or trio any checkpoint in a cleanup block raises once the scope is cancelled,
+    // whatever the call is named: each such await is reported.
+    let any_checkpoint = library.is_structured();
+    let mut collector =
+        Collector { checker, helper: helper.as_deref(), any_checkpoint, items: Vec::new(), top: 0, units: Vec::new(), timeouts: Vec::new() };
     for (top, stmt) in suite.stmts.iter().enumerate() {
         collector.top = top;
         collector.visit_stmt(stmt);
@@ -155,10 +163,13 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     if items.is_empty() {
         return;
     }
-    let fix = match library.is_structured() {
+    let mut fix = match library.is_structured() {
         true => UnitFix::shielded(checker, suite, &items, library),
         false => UnitFix::new(checker, suite, &items, helper),
     };
+    if let Some(reason) = unnamed_only(checker, &items) {
+        fix.safety = Safety::unsafe_because(reason);
+    }
     let place_text = match place {
         Place::Finally => "in a `finally:` block",
         Place::CancelHandler => "in a handler that catches the cancellation",
@@ -170,7 +181,8 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     };
     for item in &items {
         let (range, what) = match &item.kind {
-            ItemKind::Await(_, range) => (*range, "cleanup awaited"),
+            ItemKind::Await(_, range) if item.named => (*range, "cleanup awaited"),
+            ItemKind::Await(_, range) => (*range, "`await`"),
             ItemKind::AsyncWith(with) => (TextRange::new(with.start(), with.items.last().map_or(with.start(), Ranged::end)), "`async with`"),
             ItemKind::AsyncFor(header) => (*header, "`async for`"),
         };
@@ -198,10 +210,28 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     }
 }
 
+/// Why a block whose awaits are none of them named as a cleanup gets an unsafe fix: the
+/// shield makes a cancelled scope wait for them, which only their author can judge.
+fn unnamed_only(checker: &Checker, items: &[Item]) -> Option<String> {
+    if items.iter().any(|item| item.named) {
+        return None;
+    }
+    let first = items.iter().find_map(|item| match &item.kind {
+        ItemKind::Await(Expr::Call(call), _) => Some(format!("`{}(…)`", checker.editor.one_line(call.func.as_ref()))),
+        _ => None,
+    })?;
+    Some(format!(
+        "{first} is not named as a cleanup: shielded, a cancelled scope waits for it (up to {} s) before the cancellation goes on; apply it if the call must finish",
+        items.iter().map(|item| item.bound.seconds).fold(0.0, f64::max)
+    ))
+}
+
 /// Walks one cleanup block for the suspensions to protect.
 struct Collector<'c, 'a> {
     checker: &'c Checker<'a>,
     helper: Option<&'c str>,
+    /// Report every await that can checkpoint, not only the named cleanups (anyio, trio).
+    any_checkpoint: bool,
     items: Vec<Item<'a>>,
     top: usize,
     /// Names bound by enclosing `with <helper>(…) as name:` blocks.
@@ -211,12 +241,16 @@ struct Collector<'c, 'a> {
 }
 
 impl<'a> Collector<'_, 'a> {
-    fn push(&mut self, kind: ItemKind<'a>, mut bound: Bound) {
+    fn push(&mut self, kind: ItemKind<'a>, bound: Bound) {
+        self.push_item(kind, bound, true);
+    }
+
+    fn push_item(&mut self, kind: ItemKind<'a>, mut bound: Bound, named: bool) {
         for timeout in &self.timeouts {
             bound.at_least(timeout);
         }
         let existing_unit = self.units.last().cloned();
-        self.items.push(Item { kind, top: self.top, existing_unit, bound });
+        self.items.push(Item { kind, top: self.top, existing_unit, bound, named });
     }
 
     /// The name of the unit a `with` item opens: `with _ProtectedCleanup(5) as cleanup:`.
@@ -316,8 +350,11 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
             Expr::Lambda(_) => {}
             Expr::Await(await_expr) => {
                 if !self.is_protected(&await_expr.value) {
+                    let kind = ItemKind::Await(&await_expr.value, await_expr.range());
                     if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
-                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound);
+                        self.push(kind, bound);
+                    } else if self.any_checkpoint && checkpointing_await(self.checker, &await_expr.value) {
+                        self.push_item(kind, Bound { seconds: self.checker.settings.cleanup_timeout, expressions: Vec::new() }, false);
                     }
                 }
                 walk_expr(self, expr);
@@ -362,24 +399,7 @@ fn is_plain_reference(expr: &Expr) -> bool {
 /// those), and a call whose name says it releases something.
 fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
     let Expr::Call(call) = awaited else { return None };
-    if mentions_shield(checker, awaited) {
-        return None;
-    }
-    if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
-        return None;
-    }
-    // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is
-    // made to run in a cancelled scope, and a shield would only make it graceful.
-    if matches!(checker.names.member(&call.func), Some((library, "aclose_forcefully")) if library.is_structured()) {
-        return None;
-    }
-    // `aclose_shielded(conn)`: the call says it shields itself.
-    if callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield")) {
-        return None;
-    }
-    // Handing on another manager's exit is judged where that manager is written, and under a
-    // cancel scope it must not be wrapped at all (see `forwarded_exit`).
-    if checker.library().is_structured() && forwarded_exit(checker, awaited) {
+    if not_to_protect(checker, awaited) {
         return None;
     }
     match checker.names.asyncio_member(&call.func) {
@@ -440,6 +460,55 @@ fn cleanup_bound(checker: &Checker, awaited: &Expr) -> Option<Bound> {
             Some(bound)
         }
     }
+}
+
+/// Awaits that are no cleanup of this block to protect, whatever their name: already
+/// shielded, a wait for tasks that exist already (CS104 and CS103 judge those), one that can
+/// never checkpoint, a forced close, another manager's exit handed on.
+fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
+    let Expr::Call(call) = awaited else { return true };
+    if mentions_shield(checker, awaited) {
+        return true;
+    }
+    if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
+        return true;
+    }
+    // An anyio memory stream's `aclose()`, or a method of the module that only makes such awaits:
+    // nothing there can be cut short or hang.
+    let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents() };
+    if checkpoints::never_checkpoints(&checker.names, place, awaited) {
+        return true;
+    }
+    // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is
+    // made to run in a cancelled scope, and a shield would only make it graceful.
+    if matches!(checker.names.member(&call.func), Some((library, "aclose_forcefully")) if library.is_structured()) {
+        return true;
+    }
+    // `aclose_shielded(conn)`, `final_write(w, shield=True)`: the call says it shields itself.
+    let shield_keyword = call.arguments.find_keyword("shield").is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value));
+    if shield_keyword || callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield")) {
+        return true;
+    }
+    // Handing on another manager's exit is judged where that manager is written, and under a
+    // cancel scope it must not be wrapped at all (see `forwarded_exit`).
+    checker.library().is_structured() && forwarded_exit(checker, awaited)
+}
+
+/// Calls that checkpoint without being a cleanup of the block: a delay or an explicit
+/// checkpoint (`trio.sleep(0)`, `lowlevel.checkpoint()`), a log line, a value or an exception
+/// handed into an async generator (`agen.athrow(exc)`: the generator's own code decides).
+const NOT_CLEANUP_CALLS: &[&str] = &[
+    "sleep", "sleep_until", "sleep_forever", "checkpoint", "checkpoint_if_cancelled", "cancel_shielded_checkpoint",
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "athrow", "asend",
+];
+
+/// In anyio or trio cleanup code, an await whose name says nothing of cleanup (`await
+/// send(None)`, `await proc.wait()`) still raises at its checkpoint once the scope is
+/// cancelled, and what it does is skipped: it is reported, with an unsafe fix (only its author
+/// knows whether a cancelled task should wait for it).
+fn checkpointing_await(checker: &Checker, awaited: &Expr) -> bool {
+    let Expr::Call(call) = awaited else { return false };
+    !not_to_protect(checker, awaited) && !callee_name(&call.func).is_some_and(|name| NOT_CLEANUP_CALLS.contains(&name))
 }
 
 /// The bound `cleanup-timeouts` gives a call whose dotted name ends with a pattern's parts.

@@ -62,6 +62,17 @@ enum Scope {
     Lambda,
 }
 
+/// What runs first after a statement completes, before its function returns.
+pub enum Follows<'s> {
+    Nothing,
+    Statement(&'s Stmt),
+    /// The next turn of this loop.
+    NextTurn(&'s Stmt),
+    TryElse,
+    /// A place the analysis cannot see.
+    Unknown,
+}
+
 /// What a transform may ask about the module and the place it is looking at.
 pub struct Checker<'a> {
     pub settings: &'a Settings,
@@ -232,6 +243,11 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// The statements enclosing the one being visited, outermost first, the module's top included.
+    pub fn parents(&self) -> &[&'a Stmt] {
+        &self.parents
+    }
+
     /// The enclosing statements of the statement being visited, innermost first, up to and
     /// including the enclosing function.
     pub fn ancestors(&self) -> impl Iterator<Item = &'a Stmt> + '_ {
@@ -251,25 +267,34 @@ impl<'a> Checker<'a> {
     /// `try`'s `else` — before its function returns, in words for a reason (`None`: nothing).
     /// `ancestors` are `stmt`'s, innermost first.
     pub fn code_after(&self, stmt: &Stmt, ancestors: &[&Stmt]) -> Option<String> {
+        match self.what_follows(stmt, ancestors) {
+            Follows::Nothing => None,
+            Follows::Unknown => Some("the code that follows it".to_string()),
+            Follows::Statement(next) => Some(self.describe_statement(next)),
+            Follows::NextTurn(_) => Some("the loop's next iteration".to_string()),
+            Follows::TryElse => Some("the `else:` block of the enclosing `try`".to_string()),
+        }
+    }
+
+    /// What runs first after `stmt` completes (see [`Checker::code_after`]).
+    pub fn what_follows<'s>(&self, stmt: &Stmt, ancestors: &[&'s Stmt]) -> Follows<'s> {
         let mut child_range = stmt.range();
         for parent in ancestors {
-            let Some((suite, role)) = suite_containing(parent, &child_range) else {
-                return Some("the code that follows it".to_string());
-            };
+            let Some((suite, role)) = suite_containing(parent, &child_range) else { return Follows::Unknown };
             if let Some(next) = following(suite, child_range) {
-                return Some(self.describe_statement(next));
+                return Follows::Statement(next);
             }
             if matches!(parent, Stmt::FunctionDef(_)) {
-                return None;
+                return Follows::Nothing;
             }
             match role {
-                SuiteRole::LoopBody => return Some("the loop's next iteration".to_string()),
-                SuiteRole::TryBodyWithElse => return Some("the `else:` block of the enclosing `try`".to_string()),
+                SuiteRole::LoopBody => return Follows::NextTurn(parent),
+                SuiteRole::TryBodyWithElse => return Follows::TryElse,
                 SuiteRole::Other => {}
             }
             child_range = parent.range();
         }
-        None
+        Follows::Nothing
     }
 
     /// The class whose body defines the function being visited (a method's class).

@@ -11,7 +11,7 @@ use ruff_diagnostics::{Edit, Fix};
 use ruff_python_ast::{ExceptHandler, ExceptHandlerExceptHandler, Expr, PythonVersion, Stmt, StmtTry};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::{Checker, Safety};
+use super::{Checker, Follows, Safety};
 use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
 use crate::analysis::names::{assigns_name, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, Primitives, SuspensionPoints};
@@ -34,6 +34,26 @@ pub fn leaking_exits<'a>(checker: &Checker<'a>, try_stmt: &'a StmtTry, index: us
     }
     let exits = checker.exit_finder().exits(handler);
     (!exits.is_empty() && !kept_for_later(checker, handler)).then_some(exits)
+}
+
+/// Under anyio or trio, a swallow that ends a task: the handler falls off or returns with no
+/// value, nothing of the function runs after the `try`, and the function is started as a task
+/// in this module (`nursery.start_soon(f)`, `tg.start_soon(self.f)`, `@nursery.start_soon`).
+/// The task ends either way, and the cancellation stays in effect at its scope (delivered again
+/// at the parent's next checkpoint): nothing goes on after the cancel, so nothing leaks.
+pub fn ends_a_spawned_task(checker: &Checker, stmt: &Stmt, exits: &[HandlerExit]) -> bool {
+    let Some(function) = checker.enclosing_function().filter(|f| f.is_async) else { return false };
+    let ends = exits.iter().all(|exit| matches!(exit.kind, ExitKind::FallsOff | ExitKind::Return) && !exit.in_nested_handler);
+    if !ends {
+        return false;
+    }
+    let ancestors: Vec<&Stmt> = checker.ancestors().collect();
+    // A `return` inside the handler leaves at once; falling off reaches what follows the `try`.
+    let falls_off = exits.iter().any(|exit| exit.kind == ExitKind::FallsOff);
+    if falls_off && checker.code_after(stmt, &ancestors).is_some() {
+        return false;
+    }
+    crate::analysis::tasks::started_in_nursery(&checker.parsed.syntax().body, function)
 }
 
 /// The fix that makes every exit in `exits` of `handler` (of `try_stmt`, the statement `stmt`)
@@ -232,11 +252,7 @@ fn plan_exit<'a>(
         // A cancel scope delivers its cancellation again at the next turn's checkpoint: the
         // loop cannot retry, it spins until it ends, so only what follows the loop matters.
         ExitKind::Continue if library.is_structured() => match ancestors.iter().position(|s| matches!(s, Stmt::For(_) | Stmt::While(_))) {
-            Some(index) => match tail_after(checker, ancestors[index], &ancestors[index + 1..], keepable, bound) {
-                Tail::Nothing => plan(Vec::new(), None),
-                Tail::Keep(kept) => plan(kept, None),
-                Tail::Skipped(after) => plan(Vec::new(), Some(format!("the loop used to spin until it ended and carry on to {after}, which the re-raise now skips"))),
-            },
+            Some(index) => spins_until_loop_ends(checker, ancestors, index, keepable, bound),
             None => plan(Vec::new(), Some("`continue` leaves for a loop the analysis cannot see".to_string())),
         },
         ExitKind::Continue => plan(Vec::new(), Some("`continue` keeps the loop going on cancel (a retry?); the fix ends it".to_string())),
@@ -244,6 +260,13 @@ fn plan_exit<'a>(
             Vec::new(),
             exit.stmt.map(|s| format!("`{}` may convert the cancellation on purpose; the fix re-raises the cancellation instead", editor.short(s))),
         ),
+        // Falling off into the loop's next turn is a `continue`: under a cancel scope the turn's
+        // checkpoint raises again, so only what follows the loop matters.
+        ExitKind::FallsOff if library.is_structured() && matches!(checker.what_follows(stmt, ancestors), Follows::NextTurn(_)) => {
+            let Follows::NextTurn(each) = checker.what_follows(stmt, ancestors) else { unreachable!() };
+            let index = ancestors.iter().position(|s| std::ptr::eq(*s, each)).unwrap_or_default();
+            spins_until_loop_ends(checker, ancestors, index, keepable, bound)
+        }
         ExitKind::FallsOff => match tail_after(checker, stmt, ancestors, keepable, bound) {
             Tail::Nothing => plan(Vec::new(), None),
             Tail::Keep(kept) => plan(kept, None),
@@ -257,6 +280,18 @@ fn plan_exit<'a>(
             },
             None => plan(Vec::new(), Some("`break` leaves a loop the analysis cannot see".to_string())),
         },
+    }
+}
+
+/// A cancelled scope's loop that turns again (`continue`, or falling off the turn's end): the
+/// next turn's checkpoint raises again, so the loop spins until it ends, and only what follows
+/// the loop (`ancestors[index]`) matters.
+fn spins_until_loop_ends<'a>(checker: &Checker<'a>, ancestors: &[&'a Stmt], index: usize, keepable: bool, bound: Option<&str>) -> ExitPlan {
+    let reason = |after: String| format!("the loop used to spin until it ended and carry on to {after}, which the re-raise now skips");
+    match tail_after(checker, ancestors[index], &ancestors[index + 1..], keepable, bound) {
+        Tail::Nothing => ExitPlan { first: Vec::new(), reason: None },
+        Tail::Keep(kept) => ExitPlan { first: kept, reason: None },
+        Tail::Skipped(after) => ExitPlan { first: Vec::new(), reason: Some(reason(after)) },
     }
 }
 

@@ -41,6 +41,52 @@ def ended_cancelled(scope, what):
     expect(scope.cancelled_caught, f"{what}: the cancelled scope ended without the cancellation reaching it (swallowed on the way)")
 
 
+SPINS = 1000  # reads after the cancel that count as a spinning loop
+
+
+class FlakyStream:
+    """Fails once with OSError, gives two frames, then waits; counts reads after a cancel. Its
+    read method is `method` (`receive`, trio's `receive_some`)."""
+
+    def __init__(self, method):
+        self.script = [OSError("reset"), b"one", b"two"]
+        self.cancelled_reads = 0
+        self.waiting = False
+        setattr(self, method, self._read)
+
+    async def _read(self, *args):
+        if self.waiting:
+            self.cancelled_reads += 1
+            if self.cancelled_reads > SPINS:
+                fail(f"the loop spins: {SPINS} reads after the scope was cancelled, the scope never ends")
+        await anyio.lowlevel.checkpoint()
+        if self.script:
+            step = self.script.pop(0)
+            if isinstance(step, Exception):
+                raise step
+            return step
+        self.waiting = True
+        await anyio.sleep_forever()
+
+
+async def retry_loop_ends(mod, lib, method, logged):
+    """A reader that logs and retries every failure (`mod.keep_reading(stream, frames)`): a
+    cancelled scope around it must end, promptly; the OSError is still logged (`logged`, the
+    first line of `mod.log`) and retried."""
+    mod.log.clear()
+    stream, frames = FlakyStream(method), []
+    with anyio.move_on_after(BOUND) as guard:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(mod.keep_reading, stream, frames)
+            await settle(f"[{lib}] reader waiting for a third frame", lambda: stream.waiting)
+            tg.cancel_scope.cancel()
+    expect(not guard.cancelled_caught, f"[{lib}] the task group did not end after its scope was cancelled")
+    ended_cancelled(tg.cancel_scope, f"[{lib}] task group cancelled")
+    expect(frames == [b"one", b"two"], f"[{lib}] frames {frames}")
+    expect(mod.log[:1] == [logged], f"[{lib}] the OSError was not logged and retried: log {mod.log}")
+    expect(stream.cancelled_reads <= 1, f"[{lib}] the reader read again {stream.cancelled_reads} times after the cancel")
+
+
 def main(backends):
     if len(sys.argv) != 2:
         sys.stderr.write(f"usage: {sys.argv[0]} /path/to/subject.py\n")

@@ -107,3 +107,33 @@ async def parse_header(raw: bytes) -> dict:
         return dict(line.split(b":", 1) for line in raw.splitlines())
     except trio.Cancelled:
         return {}
+
+
+# A task started in a nursery that swallows the cancellation and ends: the task ends either
+# way, and the cancellation stays in effect at its scope, where the parent meets it again.
+# Nothing runs after the cancel: not a leak.
+# OK
+async def forward_cancels(body_scope) -> None:
+    try:
+        await trio.sleep_forever()
+    except trio.Cancelled:
+        pass
+    finally:
+        body_scope.cancel()
+
+
+# Spawned too, but code after the `try` runs in the cancelled scope.
+# Error
+async def watch(sensor, readings: list) -> None:
+    try:
+        readings.append(await sensor.read())
+    except trio.Cancelled:
+        pass
+    readings.append("stopped")
+
+
+async def supervise(sensor, readings: list) -> None:
+    async with trio.open_nursery() as nursery:
+        body_scope = trio.CancelScope()
+        nursery.start_soon(forward_cancels, body_scope)
+        nursery.start_soon(watch, sensor, readings)

@@ -1,0 +1,400 @@
+//! Awaits that can never checkpoint, seen from the module alone. An anyio memory object
+//! stream's `aclose()` only calls `close()` (anyio 4.x, `anyio/streams/memory.py`), and an
+//! `async def` of the same class or module whose awaits are all of that kind suspends nowhere:
+//! a cancel cannot cut such an await short, and it cannot hang. (trio's memory channels are not
+//! among them: their `aclose()` closes, then checkpoints.)
+//!
+//! A stream is known from its bindings in the function that binds it, or from every binding of
+//! a `self.` attribute in its class: unpacked from `anyio.create_memory_object_stream(…)`,
+//! annotated `MemoryObjectSendStream[…]` / `MemoryObjectReceiveStream[…]`, or assigned from such
+//! a parameter. One binding of any other kind and the name is unknown.
+
+use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
+
+use super::names::{AsyncioNames, Library};
+
+/// How deep calls into the module's own `async def`s are followed (a cycle stops there).
+const DEPTH: usize = 4;
+
+/// The anyio classes whose `aclose()` never checkpoints.
+const MEMORY_STREAMS: &[&str] = &["MemoryObjectSendStream", "MemoryObjectReceiveStream"];
+
+/// Where an await sits: the module's statements and the statements around it, outermost first.
+#[derive(Clone, Copy)]
+pub struct Place<'a> {
+    pub module: &'a [Stmt],
+    pub parents: &'a [&'a Stmt],
+}
+
+/// True when awaiting `awaited` (the operand of `await`) can never checkpoint.
+pub fn never_checkpoints(names: &AsyncioNames, place: Place, awaited: &Expr) -> bool {
+    names.uses(Library::Anyio) && Reader { names, module: place.module }.never_checkpoints(place.parents, awaited, DEPTH)
+}
+
+struct Reader<'a, 'n> {
+    names: &'n AsyncioNames,
+    module: &'a [Stmt],
+}
+
+impl<'a> Reader<'a, '_> {
+    fn never_checkpoints(&self, parents: &[&'a Stmt], awaited: &Expr, depth: usize) -> bool {
+        let Expr::Call(call) = awaited else { return false };
+        if depth == 0 {
+            return false;
+        }
+        match call.func.as_ref() {
+            Expr::Attribute(method) if method.attr.as_str() == "aclose" && call.arguments.is_empty() => {
+                if self.is_memory_stream(parents, &method.value, depth) {
+                    return true;
+                }
+                self.own_method(parents, call.func.as_ref()).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth))
+            }
+            func => self.own_method(parents, func).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth)),
+        }
+    }
+
+    /// `self.m(…)` of a method the enclosing class defines, or `f(…)` of a module-level
+    /// function: the `async def` and the parents its body sees.
+    fn own_method(&self, parents: &[&'a Stmt], func: &Expr) -> Option<(&'a StmtFunctionDef, Vec<&'a Stmt>)> {
+        match func {
+            Expr::Attribute(method) if is_self(parents, &method.value) => {
+                let (class_at, class) = enclosing_class(parents)?;
+                let function = async_def(&class.body, method.attr.as_str())?;
+                let mut inner = parents[..=class_at].to_vec();
+                inner.push(function_stmt(&class.body, function));
+                Some((function, inner))
+            }
+            Expr::Name(name) if !parents.iter().any(|p| binds_locally(p, name.id.as_str())) => {
+                let function = async_def(self.module, name.id.as_str())?;
+                Some((function, vec![function_stmt(self.module, function)]))
+            }
+            _ => None,
+        }
+    }
+
+    /// No `async for`, no `async with`, and every await one that never checkpoints.
+    fn body_never_checkpoints(&self, function: &'a StmtFunctionDef, parents: &[&'a Stmt], depth: usize) -> bool {
+        let points = super::suspension::SuspensionPoints::of(&function.body);
+        points.async_blocks == 0 && points.awaited.iter().all(|awaited| self.never_checkpoints(parents, awaited, depth - 1))
+    }
+
+    fn is_memory_stream(&self, parents: &[&'a Stmt], expr: &Expr, depth: usize) -> bool {
+        match expr {
+            Expr::Name(name) => {
+                // The innermost function that binds the name decides.
+                for (at, parent) in parents.iter().enumerate().rev() {
+                    let Stmt::FunctionDef(function) = parent else { continue };
+                    let bindings = self.bindings_in_function(function, &Target::Name(name.id.as_str()));
+                    if !bindings.is_empty() {
+                        return bindings.iter().all(|b| self.binds_stream(&parents[..=at], b, depth));
+                    }
+                }
+                false
+            }
+            Expr::Attribute(attribute) if is_self(parents, &attribute.value) => {
+                let Some((class_at, class)) = enclosing_class(parents) else { return false };
+                let target = Target::SelfAttribute(attribute.attr.as_str());
+                // A class-level annotation says what the attribute holds.
+                let annotated = class.body.iter().find_map(|stmt| match stmt {
+                    Stmt::AnnAssign(assign) if matches!(assign.target.as_ref(), Expr::Name(n) if n.id.as_str() == attribute.attr.as_str()) => {
+                        Some(assign.annotation.as_ref())
+                    }
+                    _ => None,
+                });
+                if let Some(annotation) = annotated {
+                    return is_stream_annotation(annotation);
+                }
+                let mut all = Vec::new();
+                for stmt in &class.body {
+                    if let Stmt::FunctionDef(method) = stmt {
+                        let inner: Vec<&Stmt> = parents[..=class_at].iter().copied().chain([stmt]).collect();
+                        all.extend(self.bindings_in_function(method, &target).into_iter().map(|b| (b, inner.clone())));
+                    }
+                }
+                let assigned: Vec<_> = all.into_iter().filter(|(b, _)| !matches!(b, Binding::Value(Expr::NoneLiteral(_)))).collect();
+                !assigned.is_empty() && assigned.iter().all(|(b, inner)| self.binds_stream(inner, b, depth))
+            }
+            // `self._streams[key][0]`: an element of an annotated container.
+            Expr::Subscript(_) => self.element_annotation(parents, expr).is_some_and(is_stream_annotation),
+            _ => false,
+        }
+    }
+
+    /// The annotation of `expr`'s value, read through subscripts of annotated containers:
+    /// `dict[K, V]` gives `V`, `tuple[A, B]` indexed `1` gives `B`, `list[T]` gives `T`.
+    fn element_annotation(&self, parents: &[&'a Stmt], expr: &Expr) -> Option<&'a Expr> {
+        match expr {
+            Expr::Subscript(subscript) => {
+                let container = self.element_annotation(parents, &subscript.value)?;
+                let Expr::Subscript(generic) = container else { return None };
+                let kind = match generic.value.as_ref() {
+                    Expr::Name(n) => n.id.as_str(),
+                    Expr::Attribute(a) => a.attr.as_str(),
+                    _ => return None,
+                };
+                let arguments: Vec<&'a Expr> = match generic.slice.as_ref() {
+                    Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                    one => vec![one],
+                };
+                match kind.to_ascii_lowercase().as_str() {
+                    "dict" | "mapping" | "mutablemapping" | "defaultdict" => arguments.get(1).copied(),
+                    "list" | "sequence" | "mutablesequence" | "deque" => arguments.first().copied(),
+                    "tuple" => match subscript.slice.as_ref() {
+                        Expr::NumberLiteral(n) => n.value.as_int().and_then(|i| i.as_u64()).and_then(|i| arguments.get(i as usize).copied()),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            Expr::Name(name) => parents.iter().rev().find_map(|parent| match parent {
+                Stmt::FunctionDef(function) => {
+                    self.bindings_in_function(function, &Target::Name(name.id.as_str())).into_iter().find_map(Binding::annotation)
+                }
+                _ => None,
+            }),
+            Expr::Attribute(attribute) if is_self(parents, &attribute.value) => {
+                let (_, class) = enclosing_class(parents)?;
+                let target = Target::SelfAttribute(attribute.attr.as_str());
+                class.body.iter().find_map(|stmt| match stmt {
+                    Stmt::AnnAssign(assign) if matches!(assign.target.as_ref(), Expr::Name(n) if n.id.as_str() == attribute.attr.as_str()) => {
+                        Some(assign.annotation.as_ref())
+                    }
+                    Stmt::FunctionDef(method) => self.bindings_in_function(method, &target).into_iter().find_map(Binding::annotation),
+                    _ => None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether one binding puts a memory object stream in its target.
+    fn binds_stream(&self, parents: &[&'a Stmt], binding: &Binding<'a>, depth: usize) -> bool {
+        match binding {
+            Binding::Annotated(annotation) => is_stream_annotation(annotation),
+            Binding::Unpacked(value) => self.creates_streams(value),
+            Binding::Value(value @ Expr::Name(_)) if depth > 0 => self.is_memory_stream(parents, value, depth - 1),
+            Binding::Value(_) | Binding::Other => false,
+        }
+    }
+
+    /// `anyio.create_memory_object_stream(…)`, `create_memory_object_stream[T](…)`.
+    fn creates_streams(&self, value: &Expr) -> bool {
+        let Expr::Call(call) = value else { return false };
+        let func = match call.func.as_ref() {
+            Expr::Subscript(subscript) => subscript.value.as_ref(),
+            other => other,
+        };
+        matches!(self.names.member(func), Some((Library::Anyio, "create_memory_object_stream")))
+    }
+
+    /// Every binding of `target` in `function`: its parameters and its assignments, outside
+    /// nested functions and classes.
+    fn bindings_in_function(&self, function: &'a StmtFunctionDef, target: &Target) -> Vec<Binding<'a>> {
+        let mut found = Vec::new();
+        if let Target::Name(name) = target {
+            for parameter in function.parameters.iter() {
+                if parameter.name().as_str() == *name {
+                    found.push(parameter.annotation().map_or(Binding::Other, Binding::Annotated));
+                }
+            }
+        }
+        let mut collector = Bindings { target, found };
+        collector.visit_body(&function.body);
+        collector.found
+    }
+}
+
+/// What a binding put in its target.
+enum Binding<'a> {
+    /// `x: MemoryObjectSendStream[int]`, with or without a value.
+    Annotated(&'a Expr),
+    /// `send, receive = <value>`: one element of the unpacked value.
+    Unpacked(&'a Expr),
+    /// `x = <value>`.
+    Value(&'a Expr),
+    /// A `for` target, a `with … as`, a parameter without annotation, a `del`, …
+    Other,
+}
+
+impl<'a> Binding<'a> {
+    fn annotation(self) -> Option<&'a Expr> {
+        match self {
+            Binding::Annotated(annotation) => Some(annotation),
+            _ => None,
+        }
+    }
+}
+
+enum Target<'t> {
+    Name(&'t str),
+    SelfAttribute(&'t str),
+}
+
+impl Target<'_> {
+    /// `name`, or `self.attr` in a method.
+    fn matches(&self, expr: &Expr) -> bool {
+        match (self, expr) {
+            (Target::Name(name), Expr::Name(n)) => n.id.as_str() == *name,
+            (Target::SelfAttribute(attr), Expr::Attribute(a)) => {
+                a.attr.as_str() == *attr && matches!(a.value.as_ref(), Expr::Name(base) if base.id.as_str() == "self")
+            }
+            _ => false,
+        }
+    }
+}
+
+struct Bindings<'t, 'a> {
+    target: &'t Target<'t>,
+    found: Vec<Binding<'a>>,
+}
+
+impl<'a> Bindings<'_, 'a> {
+    fn assigned(&mut self, target: &'a Expr, value: Option<&'a Expr>) {
+        match target {
+            Expr::Tuple(tuple) => {
+                for element in &tuple.elts {
+                    if self.target.matches(element) {
+                        self.found.push(value.map_or(Binding::Other, Binding::Unpacked));
+                    } else if !matches!(element, Expr::Name(_) | Expr::Attribute(_)) {
+                        self.assigned(element, None);
+                    }
+                }
+            }
+            Expr::Starred(starred) => self.assigned(&starred.value, None),
+            _ if self.target.matches(target) => {
+                self.found.push(value.map_or(Binding::Other, Binding::Value));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'a> StatementVisitor<'a> for Bindings<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                if let Target::Name(name) = self.target {
+                    if f.name.as_str() == *name {
+                        self.found.push(Binding::Other);
+                    }
+                }
+            }
+            Stmt::ClassDef(_) => {}
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    self.assigned(target, Some(&assign.value));
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if self.target.matches(&assign.target) {
+                    self.found.push(Binding::Annotated(&assign.annotation));
+                }
+            }
+            Stmt::AugAssign(assign) => self.assigned(&assign.target, None),
+            Stmt::For(for_stmt) => {
+                self.assigned(&for_stmt.target, None);
+                walk_stmt(self, stmt);
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    if let Some(vars) = &item.optional_vars {
+                        self.assigned(vars, None);
+                    }
+                }
+                walk_stmt(self, stmt);
+            }
+            Stmt::Delete(delete) => {
+                for target in &delete.targets {
+                    self.assigned(target, None);
+                }
+            }
+            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => {
+                // Rare for a stream; count any such statement naming the target as unknown.
+                if let Target::Name(name) = self.target {
+                    let named = match stmt {
+                        Stmt::Global(g) => g.names.iter().any(|n| n.as_str() == *name),
+                        Stmt::Nonlocal(n) => n.names.iter().any(|n| n.as_str() == *name),
+                        Stmt::Import(i) => i.names.iter().any(|a| a.asname.as_ref().unwrap_or(&a.name).as_str() == *name),
+                        Stmt::ImportFrom(i) => i.names.iter().any(|a| a.asname.as_ref().unwrap_or(&a.name).as_str() == *name),
+                        _ => false,
+                    };
+                    if named {
+                        self.found.push(Binding::Other);
+                    }
+                }
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+}
+
+/// `MemoryObjectSendStream[bytes]`, `MemoryObjectReceiveStream | None`, `"MemoryObjectSendStream[T]"`.
+fn is_stream_annotation(annotation: &Expr) -> bool {
+    fn leaves(expr: &Expr, out: &mut Vec<String>) {
+        match expr {
+            Expr::Subscript(subscript) => match subscript.value.as_ref() {
+                Expr::Name(n) if n.id.as_str() == "Optional" => leaves(&subscript.slice, out),
+                other => leaves(other, out),
+            },
+            Expr::BinOp(binop) => {
+                leaves(&binop.left, out);
+                leaves(&binop.right, out);
+            }
+            Expr::NoneLiteral(_) => {}
+            Expr::Name(n) => out.push(n.id.to_string()),
+            Expr::Attribute(a) => out.push(a.attr.to_string()),
+            Expr::StringLiteral(s) => {
+                let text = s.value.to_str();
+                for part in text.split('|').map(str::trim).filter(|p| *p != "None") {
+                    out.push(part.split('[').next().unwrap_or_default().rsplit('.').next().unwrap_or_default().to_string());
+                }
+            }
+            _ => out.push(String::new()),
+        }
+    }
+    let mut found = Vec::new();
+    leaves(annotation, &mut found);
+    !found.is_empty() && found.iter().all(|leaf| MEMORY_STREAMS.contains(&leaf.as_str()))
+}
+
+/// Is `expr` the first parameter of the innermost enclosing method (`self`)?
+fn is_self(parents: &[&Stmt], expr: &Expr) -> bool {
+    let Expr::Name(name) = expr else { return false };
+    let Some((class_at, _)) = enclosing_class(parents) else { return false };
+    match parents.get(class_at + 1) {
+        Some(Stmt::FunctionDef(method)) => method.parameters.iter().next().is_some_and(|p| p.name().as_str() == name.id.as_str()),
+        _ => false,
+    }
+}
+
+/// The class of the innermost method among `parents` (a closure inside a method sees the
+/// method's `self`), and where it is.
+fn enclosing_class<'a>(parents: &[&'a Stmt]) -> Option<(usize, &'a StmtClassDef)> {
+    let class_at = parents.windows(2).rposition(|pair| matches!(pair, [Stmt::ClassDef(_), Stmt::FunctionDef(_)]))?;
+    match parents[class_at] {
+        Stmt::ClassDef(class) => Some((class_at, class)),
+        _ => None,
+    }
+}
+
+fn async_def<'a>(body: &'a [Stmt], name: &str) -> Option<&'a StmtFunctionDef> {
+    let mut defs = body.iter().filter_map(|s| match s {
+        Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
+        _ => None,
+    });
+    let function = defs.next()?;
+    // Defined twice (a property setter, a conditional definition): not one known body.
+    (function.is_async && defs.next().is_none() && function.decorator_list.is_empty()).then_some(function)
+}
+
+fn function_stmt<'a>(body: &'a [Stmt], function: &StmtFunctionDef) -> &'a Stmt {
+    body.iter().find(|s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f, function))).expect("the function is in the body")
+}
+
+/// Whether a function among the parents binds `name` itself (so a call of `name` is not the
+/// module's function).
+fn binds_locally(parent: &Stmt, name: &str) -> bool {
+    let Stmt::FunctionDef(function) = parent else { return false };
+    function.parameters.iter().any(|p| p.name().as_str() == name) || function.body.iter().any(|s| super::names::assigns_name(s, name))
+}

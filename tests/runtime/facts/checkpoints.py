@@ -1,0 +1,91 @@
+"""The library facts the anyio/trio rules rest on, checked on the installed anyio and trio
+(tests/requirements.txt): CS301's reading of checkpoints (src/analysis/checkpoints.rs) and the
+swallow that ends a spawned task (`ends_a_spawned_task` in src/transforms/reraise.rs). Each line of output is `CLAIM: ok`; a claim
+that no longer holds prints `CLAIM: FAIL: reason` and the script exits 1.
+
+Usage: python checkpoints.py   (the test virtualenv's Python)
+"""
+import sys
+
+import anyio
+import trio
+
+failed = False
+
+
+def claim(name, holds, reason):
+    global failed
+    if holds:
+        print(f"{name}: ok")
+    else:
+        failed = True
+        print(f"{name}: FAIL: {reason}")
+
+
+async def closes_in_cancelled_scope(make_streams, scope_class):
+    """Close both ends inside an already-cancelled scope; True when the code after ran."""
+    send, receive = make_streams()
+    reached = False
+    with scope_class() as scope:
+        scope.cancel()
+        await send.aclose()
+        await receive.aclose()
+        reached = True
+    return reached
+
+
+async def anyio_claims(backend):
+    reached = await closes_in_cancelled_scope(lambda: anyio.create_memory_object_stream(1), anyio.CancelScope)
+    claim(
+        f"anyio memory object stream aclose() has no checkpoint ({backend})",
+        reached,
+        "aclose() raised the scope's cancellation: it checkpoints, and CS301 must treat it as a cleanup",
+    )
+
+
+async def trio_claims():
+    reached = await closes_in_cancelled_scope(lambda: trio.open_memory_channel(1), trio.CancelScope)
+    claim(
+        "trio memory channel aclose() checkpoints",
+        not reached,
+        "aclose() ran through a cancelled scope: it no longer checkpoints (CS301 still flags it)",
+    )
+
+
+async def swallowing_child(started):
+    """Swallows its cancellation and ends, as `ends_a_spawned_task` allows."""
+    try:
+        started.set()
+        await anyio.sleep_forever()
+    except anyio.get_cancelled_exc_class():
+        pass
+
+
+async def spawned_swallow_claims(runner):
+    """A task group whose child swallows the cancellation: the group's cancelled scope still
+    ends cancelled, and the parent still sees the cancel at its next checkpoint."""
+    started = anyio.Event()
+    parent_cancelled = False
+    with anyio.CancelScope() as outer:
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(swallowing_child, started)
+                await started.wait()
+                outer.cancel()
+            await anyio.lowlevel.checkpoint()
+        except anyio.get_cancelled_exc_class():
+            parent_cancelled = True
+            raise
+    claim(
+        f"a spawned task that swallows the cancellation and ends loses no cancel ({runner})",
+        outer.cancelled_caught and parent_cancelled,
+        f"scope cancelled_caught={outer.cancelled_caught}, parent saw the cancel={parent_cancelled}: the swallow changed what the parent sees",
+    )
+
+
+for backend in ("asyncio", "trio"):
+    anyio.run(anyio_claims, backend, backend=backend)
+    anyio.run(spawned_swallow_claims, backend, backend=backend)
+trio.run(trio_claims)
+trio.run(spawned_swallow_claims, "trio-native")
+sys.exit(1 if failed else 0)
