@@ -117,20 +117,24 @@ fn run_scenario(scenario: &Scenario, extra: &[String]) -> Result<(), String> {
     let json = run(json, work.path());
     let findings: Value = serde_json::from_slice(&json.stdout).map_err(|error| format!("{name}: --format json gave no JSON ({error})\n{}{}", text(&json.stdout), text(&json.stderr)))?;
 
+    // Every problem is reported, not only the first: an exit code alone says little.
+    let mut problems = Vec::new();
     let mut write = cancelsafe();
     write.arg("--write").args(extra).arg(&relative);
     let written = run(write, work.path());
     if code(&written) != 0 {
-        return Err(format!("{name}: `cancelsafe --write {}` exited {}\n{}{}", extra.join(" "), code(&written), text(&written.stdout), text(&written.stderr)));
+        problems.push(format!("{name}: `cancelsafe --write {}` exited {}\n{}{}", extra.join(" "), code(&written), text(&written.stdout), text(&written.stderr)));
     }
     let fixed = std::fs::read_to_string(&subject).unwrap();
 
     let (passed, output) = python_check(scenario, &subject);
     if !passed {
-        return Err(format!("{name}: the rewritten code breaks a guarantee\n{output}\n--- rewritten:\n{fixed}"));
+        problems.push(format!("{name}: the rewritten code breaks a guarantee\n{output}\n--- rewritten:\n{fixed}"));
     }
-
-    judge_first_pass(scenario, &name, &original, &fixed, &findings, &work.path().join("first-pass").join(&relative))?;
+    problems.extend(judge_first_pass(scenario, &name, &original, &fixed, &findings, &work.path().join("first-pass").join(&relative)).err());
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
 
     let mut again = cancelsafe();
     again.arg("--write").args(extra).arg(&relative);
