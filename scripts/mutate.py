@@ -47,6 +47,11 @@ class Mutant:
     old: str
     new: str
     scenarios: str
+    # Further (file, old, new) replacements made together with the first.
+    more: tuple = ()
+
+    def replacements(self):
+        return [(self.file, self.old, self.new), *self.more]
 
 
 MUTANTS = [
@@ -60,12 +65,22 @@ MUTANTS = [
     ),
     Mutant(
         "reraise-pass-on-return",
-        "the re-raise for a `return` in a handler is `pass` (issue 14's regression: later passes repaired it)",
+        "the re-raise for a `return` in a handler is `pass` (issue 14's regression; the engine now refuses the fix that re-fires on the next pass)",
         RERAISE,
         "        let raise = if exit.in_nested_handler { &self.nested_raise } else { &self.raise };",
         '        let pass = "pass".to_string();\n'
         "        let raise = if matches!(exit.kind, crate::analysis::flow::ExitKind::Return) { &pass } else if exit.in_nested_handler { &self.nested_raise } else { &self.raise };",
         HANDLERS,
+    ),
+    Mutant(
+        "reraise-pass-on-return-repaired",
+        "as reraise-pass-on-return, and the engine no longer refuses a fix that re-fires where the last pass fixed: a later pass repairs the handler, so --write's final result is right and only each finding's own fix is wrong (issue 14's case)",
+        RERAISE,
+        "        let raise = if exit.in_nested_handler { &self.nested_raise } else { &self.raise };",
+        '        let pass = "pass".to_string();\n'
+        "        let raise = if matches!(exit.kind, crate::analysis::flow::ExitKind::Return) { &pass } else if exit.in_nested_handler { &self.nested_raise } else { &self.raise };",
+        HANDLERS,
+        (("src/engine/mod.rs", "            if finding.fix.is_some() && fixed.contains(", "            if false && fixed.contains("),),
     ),
     Mutant(
         "reraise-nested-bare",
@@ -202,9 +217,10 @@ def main():
     copy_tree()
     # Every mutation must still match the source it was written for.
     for mutant in chosen:
-        count = (TREE / mutant.file).read_text().count(mutant.old)
-        if count != 1:
-            sys.exit(f"{mutant.name}: the text to mutate occurs {count} times in {mutant.file} (the source moved on: update the mutant)")
+        for file, old, _ in mutant.replacements():
+            count = (TREE / file).read_text().count(old)
+            if count != 1:
+                sys.exit(f"{mutant.name}: the text to mutate occurs {count} times in {file} (the source moved on: update the mutant)")
 
     if not options.no_baseline:
         scenarios = ",".join(sorted({m.scenarios for m in chosen}))
@@ -216,14 +232,18 @@ def main():
 
     rows, survived = [], []
     for mutant in chosen:
-        path = TREE / mutant.file
-        pristine = (ROOT / mutant.file).read_text()
-        path.write_text(pristine.replace(mutant.old, mutant.new))
+        pristine = {file: (TREE / file).read_text() for file, _, _ in mutant.replacements()}
+        mutated = dict(pristine)
+        for file, old, new in mutant.replacements():
+            mutated[file] = mutated[file].replace(old, new)
+        for file, text in mutated.items():
+            (TREE / file).write_text(text)
         print(f"{mutant.name} …", file=sys.stderr)
         try:
             code, output = run_tests(mutant.scenarios, tests, WORK / f"{mutant.name}.log")
         finally:
-            path.write_text(pristine)
+            for file, text in pristine.items():
+                (TREE / file).write_text(text)
         if code is None:
             rows.append((mutant, "does not build", {}))
             survived.append(mutant.name)
