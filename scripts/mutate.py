@@ -262,7 +262,7 @@ def main():
         if found.get("first_pass"):
             judged.append(f"first pass: {', '.join(found['first_pass'])}")
         if found.get("final"):
-            judged.append(f"final --write: {', '.join(found['final'])}")
+            judged.append(f"final --write ({len(found['final'])})")
         print(
             f"| `{mutant.name}` | {mutant.what} | {result} | {', '.join(found.get('tests', [])) or '-'} | "
             f"{', '.join(found.get('fail_lines', [])) or '-'} | {'; '.join(judged) or '-'} |"
