@@ -174,7 +174,7 @@ fn judge_first_pass(scenario: &Scenario, name: &str, original: &str, fixed: &str
     let (passed, output) = python_check(scenario, path);
     if !passed {
         return Err(format!(
-            "{name}: the findings' own fixes (the first pass, as --format json gives them) break a guarantee that only a later pass repairs\n{output}\n--- first pass:\n{first_pass}"
+            "{name}: the findings' own fixes (the first pass, as --format json gives them) break a guarantee; --write's later passes changed them, but a fix each finding carries must hold alone\n{output}\n--- first pass:\n{first_pass}"
         ));
     }
     Ok(())
