@@ -74,7 +74,7 @@ MUTANTS = [
     ),
     Mutant(
         "reraise-pass-on-return-repaired",
-        "as reraise-pass-on-return, and the engine no longer refuses a fix that re-fires where the last pass fixed: a later pass repairs the handler, so --write's final result is right and only each finding's own fix is wrong (issue 14's case)",
+        "as reraise-pass-on-return, and the engine no longer refuses a fix that re-fires where the last pass fixed: a later pass may repair the handler, so the written file can be right while the fix the finding carries is wrong (issue 14's case)",
         RERAISE,
         "        let raise = if exit.in_nested_handler { &self.nested_raise } else { &self.raise };",
         '        let pass = "pass".to_string();\n'

@@ -12,8 +12,8 @@
 //! - no fix is refused except for a limit of CPython's (any other refusal is a bug in a fix).
 //!
 //! `cargo test --test fuzz` runs 400 modules; `CANCELSAFE_FUZZ_CASES=20000` (and
-//! `CANCELSAFE_FUZZ_SEED=n`) runs more. A failing run keeps its folder and names it;
-//! `CANCELSAFE_FUZZ_KEEP=1` keeps it anyway.
+//! `CANCELSAFE_FUZZ_SEED=n`) runs more (the longer runs made so far: docs/testing.md). A
+//! failing run keeps its folder and names it; `CANCELSAFE_FUZZ_KEEP=1` keeps it anyway.
 
 mod common;
 
