@@ -340,8 +340,8 @@ enum StdinOutput {
 
 /// `cancelsafe [--stdin-filename PATH] -`: the text comes from stdin and the result goes to
 /// stdout. Whatever happens, stdout is never a blanked buffer: on a syntax error (or any
-/// error) the source modes print the input unchanged and the others print nothing, with the
-/// error on stderr and exit code 2.
+/// error) the source modes print the input unchanged, the machine formats the error entry (as
+/// for a file on disk) and the others nothing, with the error on stderr and exit code 2.
 fn run_stdin(resolver: &Resolver, path: Option<&Path>, force_exclude: bool, options: Options, stdout: &mut impl Write) -> Result<u8> {
     let output = match options.mode {
         Mode::Diff => StdinOutput::Diff,
@@ -373,8 +373,11 @@ fn run_stdin(resolver: &Resolver, path: Option<&Path>, force_exclude: bool, opti
     let palette = Palette::new(false);
     let mut stderr = std::io::stderr().lock();
     let (Ok(checked), Some(source)) = (&report.outcome, source) else {
-        if output == StdinOutput::Source {
-            stdout.write_all(&bytes)?;
+        match output {
+            StdinOutput::Source => stdout.write_all(&bytes)?,
+            // The machine formats carry the error as they do for a file on disk.
+            StdinOutput::Findings => write!(stdout, "{}", present::failure(&report, options.format)?)?,
+            StdinOutput::Diff => {}
         }
         write!(stderr, "{}", text::error_line(&report, &palette).unwrap_or_default())?;
         return Ok(EXIT_ERROR);

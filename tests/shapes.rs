@@ -1,12 +1,13 @@
 //! Shapes of code that broke fixes (issue 14), each on the real binary: the fix is applied,
-//! the written file compiles under CPython, `--diff` applied with `git apply` gives exactly what
+//! the written file compiles under CPython, so does each finding's own fix (from `--format
+//! json`) applied alone to the original, `--diff` applied with `git apply` gives exactly what
 //! `--write` writes, and a second run changes nothing.
 
 mod common;
 
 use std::process::Command;
 
-use common::{cmd, code, compiles, project, run, text};
+use common::{cmd, code, compiles, project, repo_path, run, text};
 
 /// What `--write` did to one file, checked against `--diff`, CPython and a second run.
 struct Rewrite {
@@ -35,6 +36,16 @@ fn rewrite(source: &[u8], args: &[&str]) -> Rewrite {
     let apply = common::output(Command::new("git").args(["apply", "fix.patch"]).current_dir(via_patch.path()));
     assert!(apply.status.success(), "git apply rejected the --diff output:\n{}\n{}", text(&apply.stderr), text(&diff.stdout));
     assert_eq!(std::fs::read(via_patch.path().join("case.py")).unwrap(), written, "--diff + git apply differs from --write");
+
+    // Each finding's own fix, alone on the original (tests/fuzz/check.py reads the positions
+    // as cancelsafe counts them: CR, CRLF, a BOM).
+    let original = project(&[("case.py", source)]);
+    let json = run(cmd(&[&["--check", "--format", "json"][..], args, &["case.py"]].concat()), original.path());
+    std::fs::write(original.path().join("findings.json"), &json.stdout).unwrap();
+    let alone = common::output(
+        Command::new("python3").arg("-B").arg(repo_path("tests/fuzz/check.py")).args(["outputs", "."]).arg(via_write.path()).arg("findings.json").current_dir(original.path()),
+    );
+    assert!(alone.status.success() && alone.stdout.is_empty(), "{}{}\n{}", text(&alone.stdout), text(&alone.stderr), text(&json.stdout));
 
     let again = run(cmd(&[&["--write"][..], args, &["case.py"]].concat()), via_write.path());
     assert!(matches!(code(&again), 0 | 1));

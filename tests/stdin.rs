@@ -79,12 +79,63 @@ fn stdout_is_never_a_blanked_buffer() {
     let latin1 = b"import asyncio\nx = '\xe9'\n";
     let output = piped(dir.path(), &["-"], latin1);
     assert_eq!((code(&output), output.stdout.as_slice()), (2, &latin1[..]));
-    // Findings modes print nothing rather than half a document; the exit code says why.
-    for format in ["json", "github", "sarif", "concise"] {
-        let output = piped(dir.path(), &["--format", format, "-"], broken.as_bytes());
-        assert_eq!(code(&output), 2, "{format}");
-        assert!(output.stdout.is_empty(), "{format}: {}", text(&output.stdout));
+    // The concise findings print nothing rather than half a list; the exit code says why.
+    let output = piped(dir.path(), &["--format", "concise", "-"], broken.as_bytes());
+    assert_eq!(code(&output), 2);
+    assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+}
+
+/// A syntax error or an undecodable input is part of the machine output, as for a file on
+/// disk: the JSON error entry, the `::error` annotation, the SARIF notification, at the error's
+/// line and column, and stdout holds that one document only.
+#[test]
+fn machine_formats_carry_the_error_of_the_input() {
+    let dir = project_with_ignores();
+    let broken = "import asyncio\n\nasync def main(:\n    asyncio.create_task(main())\n";
+    let latin1: &[u8] = b"import asyncio\nx = '\xe9'\n";
+    for (input, kind, row, column, message) in [(broken.as_bytes(), "parse", 3, 16, "syntax error"), (latin1, "parse", 2, 6, "UTF-8")] {
+        for name in [Some("src/app.py"), None] {
+            let mut args = vec!["--check"];
+            args.extend(name.map(|name| ["--stdin-filename", name]).into_iter().flatten());
+            let filename = name.unwrap_or("-");
+            let with = |format: &'static str| [&args[..], &["--format", format, "-"]].concat();
+            let what = format!("{filename} ({message})");
+
+            let output = piped(dir.path(), &with("json"), input);
+            assert_eq!(code(&output), 2, "{what}");
+            let entries: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{what}: stdout is not the JSON document alone ({e}):\n{}", text(&output.stdout)));
+            assert_eq!(entries.len(), 1, "{what}: {entries:#?}");
+            let entry = &entries[0];
+            assert_eq!((entry["code"].clone(), entry["error"].as_str(), entry["filename"].as_str()), (Value::Null, Some(kind), Some(filename)), "{what}: {entry:#}");
+            assert_eq!(json_position(&entry["location"]), (row, column), "{what}: {entry:#}");
+            assert!(entry["message"].as_str().unwrap().contains(message), "{what}: {entry:#}");
+            assert!(text(&output.stderr).contains(&format!("{filename}:{row}:{column}:")), "{what}: the error stays on stderr too:\n{}", text(&output.stderr));
+
+            let output = piped(dir.path(), &with("github"), input);
+            assert_eq!(code(&output), 2, "{what}");
+            let stdout = text(&output.stdout);
+            let lines: Vec<&str> = stdout.lines().collect();
+            assert_eq!(lines.len(), 1, "{what}: {stdout}");
+            assert!(lines[0].starts_with(&format!("::error file={filename},line={row},col={column},title=cancelsafe (parse error)::")), "{what}: {stdout}");
+
+            let output = piped(dir.path(), &with("sarif"), input);
+            assert_eq!(code(&output), 2, "{what}");
+            assert_valid_sarif(dir.path(), &output.stdout);
+            let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+            let invocation = &log["runs"][0]["invocations"][0];
+            assert_eq!(invocation["executionSuccessful"], false, "{what}: {invocation:#}");
+            let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+            assert_eq!(notifications.len(), 1, "{what}: {invocation:#}");
+            let location = &notifications[0]["locations"][0]["physicalLocation"];
+            assert_eq!(location["artifactLocation"]["uri"], filename, "{what}: {location:#}");
+            assert_eq!((location["region"]["startLine"].as_u64(), location["region"]["startColumn"].as_u64()), (Some(row as u64), Some(column as u64)), "{what}");
+            assert_eq!(log["runs"][0]["results"], Value::Array(Vec::new()), "{what}");
+        }
     }
+    // Preview mode in a machine format prints findings too, so its error entry as well.
+    let output = piped(dir.path(), &["--format", "json", "--stdin-filename", "src/app.py", "-"], broken.as_bytes());
+    let entries: Vec<Value> = serde_json::from_slice(&output.stdout).expect("the JSON document alone");
+    assert_eq!((code(&output), entries.len(), entries[0]["error"].as_str()), (2, 1, Some("parse")));
 }
 
 #[test]

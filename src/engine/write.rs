@@ -6,7 +6,9 @@
 //! then replaces the file by a rename, which is atomic. A file with other hard links, or owned
 //! by someone whose ownership this process cannot give the new file, is instead rewritten in
 //! place from that temporary copy (its inode, links and owner stay; the copy is removed only
-//! once the file holds the new contents), as ruff and black always write.
+//! once the file holds the new contents), as ruff and black always write. So is a writable file
+//! in a folder the user may not write (no temporary file can go beside it): its copy is kept in
+//! the system's temporary folder instead.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,7 +23,17 @@ pub fn write_atomically(path: &Path, contents: &[u8], original: &[u8]) -> Result
     }
     let metadata = std::fs::metadata(&target).with_context(|| format!("reading the metadata of {}", target.display()))?;
     refuse_read_only(&target, &metadata)?;
-    let temporary = written_beside(&target, contents)?;
+    let temporary = match written_in(folder_of(&target), contents) {
+        Ok(temporary) => temporary,
+        Err(error) if is_permission_denied(&error) => {
+            let elsewhere = std::env::temp_dir();
+            let copy = written_in(&elsewhere, contents).with_context(|| {
+                format!("{} cannot hold a temporary file ({error:#}), nor can {}; the file was left untouched", folder_of(&target).display(), elsewhere.display())
+            })?;
+            return rewrite_in_place(&target, contents, copy);
+        }
+        Err(error) => return Err(error),
+    };
     std::fs::set_permissions(temporary.path(), metadata.permissions())?;
     if must_write_in_place(&temporary, &metadata) {
         return rewrite_in_place(&target, contents, temporary);
@@ -97,7 +109,7 @@ fn rewrite_in_place(target: &Path, contents: &[u8], temporary: tempfile::NamedTe
 pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
     let directory = folder_of(path);
     std::fs::create_dir_all(directory).with_context(|| format!("creating {}", directory.display()))?;
-    let temporary = written_beside(path, contents)?;
+    let temporary = written_in(directory, contents)?;
     temporary.persist_noclobber(path).map_err(|error| error.error).with_context(|| format!("creating {}", path.display()))?;
     Ok(())
 }
@@ -106,10 +118,13 @@ fn folder_of(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
-/// A temporary file in `path`'s folder (so the final rename stays on one file system) holding
-/// `contents`, synced to disk.
-fn written_beside(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
-    let directory = folder_of(path);
+fn is_permission_denied(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<std::io::Error>().is_some_and(|error| error.kind() == std::io::ErrorKind::PermissionDenied)
+}
+
+/// A temporary file in `directory` (the target's folder, so the final rename stays on one file
+/// system) holding `contents`, synced to disk.
+fn written_in(directory: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
     let mut temporary = tempfile::Builder::new()
         .prefix(".cancelsafe-")
         .tempfile_in(directory)

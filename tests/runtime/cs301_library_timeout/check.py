@@ -51,15 +51,23 @@ class Deadline:
         return None
 
 
+class UnmarkedDeadline(Deadline):
+    """A library timeout without an `expired` flag: the fix cannot tell its cancel from one
+    from outside, so it holds it back until its bound; the timeout then takes it back."""
+
+    expired = None
+
+
 class Client:
-    def __init__(self, answers):
+    def __init__(self, answers, deadline=Deadline):
         self.answers = answers
+        self.deadline = deadline
         self.closing = False
         self.closed = False
 
     async def close(self):
         self.closing = True
-        async with Deadline(OWN_DEADLINE):
+        async with self.deadline(OWN_DEADLINE):
             await asyncio.sleep(0.05 if self.answers else 3600)
         self.closed = True
 
@@ -94,6 +102,15 @@ async def scenario(mod):
     task.cancel()
     await ends_cancelled(task, "(a) session cancelled, then cancelled again during the close")
     expect(client.closed, "(a) second cancel during the close: the close was cut short")
+
+    # (f) No cancel from outside, a close bounded by a library timeout the fix cannot recognise:
+    #     its cancel is held back (at most the cleanup bound), then the timeout takes it back
+    #     (uncancel) and raises TimeoutError. Nobody cancelled the session, so the held cancel
+    #     must not be raised: the caller gets its TimeoutError ("no goodbye"), not a cancel.
+    client = Client(answers=False, deadline=UnmarkedDeadline)
+    result = await ends_normally(asyncio.create_task(mod.run(client, lambda: asyncio.sleep(0, "done"))),
+                                 "(f) close timing out by an unrecognised library timeout, nobody cancelled the session")
+    expect(result == "no goodbye", f"(f) close timing out by an unrecognised library timeout: the caller got {result!r}")
 
 
 if __name__ == "__main__":
