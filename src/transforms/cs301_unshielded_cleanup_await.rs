@@ -32,6 +32,8 @@ struct Item<'a> {
     kind: ItemKind<'a>,
     /// The statement of the block's own suite that holds it.
     top: usize,
+    /// The innermost statement that holds it.
+    statement: Option<&'a Stmt>,
     /// The unit it already runs in: the name bound by an enclosing `with <helper>(…) as name:`.
     existing_unit: Option<String>,
     bound: Bound,
@@ -146,7 +148,8 @@ fn catches_cancel(checker: &Checker, handler: &ExceptHandler) -> bool {
 fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     let library = checker.library();
     let helper = if library.is_structured() { None } else { existing_helper(checker) };
-    let mut collector = Collector { checker, helper: helper.as_deref(), items: Vec::new(), top: 0, units: Vec::new(), timeouts: Vec::new() };
+    let mut collector =
+        Collector { checker, helper: helper.as_deref(), items: Vec::new(), top: 0, statement: None, units: Vec::new(), timeouts: Vec::new() };
     for (top, stmt) in suite.stmts.iter().enumerate() {
         collector.top = top;
         collector.visit_stmt(stmt);
@@ -204,6 +207,8 @@ struct Collector<'c, 'a> {
     helper: Option<&'c str>,
     items: Vec<Item<'a>>,
     top: usize,
+    /// The statement being visited.
+    statement: Option<&'a Stmt>,
     /// Names bound by enclosing `with <helper>(…) as name:` blocks.
     units: Vec<String>,
     /// Bounds of enclosing `async with asyncio.timeout(…)` blocks.
@@ -216,7 +221,7 @@ impl<'a> Collector<'_, 'a> {
             bound.at_least(timeout);
         }
         let existing_unit = self.units.last().cloned();
-        self.items.push(Item { kind, top: self.top, existing_unit, bound });
+        self.items.push(Item { kind, top: self.top, statement: self.statement, existing_unit, bound });
     }
 
     /// The name of the unit a `with` item opens: `with _ProtectedCleanup(5) as cleanup:`.
@@ -247,6 +252,29 @@ impl<'a> Collector<'_, 'a> {
 
 impl<'a> Visitor<'a> for Collector<'_, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let outer = self.statement.replace(stmt);
+        self.visit_statement(stmt);
+        self.statement = outer;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Await(await_expr) => {
+                if !self.is_protected(&await_expr.value) {
+                    if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
+                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound);
+                    }
+                }
+                walk_expr(self, expr);
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+impl<'a> Collector<'_, 'a> {
+    fn visit_statement(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             Stmt::Try(try_stmt) => {
@@ -308,21 +336,6 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 self.push(ItemKind::AsyncFor(TextRange::new(for_stmt.start(), for_stmt.iter.end())), Bound::default());
             }
             _ => walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            Expr::Lambda(_) => {}
-            Expr::Await(await_expr) => {
-                if !self.is_protected(&await_expr.value) {
-                    if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
-                        self.push(ItemKind::Await(&await_expr.value, await_expr.range()), bound);
-                    }
-                }
-                walk_expr(self, expr);
-            }
-            _ => walk_expr(self, expr),
         }
     }
 }
@@ -640,7 +653,18 @@ impl UnitFix {
             None => insert_helper(checker),
         };
         let header = format!("with {class}({}) as {}:", bound.arguments(), fix.name);
-        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header));
+        // The statements whose wraps lay them out one level deeper.
+        let owned: Vec<TextRange> = new
+            .iter()
+            .filter_map(|item| match (&item.kind, item.statement) {
+                (ItemKind::Await(operand, _), Some(statement)) => {
+                    checker.editor.wraps_whole_statement(statement, operand.range()).then(|| statement.range())
+                }
+                (ItemKind::AsyncWith(with), _) => Some(checker.editor.with_header(with)),
+                _ => None,
+            })
+            .collect();
+        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header, &owned));
         fix.shared = edits;
         fix
     }
@@ -676,26 +700,19 @@ impl UnitFix {
             None => insert_shielded_helper(checker, library),
         };
         let header = format!("async with {class}({}):", bound.arguments());
-        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header));
+        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header, &[]));
         fix.shared = edits;
         fix
     }
 
-    /// The edits that hand one item to the unit.
+    /// The edits that hand one item to the unit, laid out where the unit's new block nests
+    /// them one level deeper.
     fn wrap(&self, checker: &Checker, item: &Item) -> Vec<Edit> {
         let name = item.existing_unit.as_deref().unwrap_or(&self.name);
+        let depth = usize::from(item.existing_unit.is_none());
         match &item.kind {
-            ItemKind::Await(operand, _) => {
-                vec![checker.editor.insert_at(operand.start(), format!("{name}(")), checker.editor.insert_at(operand.end(), ")")]
-            }
-            ItemKind::AsyncWith(with) => with
-                .items
-                .iter()
-                .flat_map(|with_item| {
-                    let expr = &with_item.context_expr;
-                    [checker.editor.insert_at(expr.start(), format!("{name}.context(")), checker.editor.insert_at(expr.end(), ")")]
-                })
-                .collect(),
+            ItemKind::Await(operand, _) => checker.editor.wrap_in_call(operand.range(), name, item.statement, depth),
+            ItemKind::AsyncWith(with) => checker.editor.wrap_with_items(with, &format!("{name}.context"), depth),
             ItemKind::AsyncFor(_) => Vec::new(),
         }
     }
