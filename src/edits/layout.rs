@@ -36,7 +36,14 @@ impl Frame {
 /// its shape is not one handled here.
 pub fn split(code: &str, frame: Frame) -> Option<Vec<(usize, String)>> {
     let line = Pieces::lex(code)?;
-    if line.pieces.is_empty() || frame.fits(0, &line.text(0, line.pieces.len(), "", "")) {
+    // A pragma speaks for the line it is on (`# noqa: E501`, `# type: ignore`, `# fmt: skip`):
+    // moved to the last line of a split, it would speak for another.
+    const PRAGMAS: [&str; 6] = ["noqa", "type:", "fmt:", "pragma", "pylint:", "pyright:"];
+    let pragma = line.comment.is_some_and(|comment| {
+        let text = comment.trim_start_matches('#').trim_start().to_ascii_lowercase();
+        PRAGMAS.iter().any(|pragma| text.starts_with(pragma))
+    });
+    if pragma || line.pieces.is_empty() || frame.fits(0, &line.text(0, line.pieces.len(), "", "")) {
         return None;
     }
     let splitter = Splitter { line: &line, frame };
@@ -480,6 +487,7 @@ mod tests {
             "            )",
         ].join("\n")));
         assert_eq!(laid_out("await cleanup(short())", 12), None);
+        assert_eq!(laid_out("log.warning(\"hello this is a long message %s %s\", somethingggggggggggggggg, b)  # noqa: E501", 12), None);
         // A string too long for any line stays long, on a line of its own.
         assert_eq!(laid_out("logger.info(\"a message that is longer than any line can hold, however it is split\")", 12), Some([
             "            logger.info(",

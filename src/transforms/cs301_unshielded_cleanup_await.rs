@@ -623,6 +623,8 @@ struct UnitFix {
     safety: Safety,
     /// Why the block gets no fix, if it gets none.
     refusal: Option<String>,
+    /// The statements of the block's suite (first, last) the new unit nests one level deeper.
+    nested: Option<(usize, usize)>,
 }
 
 impl UnitFix {
@@ -634,7 +636,7 @@ impl UnitFix {
             .map(|_| checker.fresh_name("cleanup"))
             .or_else(|| fixable.first().and_then(|item| item.existing_unit.clone()))
             .unwrap_or_default();
-        let mut fix = UnitFix { shared: Vec::new(), name, safety: verdict(checker), refusal: None };
+        let mut fix = UnitFix { shared: Vec::new(), name, safety: verdict(checker), refusal: None, nested: None };
         let (Some(first), Some(last)) = (new.iter().map(|i| i.top).min(), new.iter().map(|i| i.top).max()) else {
             return fix;
         };
@@ -653,9 +655,12 @@ impl UnitFix {
             None => insert_helper(checker),
         };
         let header = format!("with {class}({}) as {}:", bound.arguments(), fix.name);
-        // The statements whose wraps lay them out one level deeper.
-        let owned: Vec<TextRange> = new
+        // The statements whose wraps lay them out one level deeper (an item of an earlier
+        // run's unit in the span too).
+        fix.nested = Some((first, last));
+        let owned: Vec<TextRange> = fixable
             .iter()
+            .filter(|item| fix.nests(item))
             .filter_map(|item| match (&item.kind, item.statement) {
                 (ItemKind::Await(operand, _), Some(statement)) => {
                     checker.editor.wraps_whole_statement(statement, operand.range()).then(|| statement.range())
@@ -673,7 +678,7 @@ impl UnitFix {
     /// in `async with _ShieldedCleanup(T):`, a shielded cancel scope in the same task that gets
     /// its deadline only once the task is cancelled. The items need no edits of their own.
     fn shielded(checker: &Checker, suite: Suite, items: &[Item], library: Library) -> Self {
-        let mut fix = UnitFix { shared: Vec::new(), name: String::new(), safety: Safety::Safe, refusal: None };
+        let mut fix = UnitFix { shared: Vec::new(), name: String::new(), safety: Safety::Safe, refusal: None, nested: None };
         let (Some(first), Some(last)) = (items.iter().map(|i| i.top).min(), items.iter().map(|i| i.top).max()) else { return fix };
         // Under a cancelled scope any checkpoint before the first cleanup (`await send(b"BYE")`)
         // raises and skips it too: the unit starts at the block's first suspension point.
@@ -705,11 +710,16 @@ impl UnitFix {
         fix
     }
 
+    /// Does the unit's new block nest `item` one level deeper?
+    fn nests(&self, item: &Item) -> bool {
+        self.nested.is_some_and(|(first, last)| (first..=last).contains(&item.top))
+    }
+
     /// The edits that hand one item to the unit, laid out where the unit's new block nests
     /// them one level deeper.
     fn wrap(&self, checker: &Checker, item: &Item) -> Vec<Edit> {
         let name = item.existing_unit.as_deref().unwrap_or(&self.name);
-        let depth = usize::from(item.existing_unit.is_none());
+        let depth = usize::from(self.nests(item));
         match &item.kind {
             ItemKind::Await(operand, _) => checker.editor.wrap_in_call(operand.range(), name, item.statement, depth),
             ItemKind::AsyncWith(with) => checker.editor.wrap_with_items(with, &format!("{name}.context"), depth),
