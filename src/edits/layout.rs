@@ -81,7 +81,8 @@ impl<'a> Pieces<'a> {
             let (start, mut stop) = (token.start().to_usize(), token.end().to_usize());
             match kind {
                 TokenKind::Newline | TokenKind::NonLogicalNewline | TokenKind::EndOfFile | TokenKind::Indent | TokenKind::Dedent => continue,
-                TokenKind::Unknown => return None,
+                // `a(); b(x)`: black puts the statements on lines of their own first.
+                TokenKind::Unknown | TokenKind::Semi => return None,
                 _ if comment.is_some() => return None,
                 TokenKind::Comment => {
                     comment = Some(&code[start..stop]);
@@ -167,6 +168,9 @@ fn is_augmented_assignment(kind: TokenKind) -> bool {
     )
 }
 
+/// How deep a split may nest lines: deeper code is left as it is.
+const MAX_DEPTH: usize = 20;
+
 /// Black's delimiter priorities (the ones handled here).
 const COMMA: u8 = 18;
 const LOGIC: u8 = 14;
@@ -190,8 +194,11 @@ fn delimiters(line: &Pieces, lo: usize, hi: usize) -> Option<Vec<(u8, usize)>> {
         let previous = (index > lo).then(|| pieces[index - 1].kind);
         let binary = previous.is_some_and(ends_expression);
         let priority = match piece.kind {
+            // A range's own last comma (an item's, a trailing one) is no place to split it.
             TokenKind::Comma => {
-                found.push((COMMA, index + 1));
+                if index + 1 < hi {
+                    found.push((COMMA, index + 1));
+                }
                 index += 1;
                 continue;
             }
@@ -212,7 +219,9 @@ fn delimiters(line: &Pieces, lo: usize, hi: usize) -> Option<Vec<(u8, usize)>> {
             TokenKind::Dot if previous.is_some_and(is_close) => DOT,
             _ => 0,
         };
-        if priority > 0 {
+        // An operator a range starts with (`and b`, a line of an earlier split) is no place to
+        // split it again.
+        if priority > 0 && index > lo {
             found.push((priority, index));
         }
         index += 1;
@@ -347,6 +356,10 @@ impl Splitter<'_, '_> {
         if self.frame.fits(depth, &text) {
             return Some(vec![(depth, text)]);
         }
+        // Each split works on a smaller part; past this depth the line is not worth it.
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let found = delimiters(self.line, lo, hi)?;
         let max = found.iter().map(|(priority, _)| *priority).max().unwrap_or(0);
         let count = found.iter().filter(|(priority, _)| *priority == max).count();
@@ -377,20 +390,15 @@ impl Splitter<'_, '_> {
     /// does so for any file that uses a feature of Python 3.5+, ruff always).
     fn comma_split(&self, lo: usize, hi: usize, depth: usize, trailing: bool) -> Option<Lines> {
         let found = delimiters(self.line, lo, hi)?;
-        let mut starts: Vec<usize> = std::iter::once(lo).chain(found.iter().filter(|(p, _)| *p == COMMA).map(|(_, i)| *i)).collect();
-        let ends_with_comma = self.kind(hi - 1) == TokenKind::Comma;
-        if !ends_with_comma {
-            starts.push(hi + 1);
-        }
+        // Each item runs through its comma; the last one may have none.
+        let mut ends: Vec<usize> = found.iter().filter(|(p, _)| *p == COMMA).map(|(_, i)| *i).collect();
+        ends.push(hi);
         let mut lines = Vec::new();
-        for pair in starts.windows(2) {
-            let (start, next) = (pair[0], pair[1]);
-            if next > hi {
-                // The last item, which has no comma of its own.
-                lines.extend(self.lay(start, hi, depth, "", if trailing { "," } else { "" })?);
-            } else {
-                lines.extend(self.lay(start, next, depth, "", "")?);
-            }
+        let mut start = lo;
+        for end in ends {
+            let owns_comma = self.kind(end - 1) == TokenKind::Comma;
+            lines.extend(self.lay(start, end, depth, "", if trailing && !owns_comma { "," } else { "" })?);
+            start = end;
         }
         Some(lines)
     }
@@ -501,6 +509,9 @@ mod tests {
             "                )",
             "            )",
         ].join("\n")));
+        // Code so deep that nothing fits still ends (each item through its comma, once).
+        assert!(laid_out("if isinstance(error, (asyncio.CancelledError, KeyboardInterrupt)) and n > 0:", 160).is_some());
+        assert!(laid_out("await cleanup(f(a, (b, c,), [d, e], {f: g}))", 160).is_some());
         // Shapes left alone: a comprehension that must be split itself, a `def`.
         assert_eq!(laid_out("await cleanup(asyncio.gather(*(bot.close_the_connection(now, later) for bot in self.bots_running_now)))", 12), None);
         assert_eq!(laid_out("def method_with_a_long_name(self, argument_number_one, argument_number_two, three):", 4), None);
