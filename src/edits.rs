@@ -542,11 +542,13 @@ impl<'a> Editor<'a> {
         // Statements after `last` on its line (`a(); b()`) go into the block with it.
         self.place(first.start(), Some(suite), None, None, Some(TextRange::new(first.start(), self.end_of_logical_line(last))));
         let strings = self.string_interiors(span);
+        // Statements laid out again here, whose later lines are then no longer re-indented.
+        let mut relaid: Vec<TextRange> = Vec::new();
         let mut line = self.source.full_line_end(first.start());
         while line < span.end() {
             let line_end = self.source.line_end(line);
             let text = &self.source[TextRange::new(line, line_end)];
-            let left_to_a_wrap = owned.iter().any(|range| range.start() < line && line < range.end());
+            let left_to_a_wrap = owned.iter().chain(&relaid).any(|range| range.start() < line && line < range.end());
             if !text.trim().is_empty() && !left_to_a_wrap && !strings.iter().any(|s| s.start() < line && line < s.end()) {
                 // After the suite's own indentation, so that every line of the block starts the
                 // way its first does (`\t` + unit, never unit + `\t`: CPython's TabError), and
@@ -557,10 +559,12 @@ impl<'a> Editor<'a> {
                 let at = line + TextSize::try_from(after_feed + own).unwrap_or_default();
                 edits.push(Edit::insertion(unit.to_string(), at));
                 let code = line + TextSize::try_from(blanks).unwrap_or_default();
-                let pushed_past = width(text) <= LINE_LENGTH && width(text) + width(unit) > LINE_LENGTH;
-                if pushed_past && !owned.iter().any(|range| range.contains_inclusive(code)) && self.is_whole_logical_line(code) {
+                if !owned.iter().any(|range| range.contains_inclusive(code)) {
                     let deeper = format!("{}{unit}{}", &text[..after_feed + own], &text[after_feed + own..blanks]);
-                    edits.extend(self.layout_replacement(TextRange::new(code, line_end), &[], &deeper));
+                    if let Some((edit, range)) = self.relayout_pushed_past(code, &deeper) {
+                        edits.push(edit);
+                        relaid.push(range);
+                    }
                 }
             }
             line = self.source.full_line_end(line);
@@ -568,13 +572,41 @@ impl<'a> Editor<'a> {
         edits
     }
 
-    /// Does the logical line starting at `offset` end on the same physical line?
-    fn is_whole_logical_line(&self, offset: TextSize) -> bool {
-        if !self.starts_line(offset) {
-            return false;
+    /// The statement (or block header) starting at `code`, about to go one level deeper to
+    /// `deeper`, laid out as black would lay it out there, if the extra level pushes one of its
+    /// lines past [`LINE_LENGTH`] and none was past it before: the edit, and the range it lays
+    /// out. A statement spread over lines is joined first, unless a comment, a string spanning
+    /// lines or a trailing comma keeps it split (black keeps those lines; so does this).
+    fn relayout_pushed_past(&self, code: TextSize, deeper: &str) -> Option<(Edit, TextRange)> {
+        if !self.starts_line(code) {
+            return None;
         }
-        let end = self.tokens.after(offset).iter().find(|token| matches!(token.kind(), TokenKind::Newline | TokenKind::NonLogicalNewline));
-        end.is_some_and(|end| end.kind() == TokenKind::Newline && !self.source[TextRange::new(offset, end.start())].contains(['\n', '\r']))
+        let end = self.tokens.after(code).iter().find(|token| token.kind() == TokenKind::Newline)?.start();
+        let unit = width(self.unit());
+        let (mut pushed, mut line) = (false, self.source.line_start(code));
+        loop {
+            let columns = width(&self.source[TextRange::new(line, self.source.line_end(line))]);
+            if columns > LINE_LENGTH {
+                return None;
+            }
+            pushed |= columns + unit > LINE_LENGTH;
+            let next = self.source.full_line_end(line);
+            if next > end || next == line {
+                break;
+            }
+            line = next;
+        }
+        let range = TextRange::new(code, end);
+        if !pushed {
+            return None;
+        }
+        let statement_end = self.code_before(end).map_or(end, Ranged::end);
+        let joins = self.line_joins(TextRange::new(code, statement_end));
+        if self.source[TextRange::new(code, statement_end)].contains(['\n', '\r']) && joins.is_empty() {
+            return None;
+        }
+        let changes: Vec<(TextRange, String)> = joins.iter().map(|(range, with)| (*range, with.to_string())).collect();
+        self.layout_replacement(range, &changes, deeper).map(|edit| (edit, range))
     }
 
     /// The ranges of the string literals (f-strings and t-strings whole) within `range`.

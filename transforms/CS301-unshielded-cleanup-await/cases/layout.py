@@ -1,7 +1,7 @@
 """Lines the protected block nests one level deeper are laid out as black lays them out
 there: a cleanup await that no longer fits in 88 columns is split at its brackets, and
-so is a line of the block's own code the deeper level pushes past 88 columns (only the
-blanks between its tokens change). Lines the block does not hold keep their text."""
+so is a statement of the block's own that the extra level pushes past 88 columns (one
+already split is joined first). Only the blanks between tokens change."""
 
 import asyncio
 import logging
@@ -38,3 +38,16 @@ async def drain(queue, workers) -> None:
         if queue.unfinished_jobs_remaining() > 0 and logger.isEnabledFor(logging.INFO):
             logger.info("%d jobs left unfinished", queue.unfinished_jobs_remaining())
         await queue.close()
+
+
+# Error
+async def disconnect(self, socket, warning) -> None:
+    try:
+        await socket.run()
+    finally:
+        await socket.close()
+        if warning is not None:
+            self._logger.warning(
+                "%s: disconnected from the server at %s: %s", self.description, warning
+            )
+        await socket.wait_closed()
