@@ -35,6 +35,10 @@ impl Frame {
 /// logical line written on one line (a trailing comment allowed), into; `None` when it fits or
 /// its shape is not one handled here.
 pub fn split(code: &str, frame: Frame) -> Option<Vec<(usize, String)>> {
+    // Most lines fit (with a column to spare for a comment's spacing): no need to lex them.
+    if frame.indent + code.chars().count() < LINE_LENGTH {
+        return None;
+    }
     let line = Pieces::lex(code)?;
     // A pragma speaks for the line it is on (`# noqa: E501`, `# type: ignore`, `# fmt: skip`):
     // moved to the last line of a split, it would speak for another.
