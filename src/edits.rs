@@ -14,6 +14,8 @@ use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 use crate::source::Module;
 
+mod layout;
+
 /// Code to insert, one entry per line: (nesting depth relative to the suite, line).
 #[derive(Clone, Debug, Default)]
 pub struct Snippet {
@@ -24,8 +26,9 @@ pub struct Snippet {
 #[derive(Clone, Debug)]
 enum Line {
     Text(String),
-    /// `if a and b:`, laid out as black lays it out when it does not fit in [`LINE_LENGTH`]:
-    /// `if (`, one clause a line (`and` leading), `):`.
+    /// `if a and b:`, laid out as black lays it out when it does not fit in [`LINE_LENGTH`]
+    /// (see [`Editor::laid_out`]): `if (`, the clauses on a line of their own, else one clause
+    /// a line (`and` leading), `):`.
     If(Vec<String>),
     /// `callee(a, b)` as a statement, laid out as black lays it out: on one line if it fits,
     /// else the arguments on a line of their own between `callee(` and `)`, else one argument a
@@ -115,6 +118,8 @@ pub struct Editor<'a> {
     tokens: &'a Tokens,
     stylist: Stylist<'a>,
     placements: RefCell<Vec<Placement>>,
+    /// The target Python accepts `with (a as x, b as y):` (3.9+).
+    parenthesized_with: bool,
 }
 
 /// The line length of black and ruff's formatter: code a fix lays out on its own lines is kept
@@ -123,7 +128,14 @@ pub const LINE_LENGTH: usize = 88;
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
-        Editor { source, tokens, stylist: Stylist::from_tokens(tokens, source), placements: RefCell::default() }
+        Editor { source, tokens, stylist: Stylist::from_tokens(tokens, source), placements: RefCell::default(), parenthesized_with: false }
+    }
+
+    /// For a target that accepts parenthesized context managers (Python 3.9+): a `with` of
+    /// several items that does not fit is laid out with them, as both formatters do.
+    pub fn with_parenthesized_with(mut self, allowed: bool) -> Self {
+        self.parenthesized_with = allowed;
+        self
     }
 
     /// The placements of every statement-adding edit made so far.
@@ -278,6 +290,51 @@ impl<'a> Editor<'a> {
         format!("{}{}", self.line_indent(stmt.start()), self.unit())
     }
 
+    /// Where code at `indent` goes, for [`layout`].
+    fn frame(&self, indent: &str) -> layout::Frame {
+        layout::Frame { indent: width(indent), unit: width(self.unit()), parenthesized_with: self.parenthesized_with }
+    }
+
+    /// `code`, one logical line at `indent`, as black lays it out: unchanged if it fits in
+    /// [`LINE_LENGTH`] (or is a shape [`layout`] leaves alone), else split over lines.
+    fn laid_out(&self, code: &str, indent: &str) -> String {
+        match layout::split(code, self.frame(indent)) {
+            Some(lines) => self.join_lines(&lines, indent),
+            None => code.to_string(),
+        }
+    }
+
+    /// Lines from [`layout::split`] as text that starts at `indent`'s column.
+    fn join_lines(&self, lines: &[(usize, String)], indent: &str) -> String {
+        let mut out = String::new();
+        for (i, (depth, text)) in lines.iter().enumerate() {
+            if i > 0 {
+                out.push_str(self.newline());
+                out.push_str(indent);
+                out.push_str(&self.unit().repeat(*depth));
+            }
+            out.push_str(text);
+        }
+        out
+    }
+
+    /// The edit that lays out `range` (code on one physical line, from a statement's start to
+    /// its line's end, comment included) at `indent` as black would, once `changes` are made
+    /// in it; `None` if it then fits (or [`layout`] leaves it alone).
+    fn layout_replacement(&self, range: TextRange, changes: &[(TextRange, String)], indent: &str) -> Option<Edit> {
+        let mut code = String::new();
+        let mut cursor = range.start();
+        for (at, with) in changes {
+            code.push_str(&self.source[TextRange::new(cursor, at.start())]);
+            code.push_str(with);
+            cursor = at.end();
+        }
+        code.push_str(&self.source[TextRange::new(cursor, range.end())]);
+        let code = code.trim_end();
+        let lines = layout::split(code, self.frame(indent))?;
+        Some(changed_part(&self.source[range], &self.join_lines(&lines, indent), range.start()))
+    }
+
     fn render(&self, snippet: &Snippet, indent: &str) -> String {
         let mut out = String::new();
         for (i, (depth, line)) in snippet.lines.iter().enumerate() {
@@ -287,39 +344,11 @@ impl<'a> Editor<'a> {
             }
             let own = self.unit().repeat(*depth);
             out.push_str(&own);
+            let at = format!("{indent}{own}");
             match line {
                 Line::Text(text) => out.push_str(text),
-                Line::If(clauses) => {
-                    let one_line = format!("if {}:", clauses.join(" and "));
-                    if width(indent) + width(&own) + one_line.chars().count() <= LINE_LENGTH || clauses.len() < 2 {
-                        out.push_str(&one_line);
-                    } else {
-                        let inner = format!("{}{indent}{own}{}", self.newline(), self.unit());
-                        out.push_str("if (");
-                        for (n, clause) in clauses.iter().enumerate() {
-                            out.push_str(&inner);
-                            out.push_str(if n == 0 { "" } else { "and " });
-                            out.push_str(clause);
-                        }
-                        out.push_str(&format!("{}{indent}{own}):", self.newline()));
-                    }
-                }
-                Line::Call(callee, arguments) => {
-                    let fits = |text: &str, depth: usize| width(indent) + width(&own) + depth * width(self.unit()) + text.chars().count() <= LINE_LENGTH;
-                    let one_line = format!("{callee}({})", arguments.join(", "));
-                    let inner = format!("{}{indent}{own}{}", self.newline(), self.unit());
-                    if fits(&one_line, 0) || arguments.is_empty() {
-                        out.push_str(&one_line);
-                    } else if fits(&arguments.join(", "), 1) {
-                        out.push_str(&format!("{callee}({inner}{}{}{indent}{own})", arguments.join(", "), self.newline()));
-                    } else {
-                        out.push_str(&format!("{callee}("));
-                        for argument in arguments {
-                            out.push_str(&format!("{inner}{argument},"));
-                        }
-                        out.push_str(&format!("{}{indent}{own})", self.newline()));
-                    }
-                }
+                Line::If(clauses) => out.push_str(&self.laid_out(&format!("if {}:", clauses.join(" and ")), &at)),
+                Line::Call(callee, arguments) => out.push_str(&self.laid_out(&format!("{callee}({})", arguments.join(", ")), &at)),
             }
         }
         out
@@ -495,23 +524,32 @@ impl<'a> Editor<'a> {
     /// Nests the statements `first` ..= `last` of `suite` under a block header (`with …:`),
     /// one level deeper: every line they span is re-indented, continuation lines of a
     /// multi-line statement included, except lines that start inside a string literal (their
-    /// indentation is part of the string). The statements themselves keep their text.
-    pub fn nest(&self, suite: Suite, first: &Stmt, last: &Stmt, header: &str) -> Vec<Edit> {
+    /// indentation is part of the string). The statements themselves keep their text, but for
+    /// a line the extra level pushes past [`LINE_LENGTH`], which is laid out as black would lay
+    /// it out there (only blanks between its tokens change). The lines of each `owned` range
+    /// (a statement whose layout a wrap of the same fix makes, [`Editor::wrap_in_call`]) are
+    /// left to that wrap but for the first line's indentation.
+    pub fn nest(&self, suite: Suite, first: &Stmt, last: &Stmt, header: &str, owned: &[TextRange]) -> Vec<Edit> {
         let indent = self.indent_of(suite);
         let nl = self.newline();
         let unit = self.unit();
         let mut edits = self.break_before(suite, first, &indent);
         // The header takes the first statement's place (on a line of its own once
         // `break_before` has moved it there); the statement goes one level deeper.
+        let header = self.laid_out(header, &indent);
         edits.push(Edit::insertion(format!("{header}{nl}{indent}{unit}"), first.start()));
         let span = TextRange::new(first.start(), last.end());
         // Statements after `last` on its line (`a(); b()`) go into the block with it.
         self.place(first.start(), Some(suite), None, None, Some(TextRange::new(first.start(), self.end_of_logical_line(last))));
         let strings = self.string_interiors(span);
+        // Statements laid out again here, whose later lines are then no longer re-indented.
+        let mut relaid: Vec<TextRange> = Vec::new();
         let mut line = self.source.full_line_end(first.start());
         while line < span.end() {
-            let text = &self.source[TextRange::new(line, self.source.line_end(line))];
-            if !text.trim().is_empty() && !strings.iter().any(|s| s.start() < line && line < s.end()) {
+            let line_end = self.source.line_end(line);
+            let text = &self.source[TextRange::new(line, line_end)];
+            let left_to_a_wrap = owned.iter().chain(&relaid).any(|range| range.start() < line && line < range.end());
+            if !text.trim().is_empty() && !left_to_a_wrap && !strings.iter().any(|s| s.start() < line && line < s.end()) {
                 // After the suite's own indentation, so that every line of the block starts the
                 // way its first does (`\t` + unit, never unit + `\t`: CPython's TabError), and
                 // after a form feed, which resets CPython's count of the indentation.
@@ -520,10 +558,55 @@ impl<'a> Editor<'a> {
                 let own = if text[after_feed..].starts_with(indent.as_str()) { indent.len() } else { 0 };
                 let at = line + TextSize::try_from(after_feed + own).unwrap_or_default();
                 edits.push(Edit::insertion(unit.to_string(), at));
+                let code = line + TextSize::try_from(blanks).unwrap_or_default();
+                if !owned.iter().any(|range| range.contains_inclusive(code)) {
+                    let deeper = format!("{}{unit}{}", &text[..after_feed + own], &text[after_feed + own..blanks]);
+                    if let Some((edit, range)) = self.relayout_pushed_past(code, &deeper) {
+                        edits.push(edit);
+                        relaid.push(range);
+                    }
+                }
             }
             line = self.source.full_line_end(line);
         }
         edits
+    }
+
+    /// The statement (or block header) starting at `code`, about to go one level deeper to
+    /// `deeper`, laid out as black would lay it out there, if the extra level pushes one of its
+    /// lines past [`LINE_LENGTH`] and none was past it before: the edit, and the range it lays
+    /// out. A statement spread over lines is joined first, unless a comment, a string spanning
+    /// lines or a trailing comma keeps it split (black keeps those lines; so does this).
+    fn relayout_pushed_past(&self, code: TextSize, deeper: &str) -> Option<(Edit, TextRange)> {
+        if !self.starts_line(code) {
+            return None;
+        }
+        let end = self.tokens.after(code).iter().find(|token| token.kind() == TokenKind::Newline)?.start();
+        let unit = width(self.unit());
+        let (mut pushed, mut line) = (false, self.source.line_start(code));
+        loop {
+            let columns = width(&self.source[TextRange::new(line, self.source.line_end(line))]);
+            if columns > LINE_LENGTH {
+                return None;
+            }
+            pushed |= columns + unit > LINE_LENGTH;
+            let next = self.source.full_line_end(line);
+            if next > end || next == line {
+                break;
+            }
+            line = next;
+        }
+        let range = TextRange::new(code, end);
+        if !pushed {
+            return None;
+        }
+        let statement_end = self.code_before(end).map_or(end, Ranged::end);
+        let joins = self.line_joins(TextRange::new(code, statement_end));
+        if self.source[TextRange::new(code, statement_end)].contains(['\n', '\r']) && joins.is_empty() {
+            return None;
+        }
+        let changes: Vec<(TextRange, String)> = joins.iter().map(|(range, with)| (*range, with.to_string())).collect();
+        self.layout_replacement(range, &changes, deeper).map(|edit| (edit, range))
     }
 
     /// The ranges of the string literals (f-strings and t-strings whole) within `range`.
@@ -609,7 +692,7 @@ impl<'a> Editor<'a> {
 
     /// The colon that opens the block of the compound statement `stmt`: the first `:` outside
     /// brackets after its keyword (a `:` in a comment or a lambda inside the header is not it).
-    fn block_colon(&self, stmt: &Stmt) -> Option<TextSize> {
+    fn block_colon(&self, stmt: impl Ranged) -> Option<TextSize> {
         let mut depth = 0u32;
         for token in self.tokens.after(stmt.start()) {
             match token.kind() {
@@ -635,24 +718,34 @@ impl<'a> Editor<'a> {
         edits
     }
 
-    /// Wraps an expression in a call, `function(expr)`. When the expression is the value of
-    /// `statement` (alone on its lines, a trailing comment aside), the result is laid out as
-    /// black and ruff's formatter lay it out: on one line if it fits in [`LINE_LENGTH`], else
-    /// `function(`, the expression one level deeper, `)` on a line of its own. An expression
-    /// that spans lines is joined onto one line where it then fits (and has no comment, string
-    /// or trailing comma that keeps it split); otherwise its continuation lines move one level
-    /// deeper with it, except inside strings.
-    pub fn wrap_in_call(&self, range: TextRange, function: &str, statement: Option<&Stmt>) -> Vec<Edit> {
+    /// Does [`Editor::wrap_in_call`] lay out `statement` (and so own its lines)? When it is a
+    /// simple statement alone on its lines (a trailing comment aside) that `range` ends, and
+    /// whose first line holds the start of `range`.
+    pub fn wraps_whole_statement(&self, statement: &Stmt, range: TextRange) -> bool {
+        let simple = matches!(statement, Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AugAssign(_) | Stmt::AnnAssign(_) | Stmt::Return(_));
+        let after = &self.source[TextRange::new(statement.end(), self.source.line_end(statement.end()))];
+        simple
+            && range.end() == statement.end()
+            && self.starts_line(statement.start())
+            && (after.trim().is_empty() || after.trim_start().starts_with('#'))
+            && !self.source[TextRange::new(statement.start(), range.start())].contains(['\n', '\r'])
+    }
+
+    /// Wraps an expression in a call, `function(expr)`. When the expression ends `statement`
+    /// ([`Editor::wraps_whole_statement`]), `depth` levels deeper than it is now (a block a
+    /// fix nests it in), the statement is laid out as black and ruff's formatter lay it out
+    /// ([`layout`]): an expression that spans lines is first joined onto one line (unless a
+    /// comment, a string or a trailing comma keeps it split), which stays as it is if it fits
+    /// in [`LINE_LENGTH`] and is split as black splits it if not; an expression that stays
+    /// split goes one level deeper between `function(` and a `)` of its own, except inside
+    /// strings.
+    pub fn wrap_in_call(&self, range: TextRange, function: &str, statement: Option<&Stmt>, depth: usize) -> Vec<Edit> {
         let open = Edit::insertion(format!("{function}("), range.start());
         let close = Edit::insertion(")".to_string(), range.end());
-        let Some(statement) = statement else { return vec![open, close] };
-        let (first_line, last_line_end) = (self.source.line_start(statement.start()), self.source.line_end(range.end()));
-        let after = &self.source[TextRange::new(statement.end(), last_line_end)];
-        if !self.starts_line(statement.start()) || !(after.trim().is_empty() || after.trim_start().starts_with('#')) {
-            return vec![open, close];
-        }
+        let Some(statement) = statement.filter(|statement| self.wraps_whole_statement(statement, range)) else { return vec![open, close] };
+        let (nl, unit) = (self.newline(), self.unit());
+        let indent = format!("{}{}", self.line_indent(statement.start()), unit.repeat(depth));
         let joins = self.line_joins(range);
-        let joined_len = |text: &str| text.chars().count() - joins.iter().map(|(range, with)| self.source[*range].chars().count() - with.len()).sum::<usize>();
         let with_joins = |mut edits: Vec<Edit>| {
             edits.extend(joins.iter().map(|(range, with)| match *with {
                 "" => Edit::range_deletion(*range),
@@ -661,28 +754,75 @@ impl<'a> Editor<'a> {
             edits
         };
         let multiline = self.source[range].contains(['\n', '\r']);
-        let joinable = !multiline || !joins.is_empty();
-        let whole = &self.source[TextRange::new(first_line, last_line_end)];
-        if joinable && joined_len(whole) + function.chars().count() + 2 <= LINE_LENGTH {
-            return with_joins(vec![open, close]);
+        if !multiline || !joins.is_empty() {
+            let whole = TextRange::new(statement.start(), self.source.line_end(statement.end()));
+            let mut changes: Vec<(TextRange, String)> = joins.iter().map(|(range, with)| (*range, with.to_string())).collect();
+            changes.push((TextRange::empty(range.start()), format!("{function}(")));
+            changes.push((TextRange::empty(range.end()), ")".to_string()));
+            changes.sort_by_key(|(range, _)| (range.start(), range.end()));
+            if let Some(laid_out) = self.layout_replacement(whole, &changes, &indent) {
+                return vec![laid_out];
+            }
+            let joined_len = |text: &str| text.chars().count() - joins.iter().map(|(range, with)| self.source[*range].chars().count() - with.len()).sum::<usize>();
+            let statement_text = &self.source[TextRange::new(statement.start(), self.source.line_end(range.end()))];
+            if width(&indent) + joined_len(statement_text.trim_end()) + function.chars().count() + 2 <= LINE_LENGTH {
+                return with_joins(vec![open, close]);
+            }
+            // A shape `layout` leaves alone: the expression on a line of its own, if it fits.
+            if width(&indent) + width(unit) + joined_len(&self.source[range]) <= LINE_LENGTH {
+                let open = Edit::insertion(format!("{function}({nl}{indent}{unit}"), range.start());
+                let close = Edit::insertion(format!("{nl}{indent})"), range.end());
+                return with_joins(vec![open, close]);
+            }
         }
-        let (nl, indent, unit) = (self.newline(), self.line_indent(statement.start()), self.unit());
         let open = Edit::insertion(format!("{function}({nl}{indent}{unit}"), range.start());
         let close = Edit::insertion(format!("{nl}{indent})"), range.end());
-        if joinable && indent.len() + unit.len() + joined_len(&self.source[range]) <= LINE_LENGTH {
-            return with_joins(vec![open, close]);
-        }
         let mut edits = vec![open];
         let mut at = range.start();
+        let deeper = unit.repeat(1 + depth);
         while let Some(newline) = self.source[TextRange::new(at, range.end())].find('\n') {
             at += TextSize::try_from(newline + 1).unwrap_or_default();
             let blank = self.source[TextRange::new(at, self.source.line_end(at))].trim().is_empty();
             if !self.inside_token(at) && !blank {
-                edits.push(Edit::insertion(unit.to_string(), at));
+                edits.push(Edit::insertion(deeper.clone(), at));
             }
         }
         edits.push(close);
         edits
+    }
+
+    /// Wraps each item of an `async with` header in a call, `function(item)`. When the header
+    /// is on one line and ends it (a trailing comment aside), it is laid out as black would lay
+    /// it out `depth` levels deeper than it is now.
+    pub fn wrap_with_items(&self, with: &ruff_python_ast::StmtWith, function: &str, depth: usize) -> Vec<Edit> {
+        let wraps: Vec<(TextRange, String)> = with
+            .items
+            .iter()
+            .flat_map(|item| {
+                let expr = item.context_expr.range();
+                [(TextRange::empty(expr.start()), format!("{function}(")), (TextRange::empty(expr.end()), ")".to_string())]
+            })
+            .collect();
+        let plain = || wraps.iter().map(|(at, text)| Edit::insertion(text.clone(), at.start())).collect();
+        let Some(colon) = self.block_colon(with) else { return plain() };
+        let line_end = self.source.line_end(colon);
+        let rest = self.source[TextRange::new(colon + TextSize::new(1), line_end)].trim_start();
+        let one_line = !self.source[TextRange::new(with.start(), colon)].contains(['\n', '\r']);
+        if !self.starts_line(with.start()) || !one_line || !(rest.is_empty() || rest.starts_with('#')) {
+            return plain();
+        }
+        let indent = format!("{}{}", self.line_indent(with.start()), self.unit().repeat(depth));
+        match self.layout_replacement(TextRange::new(with.start(), line_end), &wraps, &indent) {
+            Some(laid_out) => vec![laid_out],
+            None => plain(),
+        }
+    }
+
+    /// The range of the header of `with` (from its start to its block's colon), which
+    /// [`Editor::wrap_with_items`] may lay out.
+    pub fn with_header(&self, with: &ruff_python_ast::StmtWith) -> TextRange {
+        let colon = self.block_colon(with).unwrap_or(with.start());
+        TextRange::new(with.start(), colon)
     }
 
     /// Whether `offset` falls strictly inside a token (a string spanning lines).
@@ -828,7 +968,8 @@ impl<'a> Editor<'a> {
     }
 }
 
-/// Tokens an expression can end with (so a `(` after one opens a call).
+/// Tokens an expression can end with (so a `(` after one opens a call, and an operator after
+/// one is binary).
 fn ends_expression(kind: TokenKind) -> bool {
     matches!(
         kind,
@@ -889,6 +1030,29 @@ fn is_docstring_or_future(stmt: &Stmt, body: &[Stmt]) -> bool {
 /// Columns an indentation takes, a tab counted as the 8 columns formatters and linters count.
 fn width(indent: &str) -> usize {
     indent.chars().map(|c| if c == '\t' { 8 } else { 1 }).sum()
+}
+
+/// The edit that turns `old` (the source from `start` on) into `new`, replacing only what lies
+/// between their common beginning and end (never splitting a name): the statement a layout
+/// re-spaces keeps its first and last bytes, so the engine's structural check still finds it
+/// where it was, and the code inside it counts as replaced.
+fn changed_part(old: &str, new: &str, start: TextSize) -> Edit {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut prefix: usize = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).map(|(c, _)| c.len_utf8()).sum();
+    while prefix > 0 && word(old[..prefix].chars().next_back()) && word(old[prefix..].chars().next()) {
+        prefix -= old[..prefix].chars().next_back().map_or(1, char::len_utf8);
+    }
+    let room = old.len().min(new.len()) - prefix;
+    let mut suffix: usize = old.chars().rev().zip(new.chars().rev()).take_while(|(a, b)| a == b).map(|(c, _)| c.len_utf8()).sum();
+    suffix = suffix.min(room);
+    while suffix > 0 && !old.is_char_boundary(old.len() - suffix) {
+        suffix -= 1;
+    }
+    while suffix > 0 && word(old[old.len() - suffix..].chars().next()) && word(old[..old.len() - suffix].chars().next_back()) {
+        suffix -= old[old.len() - suffix..].chars().next().map_or(1, char::len_utf8);
+    }
+    let range = TextRange::new(start + TextSize::try_from(prefix).unwrap_or_default(), start + TextSize::try_from(old.len() - suffix).unwrap_or_default());
+    Edit::range_replacement(new[prefix..new.len() - suffix].to_string(), range)
 }
 
 /// Builds a [`Fix`] from edits gathered in any order, dropping exact duplicates (two exits that

@@ -52,16 +52,7 @@ rules! {
     YieldInsideCancelScope => "CS401", "yield-inside-cancel-scope", "safe", "CS401-yield-inside-cancel-scope";
 }
 
-/// Where the rule pages are published: `transforms/<CODE>-<name>/README.md` under it. The
-/// project has no public address yet; this is the one place to set it.
-pub const PAGES_URL: &str = "https://example.invalid/cancelsafe/blob/main/transforms";
-
 impl Rule {
-    /// The address of the rule's page (editors link a finding's code to it).
-    pub fn url(self) -> String {
-        format!("{PAGES_URL}/{}/README.md", self.folder())
-    }
-
     pub fn from_code(code: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|rule| rule.code().eq_ignore_ascii_case(code))
     }

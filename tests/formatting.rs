@@ -85,21 +85,9 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-/// Rules whose insertions are known not to be formatter-clean yet, judged by the ignored test
-/// below instead: CS301's `cleanup(...)` wrapped around a call that spans lines, or around one
-/// that then no longer fits in 88 columns (its helper class and imports are clean).
-const NOT_CLEAN_YET: &str = "CS301";
-
 #[test]
 fn what_write_adds_is_formatter_clean() {
-    let complaints = complaints(&["--ignore", NOT_CLEAN_YET]);
-    assert!(complaints.is_empty(), "{} complaints:\n{}", complaints.len(), complaints.join("\n"));
-}
-
-#[test]
-#[ignore = "CS301's helper is not formatter-clean yet (see NOT_CLEAN_YET)"]
-fn what_write_adds_for_the_rules_not_clean_yet() {
-    let complaints = complaints(&["--select", NOT_CLEAN_YET]);
+    let complaints = complaints(&[]);
     assert!(complaints.is_empty(), "{} complaints:\n{}", complaints.len(), complaints.join("\n"));
 }
 

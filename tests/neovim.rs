@@ -49,6 +49,8 @@ fn neovim_shows_the_diagnostic_and_applies_the_quick_fix() {
         .env("CANCELSAFE_BIN", env!("CARGO_BIN_EXE_cancelsafe"))
         .env("CANCELSAFE_FILE", &file)
         .env("CANCELSAFE_RESULT", &result_file)
+        // The server writes its rule pages here, not into the cache of the user running tests.
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .current_dir(dir.path())
         .output()
         .expect("cannot start Neovim");

@@ -15,6 +15,10 @@ use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// The cache folder of a test's server (`XDG_CACHE_HOME`), in its project folder: a name that
+/// its `file://` URI must percent-encode.
+const CACHE: &str = "cache dir é#1";
+
 /// A language client: writes framed messages to the server, reads its messages on a thread.
 struct Client {
     child: Child,
@@ -26,10 +30,11 @@ struct Client {
 }
 
 impl Client {
-    fn start(dir: &Path) -> Client {
+    fn start(dir: &Path, cache: &Path) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cancelsafe"))
             .arg("server")
             .current_dir(dir)
+            .env("XDG_CACHE_HOME", cache)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -67,7 +72,11 @@ impl Client {
 
     /// Starts the server in `dir` (its workspace folder) and initializes it.
     fn initialized(dir: &Path, capabilities: Value, options: Value) -> (Client, Value) {
-        let mut client = Client::start(dir);
+        Client::initialized_with_cache(dir, &dir.join(CACHE), capabilities, options)
+    }
+
+    fn initialized_with_cache(dir: &Path, cache: &Path, capabilities: Value, options: Value) -> (Client, Value) {
+        let mut client = Client::start(dir, cache);
         let root = url(dir);
         let result = client.request(
             "initialize",
@@ -218,6 +227,21 @@ fn apply(text: &str, edit: &Value, uri: &str, utf8: bool) -> String {
     out
 }
 
+/// The file a diagnostic's `codeDescription.href` (a `file://` URI) names.
+fn page_file(diagnostic: &Value) -> std::path::PathBuf {
+    let href = diagnostic["codeDescription"]["href"].as_str().unwrap_or_else(|| panic!("no link: {diagnostic}"));
+    let url = url::Url::parse(href).unwrap_or_else(|error| panic!("{href}: {error}"));
+    assert_eq!(url.scheme(), "file", "{href}");
+    url.to_file_path().unwrap()
+}
+
+/// What `cancelsafe --explain CODE` prints.
+fn explain(code: &str) -> String {
+    let output = run(cmd(&["--explain", code]), Path::new("."));
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
 fn codes(diagnostics: &[Value]) -> Vec<String> {
     diagnostics.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
 }
@@ -284,7 +308,11 @@ fn diagnostics_and_fixes_are_the_command_lines() {
     let cs201 = &diagnostics[0];
     assert_eq!(cs201["source"], "cancelsafe");
     assert_eq!(cs201["range"], json!({"start": {"line": 8, "character": 4}, "end": {"line": 8, "character": 31}}));
-    assert!(cs201["codeDescription"]["href"].as_str().unwrap().ends_with("/CS201-fire-and-forget-task/README.md"), "{cs201}");
+    // The rule's page, as `--explain` prints it, written into the cache folder.
+    let page = page_file(cs201);
+    assert_eq!(page, dir.path().join(CACHE).join("cancelsafe/rules").join(env!("CARGO_PKG_VERSION")).join("CS201.md"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), explain("CS201"));
+    assert_eq!(std::fs::read_to_string(page_file(&diagnostics[1])).unwrap(), explain("CS101"));
 
     // A quick fix per finding, the safe one preferred, "disable for this line", and fix-all
     // (a source action: editors list it apart from the quick fixes).
@@ -384,6 +412,54 @@ async def poll():
         except asyncio.CancelledError:
             continue
 ";
+
+#[test]
+fn diagnostics_link_the_rule_pages_or_the_teams_copy() {
+    let dir = project(&[("app.py", LEAKY.as_bytes())]);
+    let app = url(&dir.path().join("app.py"));
+    let hrefs = |diagnostics: &[Value]| -> Vec<Value> { diagnostics.iter().map(|d| d["codeDescription"]["href"].clone()).collect() };
+
+    // A page already there with other text (an older build's) is replaced.
+    let stale = dir.path().join(CACHE).join("cancelsafe/rules").join(env!("CARGO_PKG_VERSION")).join("CS101.md");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, "stale").unwrap();
+    let (mut client, _) = Client::initialized(dir.path(), json!({}), Value::Null);
+    client.open(&app, LEAKY);
+    let diagnostics = client.diagnostics(&app, 1);
+    assert_eq!(page_file(&diagnostics[1]), stale);
+    assert_eq!(std::fs::read_to_string(&stale).unwrap(), explain("CS101"));
+    assert_eq!(client.shutdown(), 0);
+
+    // The team's hosted copy: a base gets `CODE.md` appended; `{code}` / `{name}` are filled in.
+    let options = json!({"rulePagesUrl": "https://docs.example.com/cancelsafe/rules/"});
+    let (mut client, _) = Client::initialized(dir.path(), json!({}), options);
+    client.open(&app, LEAKY);
+    let expected = ["https://docs.example.com/cancelsafe/rules/CS201.md", "https://docs.example.com/cancelsafe/rules/CS101.md"];
+    assert_eq!(hrefs(&client.diagnostics(&app, 1)), expected);
+    assert_eq!(client.shutdown(), 0);
+    let capabilities = json!({"workspace": {"configuration": true}});
+    let (mut client, _) = Client::initialized(dir.path(), capabilities, Value::Null);
+    let ask = client.wait_for(|message| message["method"] == "workspace/configuration");
+    client.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": [{"rulePagesUrl": "https://wiki.example.com/{name}#{code}"}, null]}));
+    client.open(&app, LEAKY);
+    let diagnostics = client.diagnostics(&app, 1);
+    assert_eq!(hrefs(&diagnostics), ["https://wiki.example.com/fire-and-forget-task#CS201", "https://wiki.example.com/swallowed-cancellation#CS101"]);
+    assert_eq!(client.shutdown(), 0);
+
+    // No page can be written (the cache folder is a file): no link rather than a dead one, and
+    // the client's log says why.
+    let blocked = dir.path().join("not a folder");
+    std::fs::write(&blocked, "").unwrap();
+    let (mut client, _) = Client::initialized_with_cache(dir.path(), &blocked, json!({}), Value::Null);
+    let logged = client.wait_for(|message| message["method"] == "window/logMessage");
+    let message = logged["params"]["message"].as_str().unwrap();
+    assert!(message.contains("cannot make the folder of the rule pages") && message.contains("not a folder"), "{message}");
+    client.open(&app, LEAKY);
+    let diagnostics = client.diagnostics(&app, 1);
+    assert_eq!(codes(&diagnostics), ["CS201", "CS101"]);
+    assert!(diagnostics.iter().all(|d| d.get("codeDescription").is_none()), "{diagnostics:#?}");
+    assert_eq!(client.shutdown(), 0);
+}
 
 #[test]
 fn editor_settings_choose_rules_and_unsafe_fixes() {

@@ -13,6 +13,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::analysis::{self, body, in_text};
 use super::document::{Document, Encoding};
+use super::rule_pages::RulePages;
 use crate::engine;
 use crate::finding::Finding;
 use crate::settings::Settings;
@@ -25,13 +26,13 @@ pub fn fix_all_kind() -> CodeActionKind {
 }
 
 /// A finding as a diagnostic, its range in the whole text.
-pub fn diagnostic(document: &Document, finding: &Finding, encoding: Encoding) -> Diagnostic {
+pub fn diagnostic(document: &Document, finding: &Finding, encoding: Encoding, pages: &RulePages) -> Diagnostic {
     let (_, start) = body(&document.text);
     Diagnostic {
         range: document.range(in_text(finding.range, start), encoding),
         severity: Some(DiagnosticSeverity::WARNING),
         code: Some(NumberOrString::String(finding.rule.code().to_string())),
-        code_description: Url::parse(&finding.rule.url()).ok().map(|href| CodeDescription { href }),
+        code_description: pages.link(finding.rule).map(|href| CodeDescription { href: href.clone() }),
         source: Some(SOURCE.to_string()),
         message: format!("{} ({})", finding.message, finding.fix_label()),
         ..Diagnostic::default()
@@ -50,6 +51,7 @@ pub struct Request<'a> {
     pub uri: &'a Url,
     pub document: &'a Document,
     pub encoding: Encoding,
+    pub pages: &'a RulePages,
     pub style: EditStyle,
     pub range: Range,
     /// The diagnostics the client sent along (the ones under the cursor).
@@ -92,11 +94,11 @@ pub fn code_actions(request: &Request, settings: &Settings, findings: &[Finding]
     if request.wants(&CodeActionKind::QUICKFIX) {
         let asked: Vec<&Finding> = findings.iter().filter(|finding| is_asked(request, finding, start)).collect();
         for finding in &asked {
-            let diagnostic = diagnostic(request.document, finding, request.encoding);
+            let diagnostic = diagnostic(request.document, finding, request.encoding, request.pages);
             actions.extend(quick_fix(request, body, start, finding, settings, &diagnostic));
         }
         for finding in &asked {
-            let diagnostic = diagnostic(request.document, finding, request.encoding);
+            let diagnostic = diagnostic(request.document, finding, request.encoding, request.pages);
             actions.extend(disable_for_line(request, (body, start), finding, findings, settings, &diagnostic));
         }
     }

@@ -10,6 +10,7 @@
 mod actions;
 mod analysis;
 mod document;
+mod rule_pages;
 mod workspace;
 
 use std::collections::{HashMap, HashSet};
@@ -27,7 +28,7 @@ use lsp_types::{
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileSystemWatcher,
-    FullDocumentDiagnosticReport, GlobPattern, InitializeParams, InitializeResult, MessageType, OneOf, PublishDiagnosticsParams,
+    FullDocumentDiagnosticReport, GlobPattern, InitializeParams, InitializeResult, LogMessageParams, MessageType, OneOf, PublishDiagnosticsParams,
     Registration, RegistrationParams, RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport,
     SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, UnchangedDocumentDiagnosticReport, Url, WorkspaceFolder,
@@ -38,6 +39,7 @@ use serde_json::Value;
 use actions::EditStyle;
 use analysis::Analysis;
 use document::{Document, Encoding};
+use rule_pages::RulePages;
 use workspace::{EditorSettings, Workspace};
 
 /// A change is checked once the editor has been quiet this long, so a burst of keystrokes
@@ -111,6 +113,8 @@ struct Server {
     initial_settings: EditorSettings,
     configured: Option<(EditorSettings, Vec<EditorSettings>)>,
     workspace: Workspace,
+    /// The rule pages diagnostics link, for the `rulePagesUrl` they were made for.
+    pages: (Option<String>, RulePages),
     /// Documents changed since their last check: (first change, last change).
     pending: HashMap<Url, (Instant, Instant)>,
     /// Our outstanding `workspace/configuration` request.
@@ -152,6 +156,7 @@ impl Server {
             initial_settings,
             configured: None,
             workspace: Workspace::new(&[], &EditorSettings::default(), &PathBuf::new()),
+            pages: (None, RulePages::default()),
             pending: HashMap::new(),
             configuration_request: None,
             next_request: 0,
@@ -159,6 +164,7 @@ impl Server {
             shown_errors: HashSet::new(),
         };
         server.rebuild_workspace();
+        server.make_rule_pages(true);
         server
     }
 
@@ -371,6 +377,25 @@ impl Server {
             .collect();
         let cwd = std::env::current_dir().unwrap_or_default();
         self.workspace = Workspace::new(&folders, &global, &cwd);
+        self.make_rule_pages(false);
+    }
+
+    /// Makes the rule pages' links again if `rulePagesUrl` changed (or `first`), telling the
+    /// client's log when some page gets no link.
+    fn make_rule_pages(&mut self, first: bool) {
+        let setting = match &self.configured {
+            Some((global, _)) => self.initial_settings.under(global).rule_pages_url,
+            None => self.initial_settings.rule_pages_url.clone(),
+        };
+        if !first && setting == self.pages.0 {
+            return;
+        }
+        let (pages, problem) = RulePages::new(setting.as_deref());
+        self.pages = (setting, pages);
+        if let Some(message) = problem {
+            eprintln!("{message}");
+            self.notify::<note::LogMessage>(LogMessageParams { typ: MessageType::WARNING, message });
+        }
     }
 
     fn request_configuration(&mut self) {
@@ -407,10 +432,12 @@ impl Server {
 
     fn diagnostics(&mut self, uri: &Url) -> Option<(i32, Vec<lsp_types::Diagnostic>)> {
         let encoding = self.encoding;
-        let open = self.analysis(uri)?;
+        self.analysis(uri)?;
+        let open = self.documents.get(uri)?;
+        let pages = &self.pages.1;
         let diagnostics = match &open.analysis {
             Some((_, Analysis::Checked { findings, .. })) => {
-                findings.iter().map(|finding| actions::diagnostic(&open.document, finding, encoding)).collect()
+                findings.iter().map(|finding| actions::diagnostic(&open.document, finding, encoding, pages)).collect()
             }
             _ => Vec::new(),
         };
@@ -466,12 +493,16 @@ impl Server {
     fn code_actions(&mut self, params: CodeActionParams) -> Value {
         let uri = params.text_document.uri;
         let (encoding, style) = (self.encoding, EditStyle { versioned: self.client.versioned_edits });
-        let Some(open) = self.analysis(&uri) else { return Value::Null };
+        if self.analysis(&uri).is_none() {
+            return Value::Null;
+        }
+        let Some(open) = self.documents.get(&uri) else { return Value::Null };
         let Some((_, Analysis::Checked { settings, findings })) = &open.analysis else { return Value::Array(Vec::new()) };
         let request = actions::Request {
             uri: &uri,
             document: &open.document,
             encoding,
+            pages: &self.pages.1,
             style,
             range: params.range,
             diagnostics: &params.context.diagnostics,

@@ -11,13 +11,16 @@ use serde_json::Value;
 
 use crate::settings::{ConfigSource, Overrides, Resolver, Settings};
 
-/// The settings an editor may give: `select`, `ignore`, `unsafe-fixes`. Keys may be spelled
-/// `unsafe-fixes`, `unsafeFixes` or `unsafe_fixes`, and the object may sit under `cancelsafe`.
+/// The settings an editor may give: `select`, `ignore`, `unsafe-fixes`, and where diagnostics
+/// link the rule pages (`rulePagesUrl`; the global value counts, not a folder's). Keys may be
+/// spelled `unsafe-fixes`, `unsafeFixes` or `unsafe_fixes`, and the object may sit under
+/// `cancelsafe`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EditorSettings {
     pub select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
     pub unsafe_fixes: Option<bool>,
+    pub rule_pages_url: Option<String>,
 }
 
 impl EditorSettings {
@@ -34,6 +37,7 @@ impl EditorSettings {
             select: field(&["select"]).and_then(codes),
             ignore: field(&["ignore"]).and_then(codes),
             unsafe_fixes: field(&["unsafe-fixes", "unsafeFixes", "unsafe_fixes"]).and_then(Value::as_bool),
+            rule_pages_url: field(&["rulePagesUrl", "rule-pages-url", "rule_pages_url"]).and_then(Value::as_str).map(String::from),
         }
     }
 
@@ -43,6 +47,7 @@ impl EditorSettings {
             select: other.select.clone().or_else(|| self.select.clone()),
             ignore: other.ignore.clone().or_else(|| self.ignore.clone()),
             unsafe_fixes: other.unsafe_fixes.or(self.unsafe_fixes),
+            rule_pages_url: other.rule_pages_url.clone().or_else(|| self.rule_pages_url.clone()),
         }
     }
 
@@ -110,7 +115,7 @@ mod tests {
 
     #[test]
     fn reads_the_spellings_editors_use() {
-        let expected = EditorSettings { select: Some(vec!["CS1".into(), "CS201".into()]), ignore: Some(vec!["CS104".into()]), unsafe_fixes: Some(true) };
+        let expected = EditorSettings { select: Some(vec!["CS1".into(), "CS201".into()]), ignore: Some(vec!["CS104".into()]), unsafe_fixes: Some(true), rule_pages_url: None };
         assert_eq!(EditorSettings::from_json(&json!({"select": ["CS1", "CS201"], "ignore": "CS104", "unsafe-fixes": true})), expected);
         assert_eq!(EditorSettings::from_json(&json!({"cancelsafe": {"select": "CS1, CS201", "ignore": ["CS104"], "unsafeFixes": true}})), expected);
         assert_eq!(EditorSettings::from_json(&json!(null)), EditorSettings::default());

@@ -89,7 +89,7 @@ pub fn callback_registration(checker: &mut Checker, call: &ExprCall) {
 fn report(checker: &mut Checker, call: &ExprCall, statement: Option<&Stmt>, spawn: &str, dropped_as: &str) {
     let (fix, reason) = match tracking_edits(checker) {
         Some((track, mut edits)) => {
-            edits.extend(checker.editor.wrap_in_call(call.range(), &track, statement));
+            edits.extend(checker.editor.wrap_in_call(call.range(), &track, statement, 0));
             with_safety(edits, checker.safety(Safety::Safe))
         }
         None => (None, None),

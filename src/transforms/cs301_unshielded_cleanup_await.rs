@@ -33,6 +33,8 @@ struct Item<'a> {
     kind: ItemKind<'a>,
     /// The statement of the block's own suite that holds it.
     top: usize,
+    /// The innermost statement that holds it.
+    statement: Option<&'a Stmt>,
     /// The unit it already runs in: the name bound by an enclosing `with <helper>(…) as name:`.
     existing_unit: Option<String>,
     bound: Bound,
@@ -153,8 +155,16 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     // Under anyio or trio any checkpoint in a cleanup block raises once the scope is cancelled,
     // whatever the call is named: each such await is reported.
     let any_checkpoint = library.is_structured();
-    let mut collector =
-        Collector { checker, helper: helper.as_deref(), any_checkpoint, items: Vec::new(), top: 0, units: Vec::new(), timeouts: Vec::new() };
+    let mut collector = Collector {
+        checker,
+        helper: helper.as_deref(),
+        any_checkpoint,
+        items: Vec::new(),
+        top: 0,
+        statement: None,
+        units: Vec::new(),
+        timeouts: Vec::new(),
+    };
     for (top, stmt) in suite.stmts.iter().enumerate() {
         collector.top = top;
         collector.visit_stmt(stmt);
@@ -234,6 +244,8 @@ struct Collector<'c, 'a> {
     any_checkpoint: bool,
     items: Vec<Item<'a>>,
     top: usize,
+    /// The statement being visited.
+    statement: Option<&'a Stmt>,
     /// Names bound by enclosing `with <helper>(…) as name:` blocks.
     units: Vec<String>,
     /// Bounds of enclosing `async with asyncio.timeout(…)` blocks.
@@ -250,7 +262,7 @@ impl<'a> Collector<'_, 'a> {
             bound.at_least(timeout);
         }
         let existing_unit = self.units.last().cloned();
-        self.items.push(Item { kind, top: self.top, existing_unit, bound, named });
+        self.items.push(Item { kind, top: self.top, statement: self.statement, existing_unit, bound, named });
     }
 
     /// The name of the unit a `with` item opens: `with _ProtectedCleanup(5) as cleanup:`.
@@ -281,6 +293,32 @@ impl<'a> Collector<'_, 'a> {
 
 impl<'a> Visitor<'a> for Collector<'_, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let outer = self.statement.replace(stmt);
+        self.visit_statement(stmt);
+        self.statement = outer;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Await(await_expr) => {
+                if !self.is_protected(&await_expr.value) {
+                    let kind = ItemKind::Await(&await_expr.value, await_expr.range());
+                    if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
+                        self.push(kind, bound);
+                    } else if self.any_checkpoint && checkpointing_await(self.checker, &await_expr.value) {
+                        self.push_item(kind, Bound { seconds: self.checker.settings.cleanup_timeout, expressions: Vec::new() }, false);
+                    }
+                }
+                walk_expr(self, expr);
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+impl<'a> Collector<'_, 'a> {
+    fn visit_statement(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             Stmt::Try(try_stmt) => {
@@ -342,24 +380,6 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 self.push(ItemKind::AsyncFor(TextRange::new(for_stmt.start(), for_stmt.iter.end())), Bound::default());
             }
             _ => walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            Expr::Lambda(_) => {}
-            Expr::Await(await_expr) => {
-                if !self.is_protected(&await_expr.value) {
-                    let kind = ItemKind::Await(&await_expr.value, await_expr.range());
-                    if let Some(bound) = cleanup_bound(self.checker, &await_expr.value) {
-                        self.push(kind, bound);
-                    } else if self.any_checkpoint && checkpointing_await(self.checker, &await_expr.value) {
-                        self.push_item(kind, Bound { seconds: self.checker.settings.cleanup_timeout, expressions: Vec::new() }, false);
-                    }
-                }
-                walk_expr(self, expr);
-            }
-            _ => walk_expr(self, expr),
         }
     }
 }
@@ -679,6 +699,8 @@ struct UnitFix {
     safety: Safety,
     /// Why the block gets no fix, if it gets none.
     refusal: Option<String>,
+    /// The statements of the block's suite (first, last) the new unit nests one level deeper.
+    nested: Option<(usize, usize)>,
 }
 
 impl UnitFix {
@@ -690,7 +712,7 @@ impl UnitFix {
             .map(|_| checker.fresh_name("cleanup"))
             .or_else(|| fixable.first().and_then(|item| item.existing_unit.clone()))
             .unwrap_or_default();
-        let mut fix = UnitFix { shared: Vec::new(), name, safety: verdict(checker), refusal: None };
+        let mut fix = UnitFix { shared: Vec::new(), name, safety: verdict(checker), refusal: None, nested: None };
         let (Some(first), Some(last)) = (new.iter().map(|i| i.top).min(), new.iter().map(|i| i.top).max()) else {
             return fix;
         };
@@ -709,7 +731,21 @@ impl UnitFix {
             None => insert_helper(checker),
         };
         let header = format!("with {class}({}) as {}:", bound.arguments(), fix.name);
-        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header));
+        // The statements whose wraps lay them out one level deeper (an item of an earlier
+        // run's unit in the span too).
+        fix.nested = Some((first, last));
+        let owned: Vec<TextRange> = fixable
+            .iter()
+            .filter(|item| fix.nests(item))
+            .filter_map(|item| match (&item.kind, item.statement) {
+                (ItemKind::Await(operand, _), Some(statement)) => {
+                    checker.editor.wraps_whole_statement(statement, operand.range()).then(|| statement.range())
+                }
+                (ItemKind::AsyncWith(with), _) => Some(checker.editor.with_header(with)),
+                _ => None,
+            })
+            .collect();
+        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header, &owned));
         fix.shared = edits;
         fix
     }
@@ -718,7 +754,7 @@ impl UnitFix {
     /// in `async with _ShieldedCleanup(T):`, a shielded cancel scope in the same task that gets
     /// its deadline only once the task is cancelled. The items need no edits of their own.
     fn shielded(checker: &Checker, suite: Suite, items: &[Item], library: Library) -> Self {
-        let mut fix = UnitFix { shared: Vec::new(), name: String::new(), safety: Safety::Safe, refusal: None };
+        let mut fix = UnitFix { shared: Vec::new(), name: String::new(), safety: Safety::Safe, refusal: None, nested: None };
         let (Some(first), Some(last)) = (items.iter().map(|i| i.top).min(), items.iter().map(|i| i.top).max()) else { return fix };
         // Under a cancelled scope any checkpoint before the first cleanup (`await send(b"BYE")`)
         // raises and skips it too: the unit starts at the block's first suspension point.
@@ -745,26 +781,24 @@ impl UnitFix {
             None => insert_shielded_helper(checker, library),
         };
         let header = format!("async with {class}({}):", bound.arguments());
-        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header));
+        edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header, &[]));
         fix.shared = edits;
         fix
     }
 
-    /// The edits that hand one item to the unit.
+    /// Does the unit's new block nest `item` one level deeper?
+    fn nests(&self, item: &Item) -> bool {
+        self.nested.is_some_and(|(first, last)| (first..=last).contains(&item.top))
+    }
+
+    /// The edits that hand one item to the unit, laid out where the unit's new block nests
+    /// them one level deeper.
     fn wrap(&self, checker: &Checker, item: &Item) -> Vec<Edit> {
         let name = item.existing_unit.as_deref().unwrap_or(&self.name);
+        let depth = usize::from(self.nests(item));
         match &item.kind {
-            ItemKind::Await(operand, _) => {
-                vec![checker.editor.insert_at(operand.start(), format!("{name}(")), checker.editor.insert_at(operand.end(), ")")]
-            }
-            ItemKind::AsyncWith(with) => with
-                .items
-                .iter()
-                .flat_map(|with_item| {
-                    let expr = &with_item.context_expr;
-                    [checker.editor.insert_at(expr.start(), format!("{name}.context(")), checker.editor.insert_at(expr.end(), ")")]
-                })
-                .collect(),
+            ItemKind::Await(operand, _) => checker.editor.wrap_in_call(operand.range(), name, item.statement, depth),
+            ItemKind::AsyncWith(with) => checker.editor.wrap_with_items(with, &format!("{name}.context"), depth),
             ItemKind::AsyncFor(_) => Vec::new(),
         }
     }

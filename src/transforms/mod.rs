@@ -112,7 +112,7 @@ impl<'a> Checker<'a> {
             settings,
             parsed,
             names,
-            editor: Editor::new(source, parsed.tokens()),
+            editor: Editor::new(source, parsed.tokens()).with_parenthesized_with(settings.target_version >= PythonVersion::PY39),
             always_raising,
             identifiers: OnceCell::new(),
             handed_out: RefCell::new(HashMap::new()),
