@@ -296,7 +296,7 @@ fn the_semaphore_gather_page_example_holds() {
 /// anyio and trio, so an upgrade that changes one fails here.
 #[test]
 fn the_checkpoint_facts_hold_on_the_pinned_libraries() {
-    let script = common::repo_path("tests/runtime/facts/checkpoints.py");
+    let script = common::repo_path("tests/library_facts/checkpoints.py");
     let output = Command::new(common::test_python()).arg("-B").arg(&script).output().expect("the test virtualenv's python");
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "a fact CS301 relies on does not hold:\n{stdout}{}", text(&output.stderr));
