@@ -574,3 +574,43 @@ fn exit_without_shutdown_is_an_error_exit() {
     let (mut client, _) = Client::initialized(dir.path(), json!({}), Value::Null);
     assert_eq!(client.wait_exit(), 1);
 }
+
+/// A `finally:` cleanup 20 blocks deep: CS301's fix would add a 21st, which CPython refuses.
+fn cleanup_at_the_block_limit() -> String {
+    let mut text = String::from("import asyncio\n\n\nasync def f(conn, xs):\n");
+    let mut indent = 1;
+    for n in 0..19 {
+        text += &format!("{}for a{n} in xs:\n", "    ".repeat(indent));
+        indent += 1;
+    }
+    let here = "    ".repeat(indent);
+    text += &format!("{here}try:\n{here}    await conn.send()\n{here}finally:\n{here}    await conn.close()\n");
+    text
+}
+
+#[test]
+fn a_fix_that_fails_verification_is_never_offered() {
+    // Diagnostics go out before the fixes are verified; a fix that fails verification changes
+    // its label, so they go out again, and no quick fix is offered for it.
+    let text = cleanup_at_the_block_limit();
+    let dir = project(&[("deep.py", text.as_bytes())]);
+    let uri = url(&dir.path().join("deep.py"));
+    let (mut client, _) = Client::initialized(dir.path(), json!({}), Value::Null);
+    client.open(&uri, &text);
+    let refused = |message: &Value| message["method"] == "textDocument/publishDiagnostics"
+        && message["params"]["diagnostics"][0]["message"].as_str().is_some_and(|m| m.contains("(no fix: the fix was not applied: it would cross a limit of CPython's"));
+    let published = client.wait_for(refused);
+    assert_eq!(published["params"]["version"], 1);
+    let diagnostics = published["params"]["diagnostics"].as_array().unwrap().clone();
+    assert_eq!(lsp_findings(&diagnostics), cli_findings(dir.path(), "deep.py"));
+    let titles: Vec<String> =
+        client.code_actions(&uri, diagnostics[0]["range"].clone(), None).iter().map(|a| a["title"].as_str().unwrap().to_string()).collect();
+    assert_eq!(titles, ["cancelsafe: disable CS301 for this line"]);
+    // A code action asked for at once, before the verifier has reported, waits for it.
+    client.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": format!("{text}\n")}]}));
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+    let titles: Vec<String> =
+        client.code_actions(&uri, diagnostics[0]["range"].clone(), None).iter().map(|a| a["title"].as_str().unwrap().to_string()).collect();
+    assert_eq!(titles, ["cancelsafe: disable CS301 for this line"]);
+    assert_eq!(client.shutdown(), 0);
+}

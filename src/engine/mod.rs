@@ -140,12 +140,34 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
 /// The findings of `text` (noqa applied), their fixes verified, none applied: for front ends
 /// that apply nothing (the language server).
 pub fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
+    Ok(found_in(text, settings)?.verify())
+}
+
+/// The findings of `text` (noqa applied) before their fixes are verified: what an editor can
+/// show at once, while [`Found::verify`] (which may take a fix off its finding, with the
+/// reason) runs later or elsewhere.
+pub fn found_in(text: &str, settings: &Settings) -> Result<Found, SourceError> {
     with_stack(|| {
         let module = source::parse(text)?;
-        let mut pass = Pass::new(text.to_string(), module, settings);
-        pass.verify_rest();
-        Ok(pass.findings)
+        Ok(Found(Pass::new(text.to_string(), module, settings)))
     })
+}
+
+/// A text's findings whose fixes are not verified yet (see [`found_in`]).
+pub struct Found(Pass);
+
+impl Found {
+    pub fn findings(&self) -> &[Finding] {
+        &self.0.findings
+    }
+
+    /// The findings, every fix they carry verified (a failing one taken off, with the reason).
+    pub fn verify(mut self) -> Vec<Finding> {
+        with_stack(|| {
+            self.0.verify_rest();
+            self.0.findings
+        })
+    }
 }
 
 /// One text, its findings and what their fixes declare; which fixes have passed verification.

@@ -1,6 +1,6 @@
 //! What the engine says about one version of a document: its findings under the settings that
-//! govern the file, or why there are none. The engine runs here and nowhere else in the
-//! server, behind a guard so that a failure on one document is reported, not fatal.
+//! govern the file, or why there are none. The engine runs behind a guard, so that a failure
+//! on one document is reported, not fatal.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -10,7 +10,7 @@ use ruff_diagnostics::Applicability;
 use ruff_text_size::{TextLen, TextRange, TextSize};
 
 use super::workspace::Workspace;
-use crate::engine;
+use crate::engine::{self, Found};
 use crate::finding::Finding;
 use crate::settings::Settings;
 
@@ -23,6 +23,8 @@ pub enum Analysis {
         settings: Arc<Settings>,
         /// Findings in the document's text (after a BOM, if it has one: see [`body`]).
         findings: Vec<Finding>,
+        /// Whether their fixes are verified yet (see [`super::verifier`]).
+        verification: Verification,
     },
     /// The configuration excludes the file.
     Excluded,
@@ -32,6 +34,14 @@ pub enum Analysis {
     BadConfiguration(String),
     /// The engine failed on this text: a bug, reported without stopping the server.
     Failed(String),
+}
+
+/// Where the fixes of a [`Analysis::Checked`] stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verification {
+    /// The worker is verifying them, as the job of this analysis.
+    Pending(u64),
+    Done,
 }
 
 /// The part of the editor's text the engine reads (a BOM aside), and where it starts.
@@ -47,18 +57,22 @@ pub fn in_text(range: TextRange, start: TextSize) -> TextRange {
     range + start
 }
 
-pub fn analyze(text: &str, path: Option<&Path>, workspace: &Workspace) -> Analysis {
+/// The findings of a document's text, their fixes not yet verified: the analysis (its
+/// verification [`Verification::Pending`] as `job`), and what the verifier needs.
+pub fn analyze(text: &str, path: Option<&Path>, workspace: &Workspace, job: u64) -> (Analysis, Option<Found>) {
     let settings = match workspace.settings_for(path) {
         Ok(Some(settings)) => settings,
-        Ok(None) => return Analysis::Excluded,
-        Err(message) => return Analysis::BadConfiguration(message),
+        Ok(None) => return (Analysis::Excluded, None),
+        Err(message) => return (Analysis::BadConfiguration(message), None),
     };
     let (body, _) = body(text);
-    // The findings, their fixes verified (as every front end shows them), none applied.
-    match guarded(|| engine::findings_in(body, &settings)) {
-        Ok(Ok(findings)) => Analysis::Checked { settings, findings },
-        Ok(Err(_)) => Analysis::SyntaxError,
-        Err(panic) => Analysis::Failed(panic),
+    match guarded(|| engine::found_in(body, &settings)) {
+        Ok(Ok(found)) => {
+            let findings = found.findings().to_vec();
+            (Analysis::Checked { settings, findings, verification: Verification::Pending(job) }, Some(found))
+        }
+        Ok(Err(_)) => (Analysis::SyntaxError, None),
+        Err(panic) => (Analysis::Failed(panic), None),
     }
 }
 

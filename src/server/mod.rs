@@ -4,13 +4,15 @@
 //! `source.fixAll.cancelsafe`. JSON-RPC and the message types come from `lsp-server` and
 //! `lsp-types`, as in rust-analyzer and ruff.
 //!
-//! One thread reads messages and keeps every document's text; the engine runs on it behind a
-//! guard ([`analysis::guarded`]), so a failure on one document is reported and the server goes on.
+//! One thread reads messages and keeps every document's text; the rules run on it behind a
+//! guard ([`analysis::guarded`]), so a failure on one document is reported and the server goes
+//! on. A second thread verifies the fixes of what was published ([`verifier`]).
 
 mod actions;
 mod analysis;
 mod document;
 mod rule_pages;
+mod verifier;
 mod workspace;
 
 use std::collections::{HashMap, HashSet};
@@ -18,7 +20,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::select;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
@@ -37,9 +39,10 @@ use lsp_types::{
 use serde_json::Value;
 
 use actions::EditStyle;
-use analysis::Analysis;
+use analysis::{Analysis, Verification};
 use document::{Document, Encoding};
 use rule_pages::RulePages;
+use verifier::{Job, Outcome, Verifier};
 use workspace::{EditorSettings, Workspace};
 
 /// A change is checked once the editor has been quiet this long, so a burst of keystrokes
@@ -70,7 +73,8 @@ pub fn run() -> Result<u8> {
 fn serve(connection: Connection) -> Result<u8> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
-    let mut server = Server::new(connection, &params);
+    let verifier = Verifier::start(STACK_SIZE).context("cannot start the verifier thread")?;
+    let mut server = Server::new(connection, verifier, &params);
     let result = InitializeResult {
         capabilities: server.capabilities(),
         server_info: Some(ServerInfo { name: "cancelsafe".to_string(), version: Some(env!("CARGO_PKG_VERSION").to_string()) }),
@@ -100,6 +104,9 @@ struct Open {
     path: Option<PathBuf>,
     /// The analysis of `document` at the version it was made for.
     analysis: Option<(i32, Analysis)>,
+    /// Names what its diagnostics say (a pull's result id): the job number of the analysis,
+    /// or a fresh one when verifying its fixes changed a label.
+    said: u64,
 }
 
 struct Server {
@@ -123,10 +130,13 @@ struct Server {
     shutdown_requested: bool,
     /// Configuration errors already shown, so a bad pyproject.toml is named once, not per keystroke.
     shown_errors: HashSet<String>,
+    verifier: Verifier,
+    /// The job number of the next analysis made.
+    next_analysis: u64,
 }
 
 impl Server {
-    fn new(connection: Connection, params: &InitializeParams) -> Server {
+    fn new(connection: Connection, verifier: Verifier, params: &InitializeParams) -> Server {
         let capabilities = &params.capabilities;
         let workspace_caps = capabilities.workspace.as_ref();
         let client = ClientCapabilities {
@@ -162,6 +172,8 @@ impl Server {
             next_request: 0,
             shutdown_requested: false,
             shown_errors: HashSet::new(),
+            verifier,
+            next_analysis: 0,
         };
         server.rebuild_workspace();
         server.make_rule_pages(true);
@@ -213,26 +225,28 @@ impl Server {
 
     fn run(&mut self) -> Result<u8> {
         loop {
-            let message = match self.next_deadline() {
-                Some(deadline) => match self.connection.receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                    Ok(message) => Some(message),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => return Ok(1),
-                },
-                None => match self.connection.receiver.recv() {
-                    Ok(message) => Some(message),
-                    Err(_) => return Ok(1),
-                },
+            let timer = match self.next_deadline() {
+                Some(deadline) => crossbeam_channel::at(deadline),
+                None => crossbeam_channel::never(),
             };
-            if let Some(message) = message {
-                if let Message::Notification(notification) = &message {
-                    if notification.method == note::Exit::METHOD {
-                        return Ok(if self.shutdown_requested { 0 } else { 1 });
+            select! {
+                recv(self.connection.receiver) -> message => {
+                    let Ok(message) = message else { return Ok(1) };
+                    if let Message::Notification(notification) = &message {
+                        if notification.method == note::Exit::METHOD {
+                            return Ok(if self.shutdown_requested { 0 } else { 1 });
+                        }
+                    }
+                    if let Err(panic) = analysis::guarded(|| self.handle(message)) {
+                        self.show(MessageType::ERROR, format!("cancelsafe: {panic}"));
                     }
                 }
-                if let Err(panic) = analysis::guarded(|| self.handle(message)) {
-                    self.show(MessageType::ERROR, format!("cancelsafe: {panic}"));
+                recv(self.verifier.outcomes) -> outcome => {
+                    if let Ok(outcome) = outcome {
+                        self.take_verified(outcome);
+                    }
                 }
+                recv(timer) -> _ => {}
             }
             self.publish_due();
         }
@@ -275,7 +289,7 @@ impl Server {
                 if path.as_ref().is_some_and(|path| path.ends_with("pyproject.toml")) {
                     self.configuration_changed();
                 }
-                let open = Open { document: Document::new(document.text, document.version), path, analysis: None };
+                let open = Open { document: Document::new(document.text, document.version), path, analysis: None, said: 0 };
                 self.documents.insert(document.uri.clone(), open);
                 self.publish(&document.uri);
             }
@@ -409,15 +423,39 @@ impl Server {
         self.configuration_request = Some(id);
     }
 
-    /// The analysis of a document's current text, made now if it is stale.
+    /// The analysis of a document's current text, made now if it is stale; its fixes go to the
+    /// verifier.
     fn analysis(&mut self, uri: &Url) -> Option<&Open> {
         let open = self.documents.get_mut(uri)?;
         let version = open.document.version;
         if open.analysis.as_ref().is_none_or(|(made_for, _)| *made_for != version) {
-            let analysis = analysis::analyze(&open.document.text, open.path.as_deref(), &self.workspace);
+            let job = self.next_analysis;
+            self.next_analysis += 1;
+            let (analysis, found) = analysis::analyze(&open.document.text, open.path.as_deref(), &self.workspace, job);
             open.analysis = Some((version, analysis));
+            open.said = job;
+            if let Some(found) = found {
+                self.verifier.submit(Job { uri: uri.clone(), analysis: job, found });
+            }
         }
-        let open = self.documents.get(uri)?;
+        self.show_failure(uri);
+        self.documents.get(uri)
+    }
+
+    /// The analysis of a document's current text with its fixes verified: what a fix is
+    /// offered from. Waits for the verifier if it has not finished.
+    fn verified_analysis(&mut self, uri: &Url) -> Option<&Open> {
+        self.analysis(uri)?;
+        while let Some((_, Analysis::Checked { verification: Verification::Pending(_), .. })) = self.documents.get(uri).map(|open| &open.analysis).and_then(Option::as_ref) {
+            let Ok(outcome) = self.verifier.outcomes.recv() else { return None };
+            self.take_verified(outcome);
+        }
+        self.documents.get(uri)
+    }
+
+    /// Shows (once) why a document has no findings, if that is a bad setting or a bug.
+    fn show_failure(&mut self, uri: &Url) {
+        let Some(open) = self.documents.get(uri) else { return };
         if let Some((_, Analysis::BadConfiguration(message) | Analysis::Failed(message))) = &open.analysis {
             let message = match &open.path {
                 Some(path) => format!("cancelsafe: {}: {message}", crate::paths::display(path)),
@@ -427,7 +465,47 @@ impl Server {
                 self.show(MessageType::ERROR, message);
             }
         }
-        self.documents.get(uri)
+    }
+
+    /// The verifier's result for an analysis: it replaces the findings if that analysis is
+    /// still the document's, and the diagnostics go out again if one of them changed.
+    fn take_verified(&mut self, outcome: Outcome) {
+        let Some(open) = self.documents.get_mut(&outcome.uri) else { return };
+        let Some((_, analysis)) = &mut open.analysis else { return };
+        let Analysis::Checked { findings, verification, .. } = analysis else { return };
+        if *verification != Verification::Pending(outcome.analysis) {
+            return;
+        }
+        let verified = match outcome.findings {
+            Ok(verified) => verified,
+            Err(panic) => {
+                *analysis = Analysis::Failed(panic);
+                self.show_failure(&outcome.uri);
+                return self.republish(&outcome.uri);
+            }
+        };
+        let (encoding, pages) = (self.encoding, &self.pages.1);
+        let changed = findings.len() != verified.len()
+            || findings.iter().zip(&verified).any(|(before, after)| {
+                actions::diagnostic(&open.document, before, encoding, pages) != actions::diagnostic(&open.document, after, encoding, pages)
+            });
+        *findings = verified;
+        *verification = Verification::Done;
+        if changed {
+            open.said = self.next_analysis;
+            self.next_analysis += 1;
+            self.republish(&outcome.uri);
+        }
+    }
+
+    /// Diagnostics already sent for a document are out of date: pushed again, or the client
+    /// that pulls them is asked to.
+    fn republish(&mut self, uri: &Url) {
+        if !self.client.pulls_diagnostics {
+            self.publish(uri);
+        } else if self.client.diagnostic_refresh {
+            self.request(req::WorkspaceDiagnosticRefresh::METHOD, ());
+        }
     }
 
     fn diagnostics(&mut self, uri: &Url) -> Option<(i32, Vec<lsp_types::Diagnostic>)> {
@@ -474,8 +552,8 @@ impl Server {
     fn pull_diagnostics(&mut self, params: DocumentDiagnosticParams) -> Value {
         let uri = params.text_document.uri;
         self.pending.remove(&uri);
-        let (version, items) = self.diagnostics(&uri).unwrap_or_default();
-        let result_id = self.documents.get(&uri).map(|_| version.to_string());
+        let (_, items) = self.diagnostics(&uri).unwrap_or_default();
+        let result_id = self.documents.get(&uri).map(|open| open.said.to_string());
         let report = if result_id.is_some() && params.previous_result_id == result_id {
             DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                 related_documents: None,
@@ -493,11 +571,11 @@ impl Server {
     fn code_actions(&mut self, params: CodeActionParams) -> Value {
         let uri = params.text_document.uri;
         let (encoding, style) = (self.encoding, EditStyle { versioned: self.client.versioned_edits });
-        if self.analysis(&uri).is_none() {
+        if self.verified_analysis(&uri).is_none() {
             return Value::Null;
         }
         let Some(open) = self.documents.get(&uri) else { return Value::Null };
-        let Some((_, Analysis::Checked { settings, findings })) = &open.analysis else { return Value::Array(Vec::new()) };
+        let Some((_, Analysis::Checked { settings, findings, .. })) = &open.analysis else { return Value::Array(Vec::new()) };
         let request = actions::Request {
             uri: &uri,
             document: &open.document,
