@@ -531,6 +531,11 @@ fn pull_diagnostics_for_clients_that_ask() {
     assert_eq!(lsp_findings(report["items"].as_array().unwrap()), cli_findings(dir.path(), "app.py"));
     let again = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}, "previousResultId": report["resultId"]}));
     assert_eq!(again["kind"], "unchanged");
+    // New settings for the same text: the report is new, not "unchanged".
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"select": "CS101"}}));
+    let narrowed = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}, "previousResultId": report["resultId"]}));
+    assert_eq!(narrowed["kind"], "full", "{narrowed}");
+    assert_eq!(codes(narrowed["items"].as_array().unwrap()), ["CS101"]);
     // A client that pulls is not also pushed to (it would show everything twice).
     assert!(!client.backlog.iter().any(|m| m["method"] == "textDocument/publishDiagnostics"), "{:#?}", client.backlog);
     assert_eq!(client.shutdown(), 0);
