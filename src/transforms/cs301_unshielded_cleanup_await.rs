@@ -7,10 +7,11 @@
 
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-use ruff_python_ast::{ExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtFunctionDef, StmtTry, StmtWith};
+use ruff_python_ast::{CmpOp, ExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtFunctionDef, StmtTry, StmtWith};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
+use crate::analysis::calls::callee_name;
 use crate::analysis::checkpoints;
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
 use crate::analysis::names::{assigns_name, Catches, Library};
@@ -23,6 +24,9 @@ use crate::rules::Rule;
 enum Place {
     Finally,
     CancelHandler,
+    /// `except BaseExceptionGroup` under anyio or trio: the group may hold the scope's
+    /// cancellation.
+    GroupHandler,
     /// The body of `async def __aexit__` under anyio or trio: it runs in the scope the
     /// `async with` body was cancelled in.
     ContextExit,
@@ -87,9 +91,11 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt, try_stmt: &'
     if !try_stmt.finalbody.is_empty() {
         unit(checker, Suite::new(header, &try_stmt.finalbody), Place::Finally);
     }
-    for ExceptHandler::ExceptHandler(handler) in &try_stmt.handlers {
-        if checker.names.catches(handler.type_.as_deref()) != Catches::Nothing {
-            unit(checker, Suite::new(handler.start(), &handler.body), Place::CancelHandler);
+    for handler in &try_stmt.handlers {
+        let place = if catches_cancel(checker, handler) { Place::CancelHandler } else { Place::GroupHandler };
+        if runs_cancelled(checker, handler) {
+            let ExceptHandler::ExceptHandler(handler) = handler;
+            unit(checker, Suite::new(handler.start(), &handler.body), place);
         }
     }
 }
@@ -127,7 +133,7 @@ fn enclosing_cleanup(checker: &Checker, stmt: &Stmt) -> Enclosing {
                 if within(&outer.body) && outer.handlers.iter().any(|h| catches_cancel(checker, h)) {
                     return Enclosing::Nothing;
                 }
-                if outer.handlers.iter().any(|h| catches_cancel(checker, h) && h.range().contains_range(child)) {
+                if outer.handlers.iter().any(|h| runs_cancelled(checker, h) && h.range().contains_range(child)) {
                     return Enclosing::Covered;
                 }
             }
@@ -146,6 +152,59 @@ fn enclosing_cleanup(checker: &Checker, stmt: &Stmt) -> Enclosing {
 fn catches_cancel(checker: &Checker, handler: &ExceptHandler) -> bool {
     let ExceptHandler::ExceptHandler(handler) = handler;
     checker.names.catches(handler.type_.as_deref()) != Catches::Nothing
+}
+
+/// A handler whose code may run in a cancelled scope: one that catches the cancellation, or, in
+/// anyio or trio code, `except BaseExceptionGroup` (a nursery or task group raises the group
+/// with the scope's cancellation inside it, and the handler's awaits then meet the cancel). A
+/// group handler does not catch a bare cancellation, so it guards no `try` body.
+fn runs_cancelled(checker: &Checker, handler: &ExceptHandler) -> bool {
+    let ExceptHandler::ExceptHandler(inner) = handler;
+    let catches_group = || {
+        let types = match inner.type_.as_deref() {
+            Some(Expr::Tuple(tuple)) => tuple.elts.iter().collect(),
+            Some(other) => vec![other],
+            None => Vec::new(),
+        };
+        types.into_iter().any(|t| callee_name(t) == Some("BaseExceptionGroup"))
+    };
+    catches_cancel(checker, handler) || (checker.library().is_structured() && catches_group() && !raises_cancel_part_first(checker, &inner.body))
+}
+
+/// `cancelled, _ = group.split(trio.Cancelled)` then `if cancelled is not None: raise …`, before
+/// the handler's first await: the awaits after it only run for a group without the cancellation.
+fn raises_cancel_part_first(checker: &Checker, body: &[Stmt]) -> bool {
+    let mut cancel_part: Option<&str> = None;
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(assign) => {
+                let Some(Expr::Tuple(targets)) = assign.targets.first() else { continue };
+                let Expr::Call(call) = assign.value.as_ref() else { continue };
+                let splits_cancel = callee_name(&call.func) == Some("split")
+                    && call.arguments.args.first().is_some_and(|class| checker.names.cancellation_class(class).is_some());
+                if let (true, Some(Expr::Name(first))) = (splits_cancel, targets.elts.first()) {
+                    cancel_part = Some(first.id.as_str());
+                }
+            }
+            Stmt::If(test) if test.elif_else_clauses.is_empty() && matches!(test.body.last(), Some(Stmt::Raise(_))) => {
+                let tests_part = match test.test.as_ref() {
+                    Expr::Name(name) => Some(name.id.as_str()),
+                    Expr::Compare(compare) if matches!(compare.ops.as_ref(), [CmpOp::IsNot]) && compare.comparators.first().is_some_and(Expr::is_none_literal_expr) => {
+                        compare.left.as_name_expr().map(|name| name.id.as_str())
+                    }
+                    _ => None,
+                };
+                if tests_part.is_some() && tests_part == cancel_part {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        if SuspensionPoints::of(std::slice::from_ref(stmt)).any() {
+            return false;
+        }
+    }
+    false
 }
 
 /// One cleanup block: its items, one finding each, and the fix they share.
@@ -183,6 +242,7 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     let place_text = match place {
         Place::Finally => "in a `finally:` block",
         Place::CancelHandler => "in a handler that catches the cancellation",
+        Place::GroupHandler => "in a handler of an exception group that may hold the cancellation",
         Place::ContextExit => "in `__aexit__`",
     };
     let consequence = match library.is_structured() {
@@ -654,15 +714,6 @@ fn forwarded_exit_in<'s>(checker: &Checker, stmt: &'s Stmt) -> Option<&'s Stmt> 
     let mut finder = Finder { checker, current: None, found: None };
     finder.visit_stmt(stmt);
     finder.found
-}
-
-/// The name a call calls: `close` of `conn.close`, `aclose_shielded`.
-fn callee_name(func: &Expr) -> Option<&str> {
-    match func {
-        Expr::Attribute(method) => Some(method.attr.as_str()),
-        Expr::Name(name) => Some(name.id.as_str()),
-        _ => None,
-    }
 }
 
 /// `with anyio.fail_after(10):`, `trio.move_on_after(10)`: a cancel scope with a deadline.

@@ -34,7 +34,7 @@ enum Scope {
 pub fn with_statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt, with: &'a StmtWith) {
     let Some((scope, scope_text)) = cancel_scope(checker, with) else { return };
     let Some(Stmt::FunctionDef(function)) = checker.ancestors().last() else { return };
-    if drives_a_context_manager(function) || made_a_context_manager(checker, function.name.as_str()) {
+    if drives_a_context_manager(function) || checker.handed_functions().made_a_context_manager(function.name.as_str()) {
         return;
     }
     let yields = own_yields(checker, &with.body);
@@ -96,32 +96,6 @@ fn drives_a_context_manager(function: &StmtFunctionDef) -> bool {
         };
         name.ends_with("contextmanager") || name == "fixture"
     })
-}
-
-/// `lifespan = asynccontextmanager(_lifespan)`, `Depends(get_session)`: the generator is handed
-/// to something that drives it as a context manager, somewhere in the module.
-fn made_a_context_manager(checker: &Checker, function: &str) -> bool {
-    struct Wrapped<'f> {
-        function: &'f str,
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Wrapped<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Call(call) = expr {
-                let callee = match call.func.as_ref() {
-                    Expr::Name(name) => name.id.as_str(),
-                    Expr::Attribute(attribute) => attribute.attr.as_str(),
-                    _ => "",
-                };
-                let drives = callee.ends_with("contextmanager") || matches!(callee, "Depends" | "Security");
-                self.found |= drives && call.arguments.args.iter().any(|arg| matches!(arg, Expr::Name(n) if n.id.as_str() == self.function));
-            }
-            walk_expr(self, expr);
-        }
-    }
-    let mut wrapped = Wrapped { function, found: false };
-    wrapped.visit_body(&checker.parsed.syntax().body);
-    wrapped.found
 }
 
 /// The `yield`s of a block that belong to this scope: not in nested functions, lambdas or

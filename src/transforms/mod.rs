@@ -23,6 +23,7 @@ use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtFunctionDef}
 use crate::source::Module;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+use crate::analysis::calls::HandedFunctions;
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::{AsyncioNames, Library};
 use crate::analysis::suspension::Primitives;
@@ -96,6 +97,8 @@ pub struct Checker<'a> {
     /// The library each function's code deals in, found the first time a rule asks.
     function_libraries: RefCell<Vec<(TextRange, Library)>>,
     module_library: OnceCell<Library>,
+    /// The functions the module starts as tasks or makes context managers of.
+    handed_functions: OnceCell<HandedFunctions<'a>>,
     /// The CS301 helpers an earlier run added; found the first time a rule asks.
     cleanup_helpers: OnceCell<cs301_unshielded_cleanup_await::ExistingHelpers>,
     scopes: Vec<Scope>,
@@ -121,6 +124,7 @@ impl<'a> Checker<'a> {
             mentions_cancel: OnceCell::new(),
             function_libraries: RefCell::new(Vec::new()),
             module_library: OnceCell::new(),
+            handed_functions: OnceCell::new(),
             cleanup_helpers: OnceCell::new(),
             scopes: vec![Scope::Module],
             parents: Vec::new(),
@@ -192,6 +196,10 @@ impl<'a> Checker<'a> {
 
     pub fn tasks(&self) -> &TaskFacts<'a> {
         self.tasks.get_or_init(|| TaskFacts::of(self.parsed.syntax(), self.source(), &self.names))
+    }
+
+    pub fn handed_functions(&self) -> &HandedFunctions<'a> {
+        self.handed_functions.get_or_init(|| HandedFunctions::of(&self.parsed.syntax().body))
     }
 
     pub fn target_at_least(&self, version: PythonVersion) -> bool {

@@ -8,10 +8,11 @@
 //! every path on which this task was not cancelled stays exactly as it was.
 
 use ruff_diagnostics::{Edit, Fix};
-use ruff_python_ast::{ExceptHandler, ExceptHandlerExceptHandler, Expr, PythonVersion, Stmt, StmtTry};
+use ruff_python_ast::{ExceptHandler, ExceptHandlerExceptHandler, Expr, ExprCall, PythonVersion, Stmt, StmtTry};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{Checker, Follows, Safety};
+use crate::analysis::calls::{callee_name, calls, Reach};
 use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
 use crate::analysis::names::{assigns_name, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, Primitives, SuspensionPoints};
@@ -53,7 +54,7 @@ pub fn ends_a_spawned_task(checker: &Checker, stmt: &Stmt, exits: &[HandlerExit]
     if falls_off && checker.code_after(stmt, &ancestors).is_some() {
         return false;
     }
-    crate::analysis::tasks::started_in_nursery(&checker.parsed.syntax().body, function)
+    checker.handed_functions().started(function)
 }
 
 /// The fix that makes every exit in `exits` of `handler` (of `try_stmt`, the statement `stmt`)
@@ -145,7 +146,33 @@ pub fn fix_handler(
             verdict = verdict.and(Safety::Unsafe(reason));
         }
     }
+    if let Some(call) = handler.name.as_ref().and_then(|bound| handed_on(&handler.body, bound.id.as_str(), exits)) {
+        verdict = verdict.and(Safety::Unsafe(format!(
+            "the handler hands the caught exception to `{}`, which may deliver the cancellation where it is expected (a framework's error channel, a future's outcome); after the fix it is raised here as well",
+            checker.editor.short(call)
+        )));
+    }
     with_safety(edits, checker.safety(verdict.and(swallow_safety(checker))))
+}
+
+/// The call of `body` (the handler's own code) that is handed the caught exception `name` as
+/// an argument, other than one that only looks at it: a log line, `print`, `repr`,
+/// `isinstance`, `traceback`'s printers, `warnings.warn`; nor one in a `raise` of the handler's
+/// exits (a conversion, judged as such).
+fn handed_on<'a>(body: &'a [Stmt], name: &str, exits: &[HandlerExit]) -> Option<&'a ExprCall> {
+    const LOOKS_AT: &[&str] = &[
+        "print", "str", "repr", "type", "isinstance", "issubclass", "format", "id", "hash", "vars", "len", "getattr", "hasattr",
+        "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal", "trace",
+        "print_exception", "format_exception", "print_exc", "format_exc", "format_exception_only", "TracebackException",
+    ];
+    let raises: Vec<TextRange> = exits.iter().filter(|exit| exit.kind == ExitKind::RaiseOther).filter_map(|exit| exit.stmt.map(Ranged::range)).collect();
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id.as_str() == name);
+    calls(body, Reach::OwnCode).into_iter().find(|call| {
+        let passes = call.arguments.args.iter().any(is_name) || call.arguments.keywords.iter().any(|keyword| is_name(&keyword.value));
+        passes
+            && !callee_name(&call.func).is_some_and(|callee| LOOKS_AT.contains(&callee))
+            && !raises.iter().any(|raise| raise.contains_range(call.range()))
+    })
 }
 
 /// `with contextlib.suppress(CancelledError): body` becomes the count-snapshot `try`/`except`
