@@ -869,10 +869,12 @@ impl<'a> Editor<'a> {
         Edit::insertion(text.into(), at)
     }
 
-    /// The edit that adds `import {module}` (a standard-library module) to the module: where
-    /// isort and ruff's I001 put it, among the leading block's standard-library `import x`
-    /// lines in sorted order, else before its standard-library `from` imports, else as a
-    /// section of its own before the others; with no imports, where imports go.
+    /// The edit that adds `import {module}` to the module: where isort and ruff's I001 put it,
+    /// in its section (the standard library's, or the third-party one for anyio and trio):
+    /// among the leading block's `import x` lines of that section in sorted order, else before
+    /// its `from` imports; else as a section of its own, the standard library's before the
+    /// others and a third-party one after the standard library's; with no imports, where
+    /// imports go.
     pub fn add_import(&self, parsed: &Module, module: &str) -> Edit {
         let nl = self.newline();
         let body = &parsed.syntax().body;
@@ -892,13 +894,14 @@ impl<'a> Editor<'a> {
             return self.add_module_code(parsed, &Snippet::line(format!("import {module}")));
         }
         let stdlib = |name: &str| ruff_python_stdlib::sys::is_known_standard_library(11, name.split('.').next().unwrap_or(name));
+        let standard = stdlib(module);
         let straight: Vec<(&Stmt, String)> = block
             .iter()
             .filter_map(|stmt| match stmt {
                 Stmt::Import(import) => import.names.first().map(|alias| (*stmt, alias.name.to_lowercase())),
                 _ => None,
             })
-            .filter(|(_, name)| stdlib(name))
+            .filter(|(_, name)| stdlib(name) == standard)
             .collect();
         let line = format!("import {module}");
         let module_suite = Suite::new(TextSize::default(), body);
@@ -915,10 +918,22 @@ impl<'a> Editor<'a> {
             self.place(at, Some(module_suite), Some(last), None, None);
             return Edit::insertion(format!("{nl}{line}"), at);
         }
-        let first_from = block.iter().find(|stmt| matches!(stmt, Stmt::ImportFrom(from) if from.level == 0 && from.module.as_deref().is_some_and(|m| stdlib(m))));
-        match first_from {
-            Some(from) => before(from, format!("{line}{nl}")),
-            None => before(block[0], format!("{line}{nl}{nl}")),
+        let in_section = |stmt: &&&Stmt| matches!(stmt, Stmt::ImportFrom(from) if from.level == 0 && from.module.as_deref().is_some_and(|m| stdlib(m) == standard));
+        if let Some(from) = block.iter().find(in_section) {
+            return before(from, format!("{line}{nl}"));
+        }
+        let last_standard = block.iter().rev().find(|stmt| match stmt {
+            Stmt::Import(import) => import.names.first().is_some_and(|alias| stdlib(&alias.name)),
+            Stmt::ImportFrom(from) => from.level == 0 && from.module.as_deref().is_some_and(|m| stdlib(m)),
+            _ => false,
+        });
+        match last_standard {
+            Some(last) if !standard => {
+                let at = self.source.line_end(last.end());
+                self.place(at, Some(module_suite), Some(last), None, None);
+                Edit::insertion(format!("{nl}{nl}{line}"), at)
+            }
+            _ => before(block[0], format!("{line}{nl}{nl}")),
         }
     }
 

@@ -17,31 +17,44 @@ pub enum Reach {
     OwnCode,
 }
 
+/// The methods of a logger (`logging`, loguru, structlog): a call of one only looks at its
+/// arguments.
+pub const LOG_METHODS: &[&str] = &["debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal", "trace"];
+
 /// Every call in `body`, outer calls before the calls in their arguments.
 pub fn calls(body: &[Stmt], reach: Reach) -> Vec<&ExprCall> {
-    struct Calls<'a> {
-        reach: Reach,
-        found: Vec<&'a ExprCall>,
-    }
-    impl<'a> Visitor<'a> for Calls<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if self.reach == Reach::OwnCode && matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                return;
-            }
-            walk_stmt(self, stmt);
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Lambda(_) if self.reach == Reach::OwnCode => return,
-                Expr::Call(call) => self.found.push(call),
-                _ => {}
-            }
-            walk_expr(self, expr);
-        }
-    }
     let mut walk = Calls { reach, found: Vec::new() };
     walk.visit_body(body);
     walk.found
+}
+
+/// Every call in `expr`, nested functions' and lambdas' included.
+pub fn calls_in(expr: &Expr) -> Vec<&ExprCall> {
+    let mut walk = Calls { reach: Reach::Nested, found: Vec::new() };
+    walk.visit_expr(expr);
+    walk.found
+}
+
+struct Calls<'a> {
+    reach: Reach,
+    found: Vec<&'a ExprCall>,
+}
+
+impl<'a> Visitor<'a> for Calls<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.reach == Reach::OwnCode && matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            return;
+        }
+        walk_stmt(self, stmt);
+    }
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) if self.reach == Reach::OwnCode => return,
+            Expr::Call(call) => self.found.push(call),
+            _ => {}
+        }
+        walk_expr(self, expr);
+    }
 }
 
 /// The name a callee ends in: `f` of `f(…)`, `start_soon` of `nursery.start_soon(…)`.

@@ -87,6 +87,10 @@ pub struct AsyncioNames {
     module_level_cancelled: Vec<(Library, String)>,
     /// Names bound by top-level statements other than imports (a user's own `CancelledError`).
     shadowed: Vec<String>,
+    /// The [`IMPORTED`] modules whose submodules alone the module imports from (`from
+    /// anyio.from_thread import start_blocking_portal`): it is written against that library,
+    /// though none of the library's own members is bound.
+    submodules: Vec<&'static str>,
 }
 
 /// The modules whose imports are followed: each [`Library`], and `async_timeout`.
@@ -128,7 +132,12 @@ impl AsyncioNames {
 
     /// True when the module imports `module` (one of [`IMPORTED`]) or one of its members.
     fn imports(&self, module: &str) -> bool {
-        self.modules.iter().any(|(_, m)| *m == module) || self.members.iter().any(|(_, m, _)| *m == module)
+        self.modules.iter().any(|(_, m)| *m == module) || self.members.iter().any(|(_, m, _)| *m == module) || self.submodules.contains(&module)
+    }
+
+    /// True when the module imports `member` from `library` (`from trio import hazmat`).
+    pub fn imports_member(&self, library: Library, member: &str) -> bool {
+        self.members.iter().any(|(_, module, name)| *module == library.module() && name == member)
     }
 
     /// The libraries the module imports, in [`Library`] order: the rules run only where there is one.
@@ -357,6 +366,11 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
                     "asyncio.exceptions" | "asyncio.tasks" => Some("asyncio"),
                     _ => IMPORTED.iter().copied().find(|m| *m == path),
                 };
+                if module.is_none() {
+                    if let Some(library) = IMPORTED.iter().copied().find(|m| path.strip_prefix(m).is_some_and(|rest| rest.starts_with('.'))) {
+                        self.names.submodules.push(library);
+                    }
+                }
                 for alias in &import.names {
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
                     let member = alias.name.to_string();

@@ -7,14 +7,15 @@
 
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+use ruff_python_ast::token::{Token, TokenKind, Tokens};
 use ruff_python_ast::{CmpOp, ExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtFunctionDef, StmtTry, StmtWith};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
-use crate::analysis::calls::callee_name;
+use crate::analysis::calls::{callee_name, LOG_METHODS};
 use crate::analysis::checkpoints;
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
-use crate::analysis::names::{assigns_name, Catches, Library};
+use crate::analysis::names::{assigns_name, AsyncioNames, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
 use crate::edits::{with_safety, Snippet, Suite};
 use crate::rules::Rule;
@@ -238,6 +239,9 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     };
     if let Some(reason) = unnamed_only(checker, &items) {
         fix.safety = Safety::unsafe_because(reason);
+    }
+    if library.is_structured() && fix.refusal.is_none() {
+        fix.refusal = outdated_release(checker, library);
     }
     let place_text = match place {
         Place::Finally => "in a `finally:` block",
@@ -577,10 +581,8 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
 /// Calls that checkpoint without being a cleanup of the block: a delay or an explicit
 /// checkpoint (`trio.sleep(0)`, `lowlevel.checkpoint()`), a log line, a value or an exception
 /// handed into an async generator (`agen.athrow(exc)`: the generator's own code decides).
-const NOT_CLEANUP_CALLS: &[&str] = &[
-    "sleep", "sleep_until", "sleep_forever", "checkpoint", "checkpoint_if_cancelled", "cancel_shielded_checkpoint",
-    "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "athrow", "asend",
-];
+const NOT_CLEANUP_CALLS: &[&str] =
+    &["sleep", "sleep_until", "sleep_forever", "checkpoint", "checkpoint_if_cancelled", "cancel_shielded_checkpoint", "athrow", "asend"];
 
 /// In anyio or trio cleanup code, an await whose name says nothing of cleanup (`await
 /// send(None)`, `await proc.wait()`) still raises at its checkpoint once the scope is
@@ -588,7 +590,7 @@ const NOT_CLEANUP_CALLS: &[&str] = &[
 /// knows whether a cancelled task should wait for it).
 fn checkpointing_await(checker: &Checker, awaited: &Expr) -> bool {
     let Expr::Call(call) = awaited else { return false };
-    !not_to_protect(checker, awaited) && !callee_name(&call.func).is_some_and(|name| NOT_CLEANUP_CALLS.contains(&name))
+    !not_to_protect(checker, awaited) && !callee_name(&call.func).is_some_and(|name| NOT_CLEANUP_CALLS.contains(&name) || LOG_METHODS.contains(&name))
 }
 
 /// The bound `cleanup-timeouts` gives a call whose dotted name ends with a pattern's parts.
@@ -914,11 +916,28 @@ fn existing_shielded_helper(checker: &Checker) -> Option<String> {
 pub struct ExistingHelpers {
     protected: Option<String>,
     shielded: Option<String>,
+    /// A use of an anyio or trio API that the targeted versions (anyio 4, trio 0.2x) removed,
+    /// and where: the module is written for an older release, which lacks what the shielded
+    /// helper needs (`lowlevel.checkpoint_if_cancelled`).
+    outdated: Vec<(Library, String, Option<TextSize>)>,
 }
 
+/// Names of anyio 1–2 and of trio before 0.15 that later releases removed: a module using one
+/// runs on a release without `lowlevel.checkpoint_if_cancelled()`.
+const REMOVED_API: &[(Library, &[&str])] = &[
+    (Library::Trio, &["hazmat", "open_cancel_scope", "Queue", "BrokenStreamError", "run_sync_in_worker_thread"]),
+    (
+        Library::Anyio,
+        &[
+            "open_cancel_scope", "create_queue", "create_event", "create_lock", "create_semaphore", "create_condition",
+            "create_capacity_limiter", "run_in_thread", "run_sync_in_worker_thread", "run_async_from_thread",
+        ],
+    ),
+];
+
 impl ExistingHelpers {
-    pub fn of(module: &[Stmt]) -> Self {
-        let mut found = ExistingHelpers::default();
+    pub fn of(module: &[Stmt], names: &AsyncioNames, tokens: &Tokens, source: &str) -> Self {
+        let mut found = ExistingHelpers { outdated: outdated_api(names, tokens, source), ..ExistingHelpers::default() };
         for stmt in module {
             let Stmt::ClassDef(class) = stmt else { continue };
             let defines = |name: &str| class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name));
@@ -932,6 +951,44 @@ impl ExistingHelpers {
         }
         found
     }
+}
+
+/// `trio.hazmat`, `anyio.create_event` (as `lib.name`, or imported from the library): each
+/// with the library and where it is used.
+fn outdated_api(names: &AsyncioNames, tokens: &Tokens, source: &str) -> Vec<(Library, String, Option<TextSize>)> {
+    let mut found = Vec::new();
+    for (library, removed) in REMOVED_API {
+        if !names.uses(*library) {
+            continue;
+        }
+        let (spelling, _) = names.module_spelling(*library);
+        for window in tokens.windows(3) {
+            let [base, dot, member] = window else { continue };
+            let text = |token: &Token| &source[token.range()];
+            if base.kind() == TokenKind::Name && dot.kind() == TokenKind::Dot && member.kind() == TokenKind::Name && text(base) == spelling {
+                if let Some(name) = removed.iter().find(|name| **name == text(member)) {
+                    found.push((*library, format!("{spelling}.{name}"), Some(member.start())));
+                    break;
+                }
+            }
+        }
+        if let Some(name) = removed.iter().find(|name| names.imports_member(*library, name)) {
+            found.push((*library, format!("{}.{name}", library.module()), None));
+        }
+    }
+    found
+}
+
+/// Why the shielded helper cannot be used in this module: it is written for an anyio or trio
+/// release older than the helper needs.
+fn outdated_release(checker: &Checker, library: Library) -> Option<String> {
+    let (_, name, at) = checker.cleanup_helpers().outdated.iter().find(|(l, _, _)| *l == library)?;
+    let place = at.map(|at| format!(" (line {})", checker.source()[..at.to_usize()].matches('\n').count() + 1)).unwrap_or_default();
+    let release = if library == Library::Trio { "trio before 0.15" } else { "anyio 1 or 2" };
+    Some(format!(
+        "the module uses `{name}`{place}, from {release}; the fix's helper needs `{}.lowlevel.checkpoint_if_cancelled()` (anyio 3+, trio 0.15+), which that release lacks",
+        library.module()
+    ))
 }
 
 /// The anyio / trio helper's source; `{lib}` stands for the module's spelling of anyio or trio
@@ -980,6 +1037,7 @@ fn insert_shielded_helper(checker: &Checker, library: Library) -> (String, Vec<E
     let (lib, needs_import) = checker.names.module_spelling(library);
     let lib_import = needs_import.then(|| checker.editor.add_import(checker.parsed, library.module()));
     let (logging, logging_import) = module_helper::module_binding(checker, "logging");
+    let (lib_import, logging_import) = module_helper::one_insertion(logging_import, lib_import);
     let quote = checker.editor.quote().to_string();
     let text = SHIELDED_HELPER.replace("{Unit}", &unit).replace("{lib}", &lib).replace("{logging}", &logging).replace('"', &quote);
     let helper = snippet_of(&text);

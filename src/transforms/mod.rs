@@ -145,7 +145,7 @@ impl<'a> Checker<'a> {
     }
 
     pub fn cleanup_helpers(&self) -> &cs301_unshielded_cleanup_await::ExistingHelpers {
-        self.cleanup_helpers.get_or_init(|| cs301_unshielded_cleanup_await::ExistingHelpers::of(&self.parsed.syntax().body))
+        self.cleanup_helpers.get_or_init(|| cs301_unshielded_cleanup_await::ExistingHelpers::of(&self.parsed.syntax().body, &self.names, self.parsed.tokens(), self.source()))
     }
 
     /// The module calls `.cancel(` somewhere (a cheap test before building [`TaskFacts`]).

@@ -93,3 +93,17 @@ pub fn last_leading_import(body: &[Stmt]) -> Option<&Stmt> {
         .filter(|stmt| !is_future(stmt))
         .last()
 }
+
+/// Two imports a fix adds, `first` to go above `second`: if both insert at the same place (a
+/// module whose only imports are `from anyio.x import …` gets `import logging` and `import anyio`
+/// before them), `second` becomes one edit holding both, in order, and `first` none; two
+/// insertions at one point would collide. Returns (`second`, `first`).
+pub fn one_insertion(first: Option<Edit>, second: Option<Edit>) -> (Option<Edit>, Option<Edit>) {
+    match (first, second) {
+        (Some(a), Some(b)) if a.range().is_empty() && b.range().is_empty() && a.start() == b.start() => {
+            let text = format!("{}{}", a.content().unwrap_or_default(), b.content().unwrap_or_default());
+            (Some(Edit::insertion(text, a.start())), None)
+        }
+        (a, b) => (b, a),
+    }
+}

@@ -12,7 +12,7 @@ use ruff_python_ast::{ExceptHandler, ExceptHandlerExceptHandler, Expr, ExprCall,
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{Checker, Follows, Safety};
-use crate::analysis::calls::{callee_name, calls, Reach};
+use crate::analysis::calls::{callee_name, calls, Reach, LOG_METHODS};
 use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
 use crate::analysis::names::{assigns_name, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, Primitives, SuspensionPoints};
@@ -162,7 +162,6 @@ pub fn fix_handler(
 fn handed_on<'a>(body: &'a [Stmt], name: &str, exits: &[HandlerExit]) -> Option<&'a ExprCall> {
     const LOOKS_AT: &[&str] = &[
         "print", "str", "repr", "type", "isinstance", "issubclass", "format", "id", "hash", "vars", "len", "getattr", "hasattr",
-        "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal", "trace",
         "print_exception", "format_exception", "print_exc", "format_exc", "format_exception_only", "TracebackException",
     ];
     let raises: Vec<TextRange> = exits.iter().filter(|exit| exit.kind == ExitKind::RaiseOther).filter_map(|exit| exit.stmt.map(Ranged::range)).collect();
@@ -170,7 +169,7 @@ fn handed_on<'a>(body: &'a [Stmt], name: &str, exits: &[HandlerExit]) -> Option<
     calls(body, Reach::OwnCode).into_iter().find(|call| {
         let passes = call.arguments.args.iter().any(is_name) || call.arguments.keywords.iter().any(|keyword| is_name(&keyword.value));
         passes
-            && !callee_name(&call.func).is_some_and(|callee| LOOKS_AT.contains(&callee))
+            && !callee_name(&call.func).is_some_and(|callee| LOOKS_AT.contains(&callee) || LOG_METHODS.contains(&callee))
             && !raises.iter().any(|raise| raise.contains_range(call.range()))
     })
 }

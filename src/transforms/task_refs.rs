@@ -11,6 +11,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::cs201_fire_and_forget_task::spawn_kind;
 use super::Checker;
+use crate::analysis::calls::{calls_in, LOG_METHODS};
 use crate::analysis::names::AsyncioNames;
 use crate::analysis::suspension::SuspensionPoints;
 
@@ -502,21 +503,7 @@ fn unwinds_through_code(body: &[Stmt]) -> bool {
 }
 
 fn mentions_current_task(names: &AsyncioNames, expr: &Expr) -> bool {
-    struct Finder<'n> {
-        names: &'n AsyncioNames,
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Finder<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Call(call) = expr {
-                self.found |= self.names.asyncio_member(&call.func) == Some("current_task");
-            }
-            walk_expr(self, expr);
-        }
-    }
-    let mut finder = Finder { names, found: false };
-    finder.visit_expr(expr);
-    finder.found
+    calls_in(expr).iter().any(|call| names.asyncio_member(&call.func) == Some("current_task"))
 }
 
 /// `asyncio.Task`, `Task[None] | None`, `Optional["asyncio.Task[None]"]` → a task;
@@ -676,7 +663,6 @@ impl<'n, 'r> EscapeSearch<'n, 'r> {
 
     fn call(&mut self, call: &ExprCall, how: Use) {
         const VIEWS: &[&str] = &["values", "items", "keys", "copy"];
-        const LOGGING: &[&str] = &["debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal", "trace"];
         let (receiver, arguments) = match self.names.asyncio_member(&call.func) {
             Some("wait") if call.arguments.find_keyword("timeout").is_some() || call.arguments.find_keyword("return_when").is_some() => {
                 (None, Use::MayReturnEarly)
@@ -691,7 +677,7 @@ impl<'n, 'r> EscapeSearch<'n, 'r> {
                         (Use::Inert, Use::Inert)
                     } else if VIEWS.contains(&name) {
                         (how, Use::Escapes)
-                    } else if LOGGING.contains(&name) {
+                    } else if LOG_METHODS.contains(&name) {
                         (Use::Escapes, Use::Inert)
                     } else {
                         (Use::Escapes, Use::Escapes)
