@@ -32,6 +32,39 @@ pub fn never_checkpoints(names: &AsyncioNames, place: Place, awaited: &Expr) -> 
     names.uses(Library::Anyio) && Reader { names, module: place.module }.never_checkpoints(place.parents, awaited, DEPTH)
 }
 
+/// True when `awaited` calls an `async def` of the same class or module that shields itself in
+/// anyio or trio code: decorated with a decorator named for shielding (`@_shielded`), or whose
+/// every suspension point sits in a `with` given `shield=True` (`with anyio.CancelScope(shield=True):`
+/// around its whole body). A cancelled scope cannot cut it short.
+pub fn shields_itself(names: &AsyncioNames, place: Place, awaited: &Expr) -> bool {
+    let Expr::Call(call) = awaited else { return false };
+    if !(names.uses(Library::Anyio) || names.uses(Library::Trio)) {
+        return false;
+    }
+    let reader = Reader { names, module: place.module };
+    let Some((function, _)) = reader.own_method(place.parents, &call.func, Decorated::Allowed) else { return false };
+    let shielding_decorator = function.decorator_list.iter().any(|decorator| {
+        let callee = match &decorator.expression {
+            Expr::Call(call) => call.func.as_ref(),
+            other => other,
+        };
+        super::calls::callee_name(callee).is_some_and(|name| name.to_ascii_lowercase().contains("shield"))
+    });
+    let suspends = |stmts: &[Stmt]| super::suspension::SuspensionPoints::of(stmts).any();
+    let shielded_body = suspends(&function.body)
+        && function.body.iter().all(|stmt| match stmt {
+            Stmt::With(with) if with.items.iter().any(|item| given_shield(&item.context_expr)) => true,
+            other => !suspends(std::slice::from_ref(other)),
+        });
+    shielding_decorator || shielded_body
+}
+
+/// `CancelScope(shield=True)`, `move_on_after(5, shield=True)`.
+fn given_shield(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    call.arguments.find_keyword("shield").is_some_and(|keyword| matches!(&keyword.value, Expr::BooleanLiteral(b) if b.value))
+}
+
 struct Reader<'a, 'n> {
     names: &'n AsyncioNames,
     module: &'a [Stmt],
@@ -48,25 +81,25 @@ impl<'a> Reader<'a, '_> {
                 if self.is_memory_stream(parents, &method.value, depth) {
                     return true;
                 }
-                self.own_method(parents, call.func.as_ref()).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth))
+                self.own_method(parents, call.func.as_ref(), Decorated::Refused).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth))
             }
-            func => self.own_method(parents, func).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth)),
+            func => self.own_method(parents, func, Decorated::Refused).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth)),
         }
     }
 
     /// `self.m(…)` of a method the enclosing class defines, or `f(…)` of a module-level
     /// function: the `async def` and the parents its body sees.
-    fn own_method(&self, parents: &[&'a Stmt], func: &Expr) -> Option<(&'a StmtFunctionDef, Vec<&'a Stmt>)> {
+    fn own_method(&self, parents: &[&'a Stmt], func: &Expr, decorated: Decorated) -> Option<(&'a StmtFunctionDef, Vec<&'a Stmt>)> {
         match func {
             Expr::Attribute(method) if is_self(parents, &method.value) => {
                 let (class_at, class) = enclosing_class(parents)?;
-                let function = async_def(&class.body, method.attr.as_str())?;
+                let function = async_def(&class.body, method.attr.as_str(), decorated)?;
                 let mut inner = parents[..=class_at].to_vec();
                 inner.push(function_stmt(&class.body, function));
                 Some((function, inner))
             }
             Expr::Name(name) if !parents.iter().any(|p| binds_locally(p, name.id.as_str())) => {
-                let function = async_def(self.module, name.id.as_str())?;
+                let function = async_def(self.module, name.id.as_str(), decorated)?;
                 Some((function, vec![function_stmt(self.module, function)]))
             }
             _ => None,
@@ -378,14 +411,22 @@ fn enclosing_class<'a>(parents: &[&'a Stmt]) -> Option<(usize, &'a StmtClassDef)
     }
 }
 
-fn async_def<'a>(body: &'a [Stmt], name: &str) -> Option<&'a StmtFunctionDef> {
+/// Whether a decorated `async def` is taken at its word: its body says nothing of what the
+/// decorator makes of it, unless the question is the decorator itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decorated {
+    Allowed,
+    Refused,
+}
+
+fn async_def<'a>(body: &'a [Stmt], name: &str, decorated: Decorated) -> Option<&'a StmtFunctionDef> {
     let mut defs = body.iter().filter_map(|s| match s {
         Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
         _ => None,
     });
     let function = defs.next()?;
     // Defined twice (a property setter, a conditional definition): not one known body.
-    (function.is_async && defs.next().is_none() && function.decorator_list.is_empty()).then_some(function)
+    (function.is_async && defs.next().is_none() && (decorated == Decorated::Allowed || function.decorator_list.is_empty())).then_some(function)
 }
 
 fn function_stmt<'a>(body: &'a [Stmt], function: &StmtFunctionDef) -> &'a Stmt {

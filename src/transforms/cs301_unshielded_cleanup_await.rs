@@ -243,6 +243,9 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     if library.is_structured() && fix.refusal.is_none() {
         fix.refusal = outdated_release(checker, library);
     }
+    if let Some(reason) = mixed_libraries(checker, library) {
+        fix.safety = fix.safety.clone().and(Safety::Unsafe(reason));
+    }
     let place_text = match place {
         Place::Finally => "in a `finally:` block",
         Place::CancelHandler => "in a handler that catches the cancellation",
@@ -282,6 +285,31 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
             reason,
         });
     }
+}
+
+/// Why the fix is unsafe in a module that imports asyncio beside anyio or trio, in a function
+/// whose code names neither: its code may be cancelled either way, by `task.cancel()` or by a
+/// cancel scope, and each helper holds back only one of the two (asyncio's does not hold an
+/// anyio scope's cancel; anyio's shield does not hold a native `task.cancel()`).
+fn mixed_libraries(checker: &Checker, library: Library) -> Option<String> {
+    let libraries = checker.names.libraries();
+    let structured = libraries.iter().find(|l| l.is_structured())?;
+    if !libraries.contains(&Library::Asyncio) || checker.library_named().is_some() {
+        return None;
+    }
+    // Both must be used, not only imported (`from asyncio import iscoroutinefunction`).
+    let named = checker.libraries_named_in_module();
+    if !(named.contains(&Library::Asyncio) && named.contains(structured)) {
+        return None;
+    }
+    let other = if library.is_structured() { Library::Asyncio } else { *structured };
+    Some(format!(
+        "the module imports both {} and {} and this function names neither: the fix follows the module's {}, and does not hold back a cancel that comes the other way ({})",
+        Library::Asyncio.module(),
+        structured.module(),
+        library.module(),
+        if other == Library::Asyncio { "a native `task.cancel()`" } else { "a cancel scope's cancel" }
+    ))
 }
 
 /// Why a block whose awaits are none of them named as a cleanup gets an unsafe fix: the
@@ -560,7 +588,7 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
     // An anyio memory stream's `aclose()`, or a method of the module that only makes such awaits:
     // nothing there can be cut short or hang.
     let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents() };
-    if checkpoints::never_checkpoints(&checker.names, place, awaited) {
+    if checkpoints::never_checkpoints(&checker.names, place, awaited) || checkpoints::shields_itself(&checker.names, place, awaited) {
         return true;
     }
     // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is

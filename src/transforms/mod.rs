@@ -95,8 +95,9 @@ pub struct Checker<'a> {
     /// Whether the module's text calls any `.cancel(` at all: without one there is no stopper.
     mentions_cancel: OnceCell<bool>,
     /// The library each function's code deals in, found the first time a rule asks.
-    function_libraries: RefCell<Vec<(TextRange, Library)>>,
+    function_libraries: RefCell<Vec<(TextRange, Option<Library>)>>,
     module_library: OnceCell<Library>,
+    module_named: OnceCell<Vec<Library>>,
     /// The functions the module starts as tasks or makes context managers of.
     handed_functions: OnceCell<HandedFunctions<'a>>,
     /// The CS301 helpers an earlier run added; found the first time a rule asks.
@@ -124,6 +125,7 @@ impl<'a> Checker<'a> {
             mentions_cancel: OnceCell::new(),
             function_libraries: RefCell::new(Vec::new()),
             module_library: OnceCell::new(),
+            module_named: OnceCell::new(),
             handed_functions: OnceCell::new(),
             cleanup_helpers: OnceCell::new(),
             scopes: vec![Scope::Module],
@@ -157,17 +159,23 @@ impl<'a> Checker<'a> {
     /// code names (`trio.sleep`, `anyio.create_task_group()`; anyio before trio before asyncio,
     /// since anyio code runs on either), else the module's (see [`Checker::module_library`]).
     pub fn library(&self) -> Library {
-        let fallback = self.module_library();
+        self.library_named().unwrap_or_else(|| self.module_library())
+    }
+
+    /// In a module that imports several libraries, the library the enclosing function's code
+    /// names; `None` when it names none (then [`Checker::library`] is the module's, a guess for
+    /// this function) or the module imports one library only.
+    pub fn library_named(&self) -> Option<Library> {
         if self.names.libraries().len() < 2 {
-            return fallback;
+            return None;
         }
-        let Some(function) = self.enclosing_function() else { return fallback };
+        let function = self.enclosing_function()?;
         if let Some((_, library)) = self.function_libraries.borrow().iter().find(|(range, _)| *range == function.range()) {
             return *library;
         }
         let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
         named.visit_body(&function.body);
-        let library = [Library::Anyio, Library::Trio, Library::Asyncio].into_iter().find(|l| named.found.iter().any(|f| f == l)).unwrap_or(fallback);
+        let library = [Library::Anyio, Library::Trio, Library::Asyncio].into_iter().find(|l| named.found.iter().any(|f| f == l));
         self.function_libraries.borrow_mut().push((function.range(), library));
         library
     }
@@ -180,11 +188,20 @@ impl<'a> Checker<'a> {
             [] => Library::Asyncio,
             [only] => *only,
             several => {
-                let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
-                named.visit_body(&self.parsed.syntax().body);
-                let count = |library: &Library| named.found.iter().filter(|l| *l == library).count();
+                let named = self.libraries_named_in_module();
+                let count = |library: &Library| named.iter().filter(|l| *l == library).count();
                 several.iter().copied().max_by_key(|library| (count(library), library.is_structured())).unwrap_or(Library::Asyncio)
             }
+        })
+    }
+
+    /// Each mention of a library's member in the module's code (inspection helpers such as
+    /// `asyncio.iscoroutinefunction` aside), by library.
+    pub fn libraries_named_in_module(&self) -> &[Library] {
+        self.module_named.get_or_init(|| {
+            let mut named = LibrariesNamed { names: &self.names, found: Vec::new() };
+            named.visit_body(&self.parsed.syntax().body);
+            named.found
         })
     }
 

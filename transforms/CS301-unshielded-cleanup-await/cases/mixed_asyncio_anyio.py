@@ -1,0 +1,41 @@
+"""A module that imports asyncio and anyio: a function whose code names one of them is judged in
+that library's terms; one that names neither may be cancelled either way (a native
+`task.cancel()`, or an anyio cancel scope), and each helper holds back only one of the two, so
+its fix is unsafe and says so."""
+
+import asyncio
+
+import anyio
+
+
+class Transport:
+    def __init__(self, conn):
+        self.conn = conn
+        self.task = None
+
+    # Names neither library: unsafe, with the reason.
+    # Error
+    async def session(self, work):
+        try:
+            return await work(self.conn)
+        finally:
+            await self.conn.close()
+
+    # Names anyio: the anyio helper, safe.
+    # Error
+    async def pump(self, items):
+        try:
+            async with anyio.create_task_group() as tg:
+                for item in items:
+                    tg.start_soon(self.conn.send, item)
+        finally:
+            await self.conn.close()
+
+    # Names asyncio: the asyncio helper, safe.
+    # Error
+    async def run(self, work):
+        self.task = asyncio.current_task()
+        try:
+            await work(self.conn)
+        finally:
+            await self.conn.close()
