@@ -244,6 +244,11 @@ impl<'a> ExitWalk<'_, '_, 'a> {
     }
 
     fn calls_always_raising(&self, expr: &Expr) -> bool {
+        // `await fail(exc)` of an `async def` that always raises raises too.
+        let expr = match expr {
+            Expr::Await(awaited) => awaited.value.as_ref(),
+            other => other,
+        };
         let Expr::Call(call) = expr else { return false };
         let name = match call.func.as_ref() {
             Expr::Name(name) => name.id.as_str(),

@@ -565,24 +565,30 @@ impl<'a> Visitor<'a> for Checker<'a> {
 /// Module-level functions and methods whose body can only end by raising
 /// (`def _reraise(e): raise e`): calling one ends a handler's path.
 fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
+    struct Definitions<'a> {
+        by_name: HashMap<&'a str, Vec<&'a ruff_python_ast::StmtFunctionDef>>,
+    }
+    impl<'a> ruff_python_ast::statement_visitor::StatementVisitor<'a> for Definitions<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::FunctionDef(function) = stmt {
+                self.by_name.entry(function.name.as_str()).or_default().push(function);
+            }
+            ruff_python_ast::statement_visitor::walk_stmt(self, stmt);
+        }
+    }
     let none = HashSet::new();
     let no_names = AsyncioNames::default();
     let finder = ExitFinder { always_raising: &none, names: &no_names };
-    let mut found = HashSet::new();
-    let mut consider = |stmt: &Stmt| {
-        if let Stmt::FunctionDef(function) = stmt {
-            if finder.always_raises(&function.body, function.start()) {
-                found.insert(function.name.to_string());
-            }
-        }
-    };
-    for stmt in body {
-        consider(stmt);
-        if let Stmt::ClassDef(class) = stmt {
-            class.body.iter().for_each(&mut consider);
-        }
-    }
-    found
+    // Every function and method, nested ones too (`async def fail(ex): …; raise ex` inside the
+    // function that calls it), by name: a name counts when each of its definitions raises.
+    let mut definitions = Definitions { by_name: HashMap::new() };
+    ruff_python_ast::statement_visitor::StatementVisitor::visit_body(&mut definitions, body);
+    definitions
+        .by_name
+        .into_iter()
+        .filter(|(_, defs)| defs.iter().all(|function| finder.always_raises(&function.body, function.start())))
+        .map(|(name, _)| name.to_string())
+        .collect()
 }
 
 /// Each member of a library that the code names (`trio.sleep`, an imported `create_task_group`).

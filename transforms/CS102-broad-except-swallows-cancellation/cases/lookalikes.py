@@ -71,3 +71,21 @@ async def last_error(task: asyncio.Task) -> BaseException | None:
     except BaseException as e:
         return e
     return None
+
+
+# The handler hands the exception to a closure that reports it and always raises it again
+# (an ASGI lifespan handler): every path re-raises.
+# OK
+async def lifespan(receive, send, start):
+    await receive()
+
+    async def fail(exc: BaseException) -> None:
+        await send({"type": "lifespan.startup.failed", "message": str(exc)})
+        raise exc
+
+    try:
+        async with start():
+            await send({"type": "lifespan.startup.complete"})
+            await receive()
+    except BaseException as error:
+        await fail(error)
