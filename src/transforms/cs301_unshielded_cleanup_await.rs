@@ -950,8 +950,9 @@ pub struct ExistingHelpers {
     outdated: Vec<(Library, String, Option<TextSize>)>,
 }
 
-/// Names of anyio 1–2 and of trio before 0.15 that later releases removed: a module using one
-/// runs on a release without `lowlevel.checkpoint_if_cancelled()`.
+/// Names of anyio before 4 and of trio before 0.15 that later releases removed: a module using
+/// one may run on a release without `lowlevel.checkpoint_if_cancelled()` (anyio 2, trio 0.14),
+/// or whose `current_time()` is a coroutine (anyio 2).
 const REMOVED_API: &[(Library, &[&str])] = &[
     (Library::Trio, &["hazmat", "open_cancel_scope", "Queue", "BrokenStreamError", "run_sync_in_worker_thread"]),
     (
@@ -1012,9 +1013,9 @@ fn outdated_api(names: &AsyncioNames, tokens: &Tokens, source: &str) -> Vec<(Lib
 fn outdated_release(checker: &Checker, library: Library) -> Option<String> {
     let (_, name, at) = checker.cleanup_helpers().outdated.iter().find(|(l, _, _)| *l == library)?;
     let place = at.map(|at| format!(" (line {})", checker.source()[..at.to_usize()].matches('\n').count() + 1)).unwrap_or_default();
-    let release = if library == Library::Trio { "trio before 0.15" } else { "anyio 1 or 2" };
+    let release = if library == Library::Trio { "trio before 0.15" } else { "anyio before 4" };
     Some(format!(
-        "the module uses `{name}`{place}, from {release}; the fix's helper needs `{}.lowlevel.checkpoint_if_cancelled()` (anyio 3+, trio 0.15+), which that release lacks",
+        "the module uses `{name}`{place}, from {release}; the fix's helper is written for anyio 4 and trio 0.2x (`{}.lowlevel.checkpoint_if_cancelled()`, a synchronous `current_time()`), which that release may lack",
         library.module()
     ))
 }

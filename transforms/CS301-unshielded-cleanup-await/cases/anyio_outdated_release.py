@@ -1,6 +1,6 @@
-"""A module written for anyio 1 or 2 (`anyio.create_event`, `anyio.open_cancel_scope`, removed
-in anyio 3 and 4): the shielded helper needs `anyio.lowlevel.checkpoint_if_cancelled()`, so the
-leak is reported with no fix."""
+"""A module written for anyio before 4 (`anyio.create_event`, removed in anyio 4): the shielded
+helper is written for anyio 4 (anyio 2 has no `lowlevel.checkpoint_if_cancelled()`, and its
+`current_time()` is a coroutine), so the leak is reported with no fix."""
 
 import anyio
 
