@@ -87,9 +87,20 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
-    /// `self.m(…)` of a method the enclosing class defines, or `f(…)` of a module-level
-    /// function: the `async def` and the parents its body sees.
+    /// `self.m(…)` of a method the enclosing class defines, `f(…)` of a module-level function,
+    /// or `self.x.m(…)` where every value the class gives `self.x` is an instance of one class of
+    /// the module (`self.x = Cache(…)`): the `async def` and the parents its body sees.
     fn own_method(&self, parents: &[&'a Stmt], func: &Expr, decorated: Decorated) -> Option<(&'a StmtFunctionDef, Vec<&'a Stmt>)> {
+        if let Expr::Attribute(method) = func {
+            if let Expr::Attribute(holder) = method.value.as_ref() {
+                if is_self(parents, &holder.value) {
+                    let class_stmt = self.attribute_class(parents, holder.attr.as_str())?;
+                    let Stmt::ClassDef(class) = class_stmt else { return None };
+                    let function = async_def(&class.body, method.attr.as_str(), decorated)?;
+                    return Some((function, vec![class_stmt, function_stmt(&class.body, function)]));
+                }
+            }
+        }
         match func {
             Expr::Attribute(method) if is_self(parents, &method.value) => {
                 let (class_at, class) = enclosing_class(parents)?;
@@ -104,6 +115,34 @@ impl<'a> Reader<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// The module-level class whose instances are the only values the enclosing class assigns
+    /// to `self.{attr}` (`None` aside).
+    fn attribute_class(&self, parents: &[&'a Stmt], attr: &str) -> Option<&'a Stmt> {
+        let (_, class) = enclosing_class(parents)?;
+        let target = Target::SelfAttribute(attr);
+        let mut classes = Vec::new();
+        for stmt in &class.body {
+            let Stmt::FunctionDef(method) = stmt else { continue };
+            for binding in self.bindings_in_function(method, &target) {
+                match binding {
+                    Binding::Value(Expr::NoneLiteral(_)) => {}
+                    Binding::Value(Expr::Call(call)) => match call.func.as_ref() {
+                        Expr::Name(name) => classes.push(name.id.as_str()),
+                        _ => return None,
+                    },
+                    _ => return None,
+                }
+            }
+        }
+        let (first, rest) = classes.split_first()?;
+        if rest.iter().any(|name| name != first) {
+            return None;
+        }
+        let mut defined = self.module.iter().filter(|stmt| matches!(stmt, Stmt::ClassDef(c) if c.name.as_str() == *first));
+        let class = defined.next()?;
+        defined.next().is_none().then_some(class)
     }
 
     /// No `async for`, no `async with`, and every await one that never checkpoints.

@@ -74,3 +74,26 @@ class Registry:
             await self.conn.drain()
         finally:
             await self.reset()
+
+
+class Middleware:
+    def __init__(self, conn, fallback=None):
+        self.registry = Registry(conn)
+        self.other = Registry(conn) if fallback is None else fallback
+        self.conn = conn
+
+    # Through `self.registry`, which only ever holds a `Registry`: nothing to protect.
+    # OK
+    async def on_request(self, key, call_next):
+        try:
+            return await call_next()
+        finally:
+            await self.registry.release(key)
+
+    # `self.other` may hold anything: still a cleanup.
+    # Error
+    async def on_other(self, key, call_next):
+        try:
+            return await call_next()
+        finally:
+            await self.other.release(key)
