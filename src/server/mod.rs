@@ -131,6 +131,7 @@ struct Server {
     /// Configuration errors already shown, so a bad pyproject.toml is named once, not per keystroke.
     shown_errors: HashSet<String>,
     verifier: Verifier,
+    verifier_alive: bool,
     /// The job number of the next analysis made.
     next_analysis: u64,
 }
@@ -173,6 +174,7 @@ impl Server {
             shutdown_requested: false,
             shown_errors: HashSet::new(),
             verifier,
+            verifier_alive: true,
             next_analysis: 0,
         };
         server.rebuild_workspace();
@@ -229,6 +231,8 @@ impl Server {
                 Some(deadline) => crossbeam_channel::at(deadline),
                 None => crossbeam_channel::never(),
             };
+            // A verifier that went away (it cannot, short of a bug) is not waited for again.
+            let outcomes = if self.verifier_alive { self.verifier.outcomes.clone() } else { crossbeam_channel::never() };
             select! {
                 recv(self.connection.receiver) -> message => {
                     let Ok(message) = message else { return Ok(1) };
@@ -241,11 +245,14 @@ impl Server {
                         self.show(MessageType::ERROR, format!("cancelsafe: {panic}"));
                     }
                 }
-                recv(self.verifier.outcomes) -> outcome => {
-                    if let Ok(outcome) = outcome {
-                        self.take_verified(outcome);
+                recv(outcomes) -> outcome => match outcome {
+                    Ok(outcome) => {
+                        if let Err(panic) = analysis::guarded(|| self.take_verified(outcome)) {
+                            self.show(MessageType::ERROR, format!("cancelsafe: {panic}"));
+                        }
                     }
-                }
+                    Err(_) => self.verifier_gone(),
+                },
                 recv(timer) -> _ => {}
             }
             self.publish_due();
@@ -447,10 +454,20 @@ impl Server {
     fn verified_analysis(&mut self, uri: &Url) -> Option<&Open> {
         self.analysis(uri)?;
         while let Some((_, Analysis::Checked { verification: Verification::Pending(_), .. })) = self.documents.get(uri).map(|open| &open.analysis).and_then(Option::as_ref) {
-            let Ok(outcome) = self.verifier.outcomes.recv() else { return None };
-            self.take_verified(outcome);
+            if !self.verifier_alive {
+                return None;
+            }
+            match self.verifier.outcomes.recv() {
+                Ok(outcome) => self.take_verified(outcome),
+                Err(_) => self.verifier_gone(),
+            }
         }
         self.documents.get(uri)
+    }
+
+    fn verifier_gone(&mut self) {
+        self.verifier_alive = false;
+        self.show(MessageType::ERROR, "cancelsafe: the fix verifier stopped; quick fixes are off until the server restarts — please report this".to_string());
     }
 
     /// Shows (once) why a document has no findings, if that is a bad setting or a bug.
