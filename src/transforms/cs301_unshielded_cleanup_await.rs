@@ -588,7 +588,10 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
     // An anyio memory stream's `aclose()`, or a method of the module that only makes such awaits:
     // nothing there can be cut short or hang.
     let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents() };
-    if checkpoints::never_checkpoints(&checker.names, place, awaited) || checkpoints::shields_itself(&checker.names, place, awaited) {
+    // A callee that shields itself with a cancel scope is safe from the scopes' cancels, not
+    // from a native `task.cancel()`: only in anyio or trio code.
+    let shields_itself = checker.library().is_structured() && checkpoints::shields_itself(&checker.names, place, awaited);
+    if checkpoints::never_checkpoints(&checker.names, place, awaited) || shields_itself {
         return true;
     }
     // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is
