@@ -83,8 +83,30 @@ impl<'a> Reader<'a, '_> {
                 }
                 self.own_method(parents, call.func.as_ref(), Decorated::Refused).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth))
             }
+            // `queue.put(item)` on an unbounded `asyncio.Queue()`: never full, so it never waits.
+            Expr::Attribute(method) if method.attr.as_str() == "put" && call.arguments.len() == 1 && self.is_unbounded_queue(parents, &method.value) => true,
             func => self.own_method(parents, func, Decorated::Refused).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth)),
         }
+    }
+
+    /// A name that the innermost function binding it only ever binds to `asyncio.Queue()`
+    /// made without a `maxsize`.
+    fn is_unbounded_queue(&self, parents: &[&'a Stmt], expr: &Expr) -> bool {
+        let Expr::Name(name) = expr else { return false };
+        let unbounded = |value: &Expr| {
+            matches!(value, Expr::Call(call) if self.names.asyncio_member(&call.func) == Some("Queue") && call.arguments.is_empty())
+        };
+        for parent in parents.iter().rev() {
+            let Stmt::FunctionDef(function) = parent else { continue };
+            let bindings = self.bindings_in_function(function, &Target::Name(name.id.as_str()));
+            if !bindings.is_empty() {
+                return bindings.iter().all(|binding| match binding {
+                    Binding::Value(value) | Binding::Annotated(_, Some(value)) => unbounded(value),
+                    _ => false,
+                });
+            }
+        }
+        false
     }
 
     /// `self.m(…)` of a method the enclosing class defines, `f(…)` of a module-level function,
@@ -243,7 +265,7 @@ impl<'a> Reader<'a, '_> {
     /// Whether one binding puts a memory object stream in its target.
     fn binds_stream(&self, parents: &[&'a Stmt], binding: &Binding<'a>, depth: usize) -> bool {
         match binding {
-            Binding::Annotated(annotation) => is_stream_annotation(annotation),
+            Binding::Annotated(annotation, _) => is_stream_annotation(annotation),
             Binding::Unpacked(value) => self.creates_streams(value),
             Binding::Value(value @ Expr::Name(_)) if depth > 0 => self.is_memory_stream(parents, value, depth - 1),
             Binding::Value(_) | Binding::Other => false,
@@ -267,7 +289,7 @@ impl<'a> Reader<'a, '_> {
         if let Target::Name(name) = target {
             for parameter in function.parameters.iter() {
                 if parameter.name().as_str() == *name {
-                    found.push(parameter.annotation().map_or(Binding::Other, Binding::Annotated));
+                    found.push(parameter.annotation().map_or(Binding::Other, |annotation| Binding::Annotated(annotation, None)));
                 }
             }
         }
@@ -280,7 +302,7 @@ impl<'a> Reader<'a, '_> {
 /// What a binding put in its target.
 enum Binding<'a> {
     /// `x: MemoryObjectSendStream[int]`, with or without a value.
-    Annotated(&'a Expr),
+    Annotated(&'a Expr, Option<&'a Expr>),
     /// `send, receive = <value>`: one element of the unpacked value.
     Unpacked(&'a Expr),
     /// `x = <value>`.
@@ -292,7 +314,7 @@ enum Binding<'a> {
 impl<'a> Binding<'a> {
     fn annotation(self) -> Option<&'a Expr> {
         match self {
-            Binding::Annotated(annotation) => Some(annotation),
+            Binding::Annotated(annotation, _) => Some(annotation),
             _ => None,
         }
     }
@@ -360,7 +382,7 @@ impl<'a> StatementVisitor<'a> for Bindings<'_, 'a> {
             }
             Stmt::AnnAssign(assign) => {
                 if self.target.matches(&assign.target) {
-                    self.found.push(Binding::Annotated(&assign.annotation));
+                    self.found.push(Binding::Annotated(&assign.annotation, assign.value.as_deref()));
                 }
             }
             Stmt::AugAssign(assign) => self.assigned(&assign.target, None),

@@ -1,5 +1,6 @@
 """The library facts the anyio/trio rules rest on, checked on the installed anyio and trio
-(tests/requirements.txt): CS301's reading of checkpoints (src/analysis/checkpoints.rs) and the
+(tests/requirements.txt): CS301's reading of checkpoints (src/analysis/checkpoints.rs: memory
+streams, an unbounded `asyncio.Queue`'s `put()`) and the
 swallow that ends a spawned task (`ends_a_spawned_task` in src/transforms/reraise.rs). Each line of output is `CLAIM: ok`; a claim
 that no longer holds prints `CLAIM: FAIL: reason` and the script exits 1.
 
@@ -83,9 +84,26 @@ async def spawned_swallow_claims(runner):
     )
 
 
+async def unbounded_queue_claims():
+    """`put()` on an `asyncio.Queue()` made without a maxsize never waits: in a cancelled
+    anyio scope (asyncio backend) it still puts, and no cancel lands there."""
+    import asyncio
+
+    queue = asyncio.Queue()
+    with anyio.CancelScope() as scope:
+        scope.cancel()
+        await queue.put("item")
+    claim(
+        "an unbounded asyncio.Queue's put() never checkpoints",
+        queue.qsize() == 1 and not scope.cancelled_caught,
+        f"qsize={queue.qsize()}, cancelled_caught={scope.cancelled_caught}: put() met the cancel",
+    )
+
+
 for backend in ("asyncio", "trio"):
     anyio.run(anyio_claims, backend, backend=backend)
     anyio.run(spawned_swallow_claims, backend, backend=backend)
+anyio.run(unbounded_queue_claims, backend="asyncio")
 trio.run(trio_claims)
 trio.run(spawned_swallow_claims, "trio-native")
 sys.exit(1 if failed else 0)
