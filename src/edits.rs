@@ -924,7 +924,7 @@ impl<'a> Editor<'a> {
         }
         let last_standard = block.iter().rev().find(|stmt| match stmt {
             Stmt::Import(import) => import.names.first().is_some_and(|alias| stdlib(&alias.name)),
-            Stmt::ImportFrom(from) => from.level == 0 && from.module.as_deref().is_some_and(|m| stdlib(m)),
+            Stmt::ImportFrom(from) => from.level == 0 && from.module.as_deref().is_some_and(&stdlib),
             _ => false,
         });
         match last_standard {
