@@ -14,7 +14,6 @@
 //!    it goes ([`Placement`]: its suite, and the statements right before or after it);
 //! 4. a new block holds original statements only if its edit declared it wraps them.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use ruff_diagnostics::Edit;
@@ -23,7 +22,7 @@ use ruff_python_ast::{AnyNodeRef, NodeKind};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::offsets::{OffsetMap, Origin};
+use super::offsets::{partition_point_near, OffsetMap, Origin};
 use crate::edits::Placement;
 use crate::source::Module;
 
@@ -46,54 +45,89 @@ struct Node {
 /// A tree in source order (the root first).
 pub struct Flat {
     nodes: Vec<Node>,
-    /// Each statement's index by its start.
-    statements: HashMap<TextSize, usize>,
-    /// (key, index) of every node, sorted: how the other tree finds a node.
+    /// Of the original tree: (start, index) of every statement, in source order.
+    statements: Vec<(TextSize, usize)>,
+    /// Of the original tree: (key, index) of every node, sorted: how the fixed tree finds a node.
     keys: Vec<(u128, usize)>,
+    /// Of the fixed tree: for each node, where the original nodes with its key (its range
+    /// mapped back through the edits) start in the original's `keys`; [`NO_MATCH`] if none.
+    matches: Vec<usize>,
 }
+
+const NO_MATCH: usize = usize::MAX;
 
 impl Flat {
     /// The tree of the text the edits apply to; a subtree that no edit touches (nor an edit at
     /// the end of the line a block ends on, where appending to the block goes) is one opaque
     /// node.
     pub fn original(module: &Module, source: &str, edits: &[Edit]) -> Flat {
-        let touched = |node: AnyNodeRef| {
+        // Nodes come in source order: each search starts from the previous one's answer.
+        let mut last = 0;
+        let mut touched = |node: AnyNodeRef| {
             let mut range = node.range();
             if has_block(node.kind()) {
                 range = TextRange::new(range.start(), source.line_end(range.end()));
             }
-            let first = edits.partition_point(|edit| edit.end() < range.start());
-            edits.get(first).is_some_and(|edit| edit.start() <= range.end())
+            last = partition_point_near(edits, last, |edit| edit.end() < range.start());
+            edits.get(last).is_some_and(|edit| edit.start() <= range.end())
         };
-        Flat::build(module, source, &|node| !touched(node))
+        let nodes = Flat::build(module, source, &mut |node| !touched(node));
+        let mut statements: Vec<(TextSize, usize)> =
+            nodes.iter().enumerate().filter(|(_, node)| is_statement(node.kind)).map(|(index, node)| (node.range.start(), index)).collect();
+        // Already in order: a statement starts after its parent and after its earlier siblings.
+        if !statements.is_sorted_by_key(|&(start, _)| start) {
+            statements.sort_by_key(|&(start, _)| start);
+        }
+        let mut keys: Vec<(u128, usize)> =
+            nodes.iter().enumerate().skip(1).map(|(index, node)| (key(node.kind, node.range.start(), node.range.end(), node.has_block), index)).collect();
+        // In source order starts never decrease, so only the nodes that start at one place
+        // (a call and its callee) need sorting among themselves; the full sort is a fallback.
+        for group in keys.chunk_by_mut(|a, b| a.0 >> 64 == b.0 >> 64) {
+            group.sort_unstable();
+        }
+        if !keys.is_sorted() {
+            keys.sort_unstable();
+        }
+        Flat { nodes, statements, keys, matches: Vec::new() }
     }
 
     /// The tree of the fixed text; a subtree that is an unchanged copy of an opaque one of the
     /// original (same kind and mapped range, no inserted text inside) is opaque too.
     pub fn fixed(module: &Module, source: &str, map: &OffsetMap, original: &Flat) -> Flat {
-        let copy = |node: AnyNodeRef| {
+        let mut matches = Vec::with_capacity(module.tokens().len() + 1);
+        matches.push(NO_MATCH);
+        // Nodes come in source order, and so do their keys' starts: each search starts from
+        // the previous one's answer.
+        let mut last = 0;
+        let mut copy = |node: AnyNodeRef| {
             let range = node.range();
-            if map.inserted_within(range) {
-                return false;
-            }
             let kind = node.kind();
             let wanted = key(kind, map.start(range.start()), map.end(range.end()), has_block(kind));
-            let first = original.keys.partition_point(|(key, _)| *key < wanted);
-            original.keys.get(first).is_some_and(|&(key, index)| key == wanted && original.nodes[index].opaque)
+            let first = partition_point_near(&original.keys, last, |(key, _)| *key < wanted);
+            last = first;
+            let found = original.keys.get(first).filter(|(key, _)| *key == wanted);
+            matches.push(if found.is_some() { first } else { NO_MATCH });
+            !map.inserted_within(range) && found.is_some_and(|&(_, index)| original.nodes[index].opaque)
         };
-        Flat::build(module, source, &copy)
+        let nodes = Flat::build(module, source, &mut copy);
+        Flat { nodes, statements: Vec::new(), keys: Vec::new(), matches }
     }
 
-    fn build(module: &Module, source: &str, opaque: &dyn Fn(AnyNodeRef) -> bool) -> Flat {
+    fn build(module: &Module, source: &str, opaque: &mut dyn FnMut(AnyNodeRef) -> bool) -> Vec<Node> {
         let root = Node { kind: NodeKind::ModModule, range: module.syntax().range, parent: 0, leaf: 0, has_block: true, opaque: false };
-        let mut flattener = Flattener { source, nodes: vec![root], open: vec![0], opaque };
+        // Room for a node per token: about as many as a tree has, so the list is not copied
+        // as it grows (on a large module that is most of the flattening's time).
+        let mut nodes = Vec::with_capacity(module.tokens().len() + 1);
+        nodes.push(root);
+        let mut flattener = Flattener { source, nodes, open: vec![0], opaque };
         flattener.visit_body(&module.syntax().body);
-        let nodes = flattener.nodes;
-        let statements = nodes.iter().enumerate().filter(|(_, node)| is_statement(node.kind)).map(|(index, node)| (node.range.start(), index)).collect();
-        let mut keys: Vec<(u128, usize)> =
-            nodes.iter().enumerate().skip(1).map(|(index, node)| (key(node.kind, node.range.start(), node.range.end(), node.has_block), index)).collect();
-        keys.sort_unstable();
-        Flat { nodes, statements, keys }
+        flattener.nodes
+    }
+
+    /// The original statement that starts at `start`.
+    fn statement_at(&self, start: TextSize) -> Option<usize> {
+        let after = self.statements.partition_point(|&(s, _)| s <= start);
+        after.checked_sub(1).map(|last| self.statements[last]).filter(|&(s, _)| s == start).map(|(_, index)| index)
     }
 }
 
@@ -102,7 +136,7 @@ struct Flattener<'s, 'o> {
     nodes: Vec<Node>,
     /// The chain of open nodes (indices), innermost last.
     open: Vec<usize>,
-    opaque: &'o dyn Fn(AnyNodeRef) -> bool,
+    opaque: &'o mut dyn FnMut(AnyNodeRef) -> bool,
 }
 
 impl<'a> SourceOrderVisitor<'a> for Flattener<'_, '_> {
@@ -238,11 +272,12 @@ pub struct Mismatch {
 
 /// Checks `fixed` (the tree of the text `edits` produce) against `original`.
 pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], placements: &[Placement]) -> Result<(), Mismatch> {
-    let mut declared_at: HashMap<TextSize, Vec<&Placement>> = HashMap::new();
-    for placement in placements {
-        declared_at.entry(placement.at).or_default().push(placement);
-    }
-    let placements_at = |at: TextSize| declared_at.get(&at).into_iter().flatten().copied();
+    let mut declared: Vec<&Placement> = placements.iter().collect();
+    declared.sort_by_key(|placement| placement.at);
+    let placements_at = |at: TextSize| {
+        let first = declared.partition_point(|placement| placement.at < at);
+        declared[first..].iter().take_while(move |placement| placement.at == at).copied()
+    };
     let replaced = |offset: TextSize| {
         let index = edits.partition_point(|edit| edit.start() <= offset);
         index > 0 && edits[index - 1].range().contains(offset)
@@ -259,9 +294,11 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
     let mut owner: Vec<Option<usize>> = vec![None; original.nodes.len()];
     owner[0] = Some(0);
     for index in post_order(fixed) {
-        let node = &fixed.nodes[index];
-        let wanted = key(node.kind, map.start(node.range.start()), map.end(node.range.end()), node.has_block);
-        let first = by_key.partition_point(|(key, _)| *key < wanted);
+        let first = fixed.matches[index];
+        if first == NO_MATCH {
+            continue;
+        }
+        let wanted = by_key[first].0;
         let candidates = by_key[first..].iter().take_while(|(key, _)| *key == wanted);
         if let Some(&(_, original_index)) = candidates.clone().find(|(_, o)| owner[*o].is_none()) {
             owner[original_index] = Some(index);
@@ -344,8 +381,8 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
                 let fits = |placement: &Placement| {
                     let suite_owner = match placement.suite_member {
                         None => 0,
-                        Some(member) => match original.statements.get(&member) {
-                            Some(&statement) => original.nodes[statement].parent,
+                        Some(member) => match original.statement_at(member) {
+                            Some(statement) => original.nodes[statement].parent,
                             None => return false,
                         },
                     };
