@@ -87,7 +87,10 @@ fn collide_among(edits: &[&Edit]) -> bool {
 
 /// `text` with `edits` (sorted, none overlapping) spliced in.
 pub fn splice(text: &str, edits: &[Edit]) -> String {
-    let mut out = String::with_capacity(text.len() + 256);
+    // The exact length: a text that doubles (a guard per handler) is not copied as it grows.
+    let added: usize = edits.iter().map(|edit| edit.content().map_or(0, str::len)).sum();
+    let removed: usize = edits.iter().map(|edit| edit.range().len().to_usize()).sum();
+    let mut out = String::with_capacity(text.len() + added - removed);
     let mut cursor = TextSize::default();
     for edit in edits {
         out.push_str(&text[cursor.to_usize()..edit.start().to_usize()]);
