@@ -243,7 +243,7 @@ fn leaf_of(node: AnyNodeRef, source: &str) -> u64 {
 }
 
 /// FNV-1a: small and fast; nothing here needs protection from chosen collisions.
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
