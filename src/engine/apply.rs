@@ -3,7 +3,7 @@
 //! the next pass, when it is computed again on the new text. Time is linear in the number of
 //! fixes (each collision test is a lookup in the accepted edits, kept sorted).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use ruff_diagnostics::{Applicability, Edit};
 use ruff_text_size::{Ranged, TextSize};
@@ -51,21 +51,21 @@ pub fn apply_fixes(text: &str, findings: &[Finding], threshold: Applicability) -
     Applied { text: splice(text, &edits), applied, chosen, edits }
 }
 
-/// The accepted edits, sorted by position, and as a set for sharing identical ones.
+/// The accepted edits, sorted by position.
 #[derive(Default)]
 struct AcceptedEdits<'a> {
     by_position: BTreeMap<(TextSize, TextSize), &'a Edit>,
-    identical: HashSet<&'a Edit>,
 }
 
 impl<'a> AcceptedEdits<'a> {
+    /// Two accepted edits never have the same range (they would collide), so an identical one
+    /// is the one accepted at its range: no need to hash every edit's text to find it.
     fn contains(&self, edit: &Edit) -> bool {
-        self.identical.contains(edit)
+        self.by_position.get(&(edit.start(), edit.end())).is_some_and(|&accepted| accepted == edit)
     }
 
     fn insert(&mut self, edit: &'a Edit) {
         self.by_position.insert((edit.start(), edit.end()), edit);
-        self.identical.insert(edit);
     }
 
     /// Accepted edits never overlap, so only the last one starting before `edit` and those
@@ -87,7 +87,10 @@ fn collide_among(edits: &[&Edit]) -> bool {
 
 /// `text` with `edits` (sorted, none overlapping) spliced in.
 pub fn splice(text: &str, edits: &[Edit]) -> String {
-    let mut out = String::with_capacity(text.len() + 256);
+    // The exact length: a text that doubles (a guard per handler) is not copied as it grows.
+    let added: usize = edits.iter().map(|edit| edit.content().map_or(0, str::len)).sum();
+    let removed: usize = edits.iter().map(|edit| edit.range().len().to_usize()).sum();
+    let mut out = String::with_capacity(text.len() + added - removed);
     let mut cursor = TextSize::default();
     for edit in edits {
         out.push_str(&text[cursor.to_usize()..edit.start().to_usize()]);

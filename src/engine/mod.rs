@@ -16,6 +16,7 @@ use ruff_diagnostics::{Applicability, Edit};
 pub use apply::{apply_fixes, splice};
 pub use changes::Changes;
 pub use verify::cpython_refuses;
+pub use verify::offsets::partition_point_near;
 pub use write::{create_new, write_atomically};
 
 use crate::edits::Placement;

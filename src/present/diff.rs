@@ -2,13 +2,15 @@
 //! changed places are compared (see [`Changes`]): time grows with the size of the changes, not
 //! with the square of their number.
 
+use std::cell::Cell;
+use std::fmt::Write;
 use std::ops::Range;
 
 use similar::udiff::UnifiedHunkHeader;
 use similar::{capture_diff, group_diff_ops, Algorithm, ChangeTag, DiffOp};
 
 use super::text::Palette;
-use crate::engine::Changes;
+use crate::engine::{partition_point_near, Changes};
 
 /// The diff of a file whose changed places are `changes`. A file with a BOM has it at the
 /// start of its first line on disk, so a hunk that touches line 1 shows it there, or `git
@@ -34,13 +36,15 @@ struct Lines<'a> {
     lines: Vec<&'a str>,
     /// The byte offset where each line starts.
     starts: Vec<usize>,
+    /// The last line looked up: the changed places come in order, so the next search starts here.
+    last: Cell<usize>,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
         let starts = lines.iter().scan(0, |offset, line| Some(std::mem::replace(offset, *offset + line.len()))).collect();
-        Lines { lines, starts }
+        Lines { lines, starts, last: Cell::new(0) }
     }
 
     /// The lines from the one holding `range`'s start to the one holding its end. The text
@@ -57,7 +61,9 @@ impl<'a> Lines<'a> {
         if offset >= text_len && self.lines.last().is_none_or(|line| line.ends_with('\n')) {
             return self.lines.len();
         }
-        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+        let after = partition_point_near(&self.starts, self.last.get(), |&start| start <= offset);
+        self.last.set(after);
+        after.saturating_sub(1)
     }
 }
 
@@ -101,7 +107,9 @@ fn render(header: Option<(&str, &str)>, old: &str, new: &str, changes: &Changes,
         text.push_str(&format!("--- {old_header}\n+++ {new_header}\n"));
     }
     for hunk in group_diff_ops(operations(&old_lines, &new_lines, changes), 3) {
-        text.push_str(&format!("{}\n", UnifiedHunkHeader::new(&hunk)));
+        // Written in place (into a String, which cannot fail): a format! per line allocated a
+        // string for each of a large diff's lines.
+        let _ = writeln!(text, "{}", UnifiedHunkHeader::new(&hunk));
         for op in &hunk {
             for change in op.iter_changes(&old_lines.lines, &new_lines.lines) {
                 let first_line = match change.tag() {
@@ -109,7 +117,7 @@ fn render(header: Option<(&str, &str)>, old: &str, new: &str, changes: &Changes,
                     _ => change.old_index() == Some(0),
                 };
                 let bom = if has_bom && first_line { "\u{feff}" } else { "" };
-                text.push_str(&format!("{}{bom}{}", change.tag(), change.value()));
+                let _ = write!(text, "{}{bom}{}", change.tag(), change.value());
                 // similar takes a lone CR for a line end; git does not.
                 if !change.value().ends_with('\n') {
                     text.push_str("\n\\ No newline at end of file\n");
@@ -137,7 +145,7 @@ fn render(header: Option<(&str, &str)>, old: &str, new: &str, changes: &Changes,
             Some(body) => (body, "\n"),
             None => (line, ""),
         };
-        out.push_str(&format!("{}{body}{}{end}", style.render(), style.render_reset()));
+        let _ = write!(out, "{}{body}{}{end}", style.render(), style.render_reset());
     }
     out
 }

@@ -3,12 +3,14 @@
 //! Numbers are CPython 3.11's (the runtime the fixes are checked under).
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, Parameters, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 
+use super::structure::Fnv;
 use crate::source::Module;
 
 /// "too many statically nested blocks": `CO_MAXBLOCKS`.
@@ -46,7 +48,7 @@ pub fn compile_error(module: &Module, source: &str) -> Option<CompileError> {
             blocks.error
         })
         .or_else(|| {
-            let mut scopes = Scopes { seen: HashSet::new(), parameters: HashSet::new(), kind: ScopeKind::Module, yields: false, returns_value: None, error: None };
+            let mut scopes = Scopes { seen: Names::default(), parameters: Names::default(), kind: ScopeKind::Module, yields: false, returns_value: None, error: None };
             scopes.visit_body(&module.syntax().body);
             scopes.error
         })
@@ -239,13 +241,17 @@ enum ScopeKind {
     Lambda,
 }
 
+/// Names of one scope, hashed with FNV: every name of a large module goes through these sets,
+/// and SipHash was a visible share of the check.
+type Names<'a> = HashSet<&'a str, BuildHasherDefault<Fnv>>;
+
 /// The symbol table's checks, scope by scope: `global`/`nonlocal` after a use or binding of
 /// the name (or of a parameter), `await` and `async` outside `async def`, `return` with a
 /// value in an async generator.
 struct Scopes<'a> {
     /// Names used or bound so far in this scope.
-    seen: HashSet<&'a str>,
-    parameters: HashSet<&'a str>,
+    seen: Names<'a>,
+    parameters: Names<'a>,
     kind: ScopeKind,
     yields: bool,
     returns_value: Option<TextSize>,
@@ -263,7 +269,7 @@ impl<'a> Scopes<'a> {
 
     /// Runs `visit` in a new scope, then puts this one back.
     fn scope(&mut self, kind: ScopeKind, parameters: Option<&'a Parameters>, visit: impl FnOnce(&mut Self)) {
-        let names: HashSet<&'a str> = parameters.map(|p| p.iter().map(|p| p.name().as_str()).collect()).unwrap_or_default();
+        let names: Names<'a> = parameters.map(|p| p.iter().map(|p| p.name().as_str()).collect()).unwrap_or_default();
         let outer_seen = std::mem::replace(&mut self.seen, names.clone());
         let outer_parameters = std::mem::replace(&mut self.parameters, names);
         let outer_kind = std::mem::replace(&mut self.kind, kind);

@@ -14,7 +14,6 @@
 //!    it goes ([`Placement`]: its suite, and the statements right before or after it);
 //! 4. a new block holds original statements only if its edit declared it wraps them.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use ruff_diagnostics::Edit;
@@ -23,7 +22,7 @@ use ruff_python_ast::{AnyNodeRef, NodeKind};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::offsets::{OffsetMap, Origin};
+use super::offsets::{partition_point_near, OffsetMap, Origin};
 use crate::edits::Placement;
 use crate::source::Module;
 
@@ -31,8 +30,9 @@ use crate::source::Module;
 struct Node {
     kind: NodeKind,
     range: TextRange,
-    /// Index of the parent; the module root (index 0) is its own parent.
-    parent: usize,
+    /// Index of the parent; the module root (index 0) is its own parent. Indices are `u32`
+    /// here and below: a large module has millions of nodes, and every byte per node counts.
+    parent: u32,
     /// Name, operator or literal text: what tells two nodes of one kind apart besides children.
     leaf: u64,
     /// The node can own a block of statements: matched by its start alone, since appending to
@@ -46,54 +46,89 @@ struct Node {
 /// A tree in source order (the root first).
 pub struct Flat {
     nodes: Vec<Node>,
-    /// Each statement's index by its start.
-    statements: HashMap<TextSize, usize>,
-    /// (key, index) of every node, sorted: how the other tree finds a node.
+    /// Of the original tree: (start, index) of every statement, in source order.
+    statements: Vec<(TextSize, usize)>,
+    /// Of the original tree: (key, index) of every node, sorted: how the fixed tree finds a node.
     keys: Vec<(u128, usize)>,
+    /// Of the fixed tree: for each node, where the original nodes with its key (its range
+    /// mapped back through the edits) start in the original's `keys`; [`NO_MATCH`] if none.
+    matches: Vec<u32>,
 }
+
+const NO_MATCH: u32 = u32::MAX;
 
 impl Flat {
     /// The tree of the text the edits apply to; a subtree that no edit touches (nor an edit at
     /// the end of the line a block ends on, where appending to the block goes) is one opaque
     /// node.
     pub fn original(module: &Module, source: &str, edits: &[Edit]) -> Flat {
-        let touched = |node: AnyNodeRef| {
+        // Nodes come in source order: each search starts from the previous one's answer.
+        let mut last = 0;
+        let mut touched = |node: AnyNodeRef| {
             let mut range = node.range();
             if has_block(node.kind()) {
                 range = TextRange::new(range.start(), source.line_end(range.end()));
             }
-            let first = edits.partition_point(|edit| edit.end() < range.start());
-            edits.get(first).is_some_and(|edit| edit.start() <= range.end())
+            last = partition_point_near(edits, last, |edit| edit.end() < range.start());
+            edits.get(last).is_some_and(|edit| edit.start() <= range.end())
         };
-        Flat::build(module, source, &|node| !touched(node))
+        let nodes = Flat::build(module, source, &mut |node| !touched(node));
+        let mut statements: Vec<(TextSize, usize)> =
+            nodes.iter().enumerate().filter(|(_, node)| is_statement(node.kind)).map(|(index, node)| (node.range.start(), index)).collect();
+        // Already in order: a statement starts after its parent and after its earlier siblings.
+        if !statements.is_sorted_by_key(|&(start, _)| start) {
+            statements.sort_by_key(|&(start, _)| start);
+        }
+        let mut keys: Vec<(u128, usize)> =
+            nodes.iter().enumerate().skip(1).map(|(index, node)| (key(node.kind, node.range.start(), node.range.end(), node.has_block), index)).collect();
+        // In source order starts never decrease, so only the nodes that start at one place
+        // (a call and its callee) need sorting among themselves; the full sort is a fallback.
+        for group in keys.chunk_by_mut(|a, b| a.0 >> 64 == b.0 >> 64) {
+            group.sort_unstable();
+        }
+        if !keys.is_sorted() {
+            keys.sort_unstable();
+        }
+        Flat { nodes, statements, keys, matches: Vec::new() }
     }
 
     /// The tree of the fixed text; a subtree that is an unchanged copy of an opaque one of the
     /// original (same kind and mapped range, no inserted text inside) is opaque too.
     pub fn fixed(module: &Module, source: &str, map: &OffsetMap, original: &Flat) -> Flat {
-        let copy = |node: AnyNodeRef| {
+        let mut matches = Vec::with_capacity(module.tokens().len() + 1);
+        matches.push(NO_MATCH);
+        // Nodes come in source order, and so do their keys' starts: each search starts from
+        // the previous one's answer.
+        let mut last = 0;
+        let mut copy = |node: AnyNodeRef| {
             let range = node.range();
-            if map.inserted_within(range) {
-                return false;
-            }
             let kind = node.kind();
             let wanted = key(kind, map.start(range.start()), map.end(range.end()), has_block(kind));
-            let first = original.keys.partition_point(|(key, _)| *key < wanted);
-            original.keys.get(first).is_some_and(|&(key, index)| key == wanted && original.nodes[index].opaque)
+            let first = partition_point_near(&original.keys, last, |(key, _)| *key < wanted);
+            last = first;
+            let found = original.keys.get(first).filter(|(key, _)| *key == wanted);
+            matches.push(if found.is_some() { index32(first) } else { NO_MATCH });
+            !map.inserted_within(range) && found.is_some_and(|&(_, index)| original.nodes[index].opaque)
         };
-        Flat::build(module, source, &copy)
+        let nodes = Flat::build(module, source, &mut copy);
+        Flat { nodes, statements: Vec::new(), keys: Vec::new(), matches }
     }
 
-    fn build(module: &Module, source: &str, opaque: &dyn Fn(AnyNodeRef) -> bool) -> Flat {
+    fn build(module: &Module, source: &str, opaque: &mut dyn FnMut(AnyNodeRef) -> bool) -> Vec<Node> {
         let root = Node { kind: NodeKind::ModModule, range: module.syntax().range, parent: 0, leaf: 0, has_block: true, opaque: false };
-        let mut flattener = Flattener { source, nodes: vec![root], open: vec![0], opaque };
+        // Room for a node per token: about as many as a tree has, so the list is not copied
+        // as it grows (on a large module that is most of the flattening's time).
+        let mut nodes = Vec::with_capacity(module.tokens().len() + 1);
+        nodes.push(root);
+        let mut flattener = Flattener { source, nodes, open: vec![0], opaque };
         flattener.visit_body(&module.syntax().body);
-        let nodes = flattener.nodes;
-        let statements = nodes.iter().enumerate().filter(|(_, node)| is_statement(node.kind)).map(|(index, node)| (node.range.start(), index)).collect();
-        let mut keys: Vec<(u128, usize)> =
-            nodes.iter().enumerate().skip(1).map(|(index, node)| (key(node.kind, node.range.start(), node.range.end(), node.has_block), index)).collect();
-        keys.sort_unstable();
-        Flat { nodes, statements, keys }
+        flattener.nodes
+    }
+
+    /// The original statement that starts at `start`.
+    fn statement_at(&self, start: TextSize) -> Option<usize> {
+        let after = self.statements.partition_point(|&(s, _)| s <= start);
+        after.checked_sub(1).map(|last| self.statements[last]).filter(|&(s, _)| s == start).map(|(_, index)| index)
     }
 }
 
@@ -101,8 +136,8 @@ struct Flattener<'s, 'o> {
     source: &'s str,
     nodes: Vec<Node>,
     /// The chain of open nodes (indices), innermost last.
-    open: Vec<usize>,
-    opaque: &'o dyn Fn(AnyNodeRef) -> bool,
+    open: Vec<u32>,
+    opaque: &'o mut dyn FnMut(AnyNodeRef) -> bool,
 }
 
 impl<'a> SourceOrderVisitor<'a> for Flattener<'_, '_> {
@@ -117,7 +152,7 @@ impl<'a> SourceOrderVisitor<'a> for Flattener<'_, '_> {
             has_block: has_block(node.kind()),
             opaque,
         });
-        self.open.push(self.nodes.len() - 1);
+        self.open.push(index32(self.nodes.len() - 1));
         if opaque {
             TraversalSignal::Skip
         } else {
@@ -208,7 +243,7 @@ fn leaf_of(node: AnyNodeRef, source: &str) -> u64 {
 }
 
 /// FNV-1a: small and fast; nothing here needs protection from chosen collisions.
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -238,11 +273,12 @@ pub struct Mismatch {
 
 /// Checks `fixed` (the tree of the text `edits` produce) against `original`.
 pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], placements: &[Placement]) -> Result<(), Mismatch> {
-    let mut declared_at: HashMap<TextSize, Vec<&Placement>> = HashMap::new();
-    for placement in placements {
-        declared_at.entry(placement.at).or_default().push(placement);
-    }
-    let placements_at = |at: TextSize| declared_at.get(&at).into_iter().flatten().copied();
+    let mut declared: Vec<&Placement> = placements.iter().collect();
+    declared.sort_by_key(|placement| placement.at);
+    let placements_at = |at: TextSize| {
+        let first = declared.partition_point(|placement| placement.at < at);
+        declared[first..].iter().take_while(move |placement| placement.at == at).copied()
+    };
     let replaced = |offset: TextSize| {
         let index = edits.partition_point(|edit| edit.start() <= offset);
         index > 0 && edits[index - 1].range().contains(offset)
@@ -254,18 +290,21 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
 
     // Claim in post-order, so that the innermost of several fixed nodes mapping to one
     // original node is the one that claims it.
-    let mut claimed: Vec<Option<usize>> = vec![None; fixed.nodes.len()];
+    let mut claimed: Vec<Option<u32>> = vec![None; fixed.nodes.len()];
     claimed[0] = Some(0);
-    let mut owner: Vec<Option<usize>> = vec![None; original.nodes.len()];
+    let mut owner: Vec<Option<u32>> = vec![None; original.nodes.len()];
     owner[0] = Some(0);
     for index in post_order(fixed) {
-        let node = &fixed.nodes[index];
-        let wanted = key(node.kind, map.start(node.range.start()), map.end(node.range.end()), node.has_block);
-        let first = by_key.partition_point(|(key, _)| *key < wanted);
+        let first = fixed.matches[index];
+        if first == NO_MATCH {
+            continue;
+        }
+        let first = first as usize;
+        let wanted = by_key[first].0;
         let candidates = by_key[first..].iter().take_while(|(key, _)| *key == wanted);
         if let Some(&(_, original_index)) = candidates.clone().find(|(_, o)| owner[*o].is_none()) {
-            owner[original_index] = Some(index);
-            claimed[index] = Some(original_index);
+            owner[original_index] = Some(index32(index));
+            claimed[index] = Some(index32(original_index));
         }
     }
 
@@ -277,28 +316,28 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
     }
 
     // The nearest kept ancestor of every original node (itself excluded).
-    let mut kept_parent = vec![0usize; original.nodes.len()];
+    let mut kept_parent = vec![0u32; original.nodes.len()];
     for index in 1..original.nodes.len() {
         let parent = original.nodes[index].parent;
-        kept_parent[index] = if owner[parent].is_some() { parent } else { kept_parent[parent] };
+        kept_parent[index] = if owner[parent as usize].is_some() { parent } else { kept_parent[parent as usize] };
     }
     // The nearest claimed ancestor of every fixed node (itself excluded).
-    let mut claimed_parent = vec![0usize; fixed.nodes.len()];
+    let mut claimed_parent = vec![0u32; fixed.nodes.len()];
     for index in 1..fixed.nodes.len() {
         let parent = fixed.nodes[index].parent;
-        claimed_parent[index] = if claimed[parent].is_some() { parent } else { claimed_parent[parent] };
+        claimed_parent[index] = if claimed[parent as usize].is_some() { parent } else { claimed_parent[parent as usize] };
     }
 
     // 2. Kept nodes keep their parent, order and leaf data.
     let mut last_original = 0usize;
     for (index, node) in fixed.nodes.iter().enumerate().skip(1) {
-        let Some(original_index) = claimed[index] else { continue };
+        let Some(original_index) = claimed[index].map(|o| o as usize) else { continue };
         let before = &original.nodes[original_index];
         if original_index < last_original {
             return Err(Mismatch { offset: node.range.start(), in_original: false, what: "original code moved" });
         }
         last_original = original_index;
-        if claimed[claimed_parent[index]] != Some(kept_parent[original_index]) {
+        if claimed[claimed_parent[index] as usize] != Some(kept_parent[original_index]) {
             return Err(Mismatch { offset: node.range.start(), in_original: false, what: "original code ended up in another block" });
         }
         if before.leaf != node.leaf {
@@ -309,8 +348,8 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
     // 3 and 4. New nodes come from edits, new statements sit where their edit said.
     let children = statement_children(fixed);
     for (index, node) in fixed.nodes.iter().enumerate().skip(1) {
-        let parent = node.parent;
-        match claimed[index] {
+        let parent = node.parent as usize;
+        match claimed[index].map(|o| o as usize) {
             Some(original_index) => {
                 // An original statement directly inside a new node: that node must be a
                 // declared wrapper of it.
@@ -336,16 +375,16 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
                 }
                 let at = map.edit(edit).start();
                 let siblings = children.of(parent);
-                let position = siblings.iter().position(|&s| s == index).unwrap_or(0);
-                let kept = |s: &&usize| claimed[**s].is_some();
-                let previous = siblings[..position].iter().rev().find(kept).and_then(|&s| claimed[s]);
-                let next = siblings[position + 1..].iter().find(kept).and_then(|&s| claimed[s]);
-                let start_of = |o: Option<usize>| o.map(|o| original.nodes[o].range.start());
+                let position = siblings.iter().position(|&s| s as usize == index).unwrap_or(0);
+                let kept = |s: &&u32| claimed[**s as usize].is_some();
+                let previous = siblings[..position].iter().rev().find(kept).and_then(|&s| claimed[s as usize]);
+                let next = siblings[position + 1..].iter().find(kept).and_then(|&s| claimed[s as usize]);
+                let start_of = |o: Option<u32>| o.map(|o| original.nodes[o as usize].range.start());
                 let fits = |placement: &Placement| {
                     let suite_owner = match placement.suite_member {
                         None => 0,
-                        Some(member) => match original.statements.get(&member) {
-                            Some(&statement) => original.nodes[statement].parent,
+                        Some(member) => match original.statement_at(member) {
+                            Some(statement) => original.nodes[statement].parent,
                             None => return false,
                         },
                     };
@@ -374,50 +413,56 @@ fn key(kind: NodeKind, start: TextSize, end: TextSize, has_block: bool) -> u128 
 }
 
 /// The outermost of the new nodes enclosing `index` (up to the nearest original one).
-fn topmost_new(flat: &Flat, claimed: &[Option<usize>], index: usize) -> usize {
-    let mut top = flat.nodes[index].parent;
-    while claimed[flat.nodes[top].parent].is_none() {
-        top = flat.nodes[top].parent;
+fn topmost_new(flat: &Flat, claimed: &[Option<u32>], index: usize) -> usize {
+    let mut top = flat.nodes[index].parent as usize;
+    while claimed[flat.nodes[top].parent as usize].is_none() {
+        top = flat.nodes[top].parent as usize;
     }
     top
 }
 
-/// The statement children of each node that has any, in order.
 /// The statement children of each node, in order, in one array (grouped by parent).
 struct Children {
     /// Where each node's children start in `all`, and where the next node's do.
-    starts: Vec<usize>,
-    all: Vec<usize>,
+    starts: Vec<u32>,
+    all: Vec<u32>,
 }
 
 impl Children {
-    fn of(&self, parent: usize) -> &[usize] {
-        &self.all[self.starts[parent]..self.starts[parent + 1]]
+    fn of(&self, parent: usize) -> &[u32] {
+        &self.all[self.starts[parent] as usize..self.starts[parent + 1] as usize]
     }
 }
 
 fn statement_children(flat: &Flat) -> Children {
-    let mut counts = vec![0usize; flat.nodes.len() + 1];
+    let mut starts = vec![0u32; flat.nodes.len() + 1];
     for node in flat.nodes.iter().skip(1).filter(|node| is_statement(node.kind)) {
-        counts[node.parent + 1] += 1;
+        starts[node.parent as usize + 1] += 1;
     }
-    for index in 1..counts.len() {
-        counts[index] += counts[index - 1];
+    for index in 1..starts.len() {
+        starts[index] += starts[index - 1];
     }
-    let starts = counts.clone();
-    let mut all = vec![0usize; counts[flat.nodes.len()]];
+    let mut all = vec![0u32; starts[flat.nodes.len()] as usize];
+    // Where the next child of each parent goes: its children's place in `all`, filled in order.
+    let mut filled = vec![0u32; flat.nodes.len()];
     for (index, node) in flat.nodes.iter().enumerate().skip(1).filter(|(_, node)| is_statement(node.kind)) {
-        all[counts[node.parent]] = index;
-        counts[node.parent] += 1;
+        let parent = node.parent as usize;
+        all[(starts[parent] + filled[parent]) as usize] = index32(index);
+        filled[parent] += 1;
     }
     Children { starts, all }
 }
 
 /// Node indices children first (pre-order indices, each node's subtree right after it).
-fn post_order(flat: &Flat) -> Vec<usize> {
+fn post_order(flat: &Flat) -> impl Iterator<Item = usize> {
     // A node's subtree is contiguous in pre-order; visiting indices in reverse pre-order puts
     // every child (later in pre-order) before its parent.
-    (1..flat.nodes.len()).rev().collect()
+    (1..flat.nodes.len()).rev()
+}
+
+/// A node's index as the flattened trees keep it.
+fn index32(index: usize) -> u32 {
+    u32::try_from(index).expect("a module of fewer than 2^32 syntax nodes")
 }
 
 #[cfg(test)]
