@@ -59,8 +59,9 @@ pub fn shields_itself(names: &AsyncioNames, place: Place, awaited: &Expr) -> boo
     shielding_decorator || shielded_body
 }
 
-/// `CancelScope(shield=True)`, `move_on_after(5, shield=True)`.
-fn given_shield(expr: &Expr) -> bool {
+/// A call given `shield=True`: `CancelScope(shield=True)`, `move_on_after(5, shield=True)`,
+/// `final_write(w, shield=True)`.
+pub fn given_shield(expr: &Expr) -> bool {
     let Expr::Call(call) = expr else { return false };
     call.arguments.find_keyword("shield").is_some_and(|keyword| matches!(&keyword.value, Expr::BooleanLiteral(b) if b.value))
 }
@@ -96,17 +97,22 @@ impl<'a> Reader<'a, '_> {
         let unbounded = |value: &Expr| {
             matches!(value, Expr::Call(call) if self.names.asyncio_member(&call.func) == Some("Queue") && call.arguments.is_empty())
         };
-        for parent in parents.iter().rev() {
-            let Stmt::FunctionDef(function) = parent else { continue };
-            let bindings = self.bindings_in_function(function, &Target::Name(name.id.as_str()));
-            if !bindings.is_empty() {
-                return bindings.iter().all(|binding| match binding {
-                    Binding::Value(value) | Binding::Annotated(_, Some(value)) => unbounded(value),
-                    _ => false,
-                });
-            }
-        }
-        false
+        self.innermost_bindings(parents, name.id.as_str()).is_some_and(|(_, bindings)| {
+            bindings.iter().all(|binding| match binding {
+                Binding::Value(value) | Binding::Annotated(_, Some(value)) => unbounded(value),
+                _ => false,
+            })
+        })
+    }
+
+    /// The bindings of `name` in the innermost function of `parents` that binds it (that
+    /// function decides what the name holds), with the function's place in `parents`.
+    fn innermost_bindings(&self, parents: &[&'a Stmt], name: &str) -> Option<(usize, Vec<Binding<'a>>)> {
+        parents.iter().enumerate().rev().find_map(|(at, parent)| {
+            let Stmt::FunctionDef(function) = parent else { return None };
+            let bindings = self.bindings_in_function(function, &Target::Name(name));
+            (!bindings.is_empty()).then_some((at, bindings))
+        })
     }
 
     /// `self.m(…)` of a method the enclosing class defines, `f(…)` of a module-level function,
@@ -175,17 +181,9 @@ impl<'a> Reader<'a, '_> {
 
     fn is_memory_stream(&self, parents: &[&'a Stmt], expr: &Expr, depth: usize) -> bool {
         match expr {
-            Expr::Name(name) => {
-                // The innermost function that binds the name decides.
-                for (at, parent) in parents.iter().enumerate().rev() {
-                    let Stmt::FunctionDef(function) = parent else { continue };
-                    let bindings = self.bindings_in_function(function, &Target::Name(name.id.as_str()));
-                    if !bindings.is_empty() {
-                        return bindings.iter().all(|b| self.binds_stream(&parents[..=at], b, depth));
-                    }
-                }
-                false
-            }
+            Expr::Name(name) => self
+                .innermost_bindings(parents, name.id.as_str())
+                .is_some_and(|(at, bindings)| bindings.iter().all(|b| self.binds_stream(&parents[..=at], b, depth))),
             Expr::Attribute(attribute) if is_self(parents, &attribute.value) => {
                 let Some((class_at, class)) = enclosing_class(parents) else { return false };
                 let target = Target::SelfAttribute(attribute.attr.as_str());

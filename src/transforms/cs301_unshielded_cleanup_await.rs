@@ -302,13 +302,12 @@ fn mixed_libraries(checker: &Checker, library: Library) -> Option<String> {
     if !(named.contains(&Library::Asyncio) && named.contains(structured)) {
         return None;
     }
-    let other = if library.is_structured() { Library::Asyncio } else { *structured };
     Some(format!(
         "the module imports both {} and {} and this function names neither: the fix follows the module's {}, and does not hold back a cancel that comes the other way ({})",
         Library::Asyncio.module(),
         structured.module(),
         library.module(),
-        if other == Library::Asyncio { "a native `task.cancel()`" } else { "a cancel scope's cancel" }
+        if library.is_structured() { "a native `task.cancel()`" } else { "a cancel scope's cancel" }
     ))
 }
 
@@ -600,8 +599,7 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
         return true;
     }
     // `aclose_shielded(conn)`, `final_write(w, shield=True)`: the call says it shields itself.
-    let shield_keyword = call.arguments.find_keyword("shield").is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value));
-    if shield_keyword || callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield")) {
+    if checkpoints::given_shield(awaited) || callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield")) {
         return true;
     }
     // Handing on another manager's exit is judged where that manager is written, and under a
