@@ -6,7 +6,7 @@
 //! (`# noqa: ASYNC102` silences CS301). A suppressed finding is neither reported nor fixed.
 
 use crate::source::Module;
-use ruff_python_ast::token::TokenKind;
+use ruff_python_ast::token::{Token, TokenKind, Tokens};
 use ruff_diagnostics::Edit;
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
@@ -108,13 +108,14 @@ fn line_directive(comment: &str) -> Option<Codes> {
     line_directive_span(comment).map(|(codes, _)| codes)
 }
 
-/// [`line_directive`], with where its list of codes ends in `comment`.
-fn line_directive_span(comment: &str) -> Option<(Codes, usize)> {
+/// [`line_directive`], with where it lies in `comment`: from its `#` to the end of its list of
+/// codes.
+fn line_directive_span(comment: &str) -> Option<(Codes, std::ops::Range<usize>)> {
     comment.match_indices('#').find_map(|(hash, _)| {
         let rest = comment[hash + 1..].trim_start();
         let rest = strip_prefix_ignore_case(rest, "cancelsafe:").map_or(rest, str::trim_start);
         let (codes, end) = directive_span(rest, "noqa")?;
-        Some((codes, offset_in(comment, rest) + end))
+        Some((codes, hash..offset_in(comment, rest) + end))
     })
 }
 
@@ -176,10 +177,9 @@ pub fn suppression_edit(source: &str, finding: &Finding) -> Option<Edit> {
         if crossing {
             return None;
         }
-        let comment = tokens[..first_after].iter().rev().take_while(|token| token.start() >= line_start).find(|token| token.kind() == TokenKind::Comment);
-        match comment {
+        match comment_on_line(tokens, line_start, line_end) {
             Some(comment) => match line_directive_span(&source[comment.range()]) {
-                Some((Codes::Listed(_), end)) => Some(Edit::insertion(format!(", {code}"), comment.start() + TextSize::try_from(end).ok()?)),
+                Some((Codes::Listed(_), span)) => Some(Edit::insertion(format!(", {code}"), comment.start() + TextSize::try_from(span.end).ok()?)),
                 Some((Codes::All, _)) => None,
                 None => Some(Edit::insertion(format!("  # noqa: {code}"), comment.end())),
             },
@@ -192,6 +192,43 @@ pub fn suppression_edit(source: &str, finding: &Finding) -> Option<Edit> {
             }
         }
     })
+}
+
+/// Linters' codes for a bare `except:` (pycodestyle's E722, bugbear's B001): once a fix names
+/// the type, a `# noqa` for them on that line suppresses nothing, and ruff's RUF100 says so.
+pub const BARE_EXCEPT_CODES: &[&str] = &["E722", "B001"];
+
+/// The edit that takes `retired` codes out of a `# noqa: CODES` comment on the line holding
+/// `offset`, or the whole directive when it named nothing else and nothing follows it.
+/// `None` when the line has no such directive.
+pub fn retire_codes(parsed: &Module, source: &str, offset: TextSize, retired: &[&str]) -> Option<Edit> {
+    let (line_start, line_end) = (source.line_start(offset), source.line_end(offset));
+    let comment = comment_on_line(parsed.tokens(), line_start, line_end)?;
+    let text = &source[comment.range()];
+    let (Codes::Listed(codes), span) = line_directive_span(text)? else { return None };
+    let is_retired = |code: &String| retired.iter().any(|r| code.eq_ignore_ascii_case(r));
+    if !codes.iter().any(is_retired) {
+        return None;
+    }
+    let kept: Vec<&str> = codes.iter().filter(|code| !is_retired(code)).map(String::as_str).collect();
+    let absolute = |at: usize| comment.start() + TextSize::try_from(at).unwrap_or_default();
+    if kept.is_empty() {
+        if !text[span.end..].trim().is_empty() {
+            return None;
+        }
+        // The directive goes, with the spaces before it (the whole comment when it was all).
+        let before = &source[line_start.to_usize()..absolute(span.start).to_usize()];
+        let start = line_start + before.trim_end_matches([' ', '\t']).text_len();
+        return Some(Edit::deletion(start, comment.end()));
+    }
+    let list_start = span.start + text[span.clone()].find(codes[0].as_str())?;
+    Some(Edit::range_replacement(kept.join(", "), TextRange::new(absolute(list_start), absolute(span.end))))
+}
+
+/// The comment that ends the line from `line_start` to `line_end`, if it has one.
+fn comment_on_line(tokens: &Tokens, line_start: TextSize, line_end: TextSize) -> Option<&Token> {
+    let first_after = tokens.partition_point(|token| token.start() < line_end);
+    tokens[..first_after].iter().rev().take_while(|token| token.start() >= line_start).find(|token| token.kind() == TokenKind::Comment)
 }
 
 /// A rule code: letters then digits (`CS101`, `E501`).
@@ -252,6 +289,30 @@ mod tests {
         let finding = Finding { rule: crate::rules::Rule::FireAndForgetTask, message: String::new(), range, fix: None, reason: None };
         let edit = suppression_edit(source, &finding)?;
         Some(crate::engine::splice(source, &[edit]))
+    }
+
+    /// `source` with the bare-except codes retired from its last line.
+    fn retired(source: &str) -> String {
+        let parsed = crate::source::parse(source).unwrap();
+        let line = source.trim_end().rfind('\n').map_or(0, |at| at + 1);
+        match retire_codes(&parsed, source, TextSize::try_from(line).unwrap(), BARE_EXCEPT_CODES) {
+            Some(edit) => crate::engine::splice(source, &[edit]),
+            None => source.to_string(),
+        }
+    }
+
+    #[test]
+    fn retires_the_codes_a_fix_makes_stale() {
+        assert_eq!(retired("try: pass\nexcept:  pass  # noqa: E722\n"), "try: pass\nexcept:  pass\n");
+        assert_eq!(retired("x = 1  # noqa: E722, CS201\n"), "x = 1  # noqa: CS201\n");
+        assert_eq!(retired("x = 1  # noqa:CS999,b001,E722 because\n"), "x = 1  # noqa:CS999 because\n");
+        assert_eq!(retired("x = 1  # type: ignore  # noqa: E722\n"), "x = 1  # type: ignore\n");
+        // Words after the directive belong to it: the comment stays as written.
+        assert_eq!(retired("x = 1  # noqa: E722 we want everything\n"), "x = 1  # noqa: E722 we want everything\n");
+        // A bare `# noqa` and other codes are not this edit's business.
+        assert_eq!(retired("x = 1  # noqa\n"), "x = 1  # noqa\n");
+        assert_eq!(retired("x = 1  # noqa: CS102\n"), "x = 1  # noqa: CS102\n");
+        assert_eq!(retired("# noqa: E722\nx = 1\n"), "# noqa: E722\nx = 1\n");
     }
 
     #[test]

@@ -565,7 +565,11 @@ pub fn bind_exception(checker: &Checker, handler: &ExceptHandlerExceptHandler) -
     }
     let name = checker.fresh_name("exc");
     let edits = match handler.type_.as_deref() {
-        None => vec![Edit::insertion(format!(" BaseException as {name}"), handler.start() + TextSize::new(6))],
+        None => {
+            let named = Edit::insertion(format!(" BaseException as {name}"), handler.start() + TextSize::new(6));
+            let retired = crate::noqa::retire_codes(checker.parsed, checker.source(), handler.start(), crate::noqa::BARE_EXCEPT_CODES);
+            std::iter::once(named).chain(retired).collect()
+        }
         // `except A, B:` (3.14) cannot take `as` without parentheses.
         Some(Expr::Tuple(tuple)) if !tuple.parenthesized => vec![
             Edit::insertion("(".to_string(), tuple.start()),
