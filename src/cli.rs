@@ -37,7 +37,8 @@ struct Args {
     command: Option<Command>,
 
     /// Files or directories to check; "-" reads standard input and writes the fixed source to
-    /// standard output (the findings instead, with --check or a --format other than text).
+    /// standard output (the findings instead, with --check or a --format other than text;
+    /// with --write, the fixed source, and the findings left in it go to standard error).
     #[arg(value_name = "PATH", default_value = ".")]
     paths: Vec<PathBuf>,
 
