@@ -233,10 +233,7 @@ impl AsyncioNames {
     /// Classifies the type of an `except` clause (`None` for a bare `except:`).
     pub fn catches(&self, type_: Option<&Expr>) -> Catches {
         let Some(type_) = type_ else { return Catches::Everything };
-        let elements: Vec<&Expr> = match type_ {
-            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
-            other => vec![other],
-        };
+        let elements = exception_types(type_);
         if elements.iter().any(|e| is_base_exception(e)) {
             return Catches::Everything;
         }
@@ -246,6 +243,12 @@ impl AsyncioNames {
             n if n == elements.len() => Catches::OnlyCancellation,
             _ => Catches::CancellationAmongOthers,
         }
+    }
+
+    /// The handler's type names `BaseExceptionGroup` (alone or in a tuple), which in anyio or
+    /// trio code can hold the scope's cancellation.
+    pub fn catches_group(&self, type_: Option<&Expr>) -> bool {
+        type_.is_some_and(|type_| exception_types(type_).into_iter().any(|t| super::calls::callee_name(t) == Some("BaseExceptionGroup")))
     }
 
     /// `contextlib.suppress(...)` or an imported `suppress(...)`.
@@ -449,4 +452,12 @@ pub fn assigns_name(stmt: &Stmt, name: &str) -> bool {
     let mut stores = Stores { name, found: false };
     walk_stmt(&mut stores, stmt);
     stores.found
+}
+
+/// The classes an `except` type names: the elements of a tuple, or the one class.
+fn exception_types(type_: &Expr) -> Vec<&Expr> {
+    match type_ {
+        Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+        other => vec![other],
+    }
 }

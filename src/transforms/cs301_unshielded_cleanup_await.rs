@@ -161,15 +161,8 @@ fn catches_cancel(checker: &Checker, handler: &ExceptHandler) -> bool {
 /// group handler does not catch a bare cancellation, so it guards no `try` body.
 fn runs_cancelled(checker: &Checker, handler: &ExceptHandler) -> bool {
     let ExceptHandler::ExceptHandler(inner) = handler;
-    let catches_group = || {
-        let types = match inner.type_.as_deref() {
-            Some(Expr::Tuple(tuple)) => tuple.elts.iter().collect(),
-            Some(other) => vec![other],
-            None => Vec::new(),
-        };
-        types.into_iter().any(|t| callee_name(t) == Some("BaseExceptionGroup"))
-    };
-    catches_cancel(checker, handler) || (checker.library().is_structured() && catches_group() && !raises_cancel_part_first(checker, &inner.body))
+    catches_cancel(checker, handler)
+        || (checker.library().is_structured() && checker.names.catches_group(inner.type_.as_deref()) && !raises_cancel_part_first(checker, &inner.body))
 }
 
 /// `cancelled, _ = group.split(trio.Cancelled)` then `if cancelled is not None: raise …`, before
