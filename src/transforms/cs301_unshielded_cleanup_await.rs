@@ -8,7 +8,7 @@
 use ruff_diagnostics::Edit;
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::token::{Token, TokenKind, Tokens};
-use ruff_python_ast::{CmpOp, ExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtFunctionDef, StmtTry, StmtWith};
+use ruff_python_ast::{CmpOp, ExceptHandler, ExceptHandlerExceptHandler, Expr, ExprContext, Number, PythonVersion, Stmt, StmtFunctionDef, StmtTry, StmtWith};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
@@ -92,12 +92,8 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt, try_stmt: &'
     if !try_stmt.finalbody.is_empty() {
         unit(checker, Suite::new(header, &try_stmt.finalbody), Place::Finally);
     }
-    for handler in &try_stmt.handlers {
-        let place = if catches_cancel(checker, handler) { Place::CancelHandler } else { Place::GroupHandler };
-        if runs_cancelled(checker, handler) {
-            let ExceptHandler::ExceptHandler(handler) = handler;
-            unit(checker, Suite::new(handler.start(), &handler.body), place);
-        }
+    for (handler, place) in cleanup_handlers(checker, try_stmt) {
+        unit(checker, Suite::new(handler.start(), &handler.body), place);
     }
 }
 
@@ -134,7 +130,7 @@ fn enclosing_cleanup(checker: &Checker, stmt: &Stmt) -> Enclosing {
                 if within(&outer.body) && outer.handlers.iter().any(|h| catches_cancel(checker, h)) {
                     return Enclosing::Nothing;
                 }
-                if outer.handlers.iter().any(|h| runs_cancelled(checker, h) && h.range().contains_range(child)) {
+                if cleanup_handlers(checker, outer).iter().any(|(h, _)| h.range().contains_range(child)) {
                     return Enclosing::Covered;
                 }
             }
@@ -155,14 +151,26 @@ fn catches_cancel(checker: &Checker, handler: &ExceptHandler) -> bool {
     checker.names.catches(handler.type_.as_deref()) != Catches::Nothing
 }
 
-/// A handler whose code may run in a cancelled scope: one that catches the cancellation, or, in
-/// anyio or trio code, `except BaseExceptionGroup` (a nursery or task group raises the group
-/// with the scope's cancellation inside it, and the handler's awaits then meet the cancel). A
-/// group handler does not catch a bare cancellation, so it guards no `try` body.
-fn runs_cancelled(checker: &Checker, handler: &ExceptHandler) -> bool {
-    let ExceptHandler::ExceptHandler(inner) = handler;
-    catches_cancel(checker, handler)
-        || (checker.library().is_structured() && checker.names.catches_group(inner.type_.as_deref()) && !raises_cancel_part_first(checker, &inner.body))
+/// The handlers of `try_stmt` whose code may run in a cancelled scope: the first that catches
+/// the cancellation, and, in anyio or trio code, one that catches an exception group
+/// (`except BaseExceptionGroup`, or a broad `except BaseException` after the cancellation's
+/// own handler): a nursery or task group raises the group with the scope's cancellation inside
+/// it, and the handler's awaits then meet the cancel. In asyncio code a handler after the
+/// cancellation's never sees it: asyncio's task groups leave cancelled children out of their
+/// groups. A group handler does not catch a bare cancellation, so it guards no `try` body.
+fn cleanup_handlers<'a>(checker: &Checker, try_stmt: &'a StmtTry) -> Vec<(&'a ExceptHandlerExceptHandler, Place)> {
+    let mut cancel_taken = false;
+    try_stmt.handlers.iter().filter_map(|handler| {
+        let ExceptHandler::ExceptHandler(inner) = handler;
+        let catches = checker.names.catches(inner.type_.as_deref());
+        if !cancel_taken && catches != Catches::Nothing {
+            cancel_taken = true;
+            return Some((inner, Place::CancelHandler));
+        }
+        let group = checker.names.catches_group(inner.type_.as_deref()) || catches == Catches::Everything;
+        (checker.library().is_structured() && group && !raises_cancel_part_first(checker, &inner.body)).then_some((inner, Place::GroupHandler))
+    })
+    .collect()
 }
 
 /// `cancelled, _ = group.split(trio.Cancelled)` then `if cancelled is not None: raise …`, before

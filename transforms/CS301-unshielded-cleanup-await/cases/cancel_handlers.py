@@ -118,3 +118,18 @@ async def refresh(cache, fetch) -> None:
         cache.invalidate()
         raise
     await cache.persist()
+
+
+# `except BaseException` after the cancellation's own handler: the cancel stops at the first,
+# and asyncio's task groups leave cancelled children out of their groups, so the second never
+# runs cancelled.
+# OK
+async def run_job(conn, job) -> None:
+    try:
+        await job.run(conn)
+    except asyncio.CancelledError:
+        logger.info("job %s cancelled", job.id)
+        raise
+    except BaseException:
+        await conn.close()
+        raise

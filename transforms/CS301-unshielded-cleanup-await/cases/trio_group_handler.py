@@ -93,3 +93,20 @@ async def dispatch_others(app, request, send):
             raise others
         await send(("cancelled", request))
         raise
+
+
+# `except BaseException` after `except trio.Cancelled`: a nursery cancelled from outside raises
+# a group of `Cancelled`, which passes the first handler and runs the second in the cancelled
+# scope.
+# Error
+async def run_jobs(store, jobs):
+    try:
+        async with trio.open_nursery() as nursery:
+            for job in jobs:
+                nursery.start_soon(job.run)
+    except trio.Cancelled:
+        logger.info("jobs cancelled")
+        raise
+    except BaseException:
+        await store.record_failure(jobs)
+        raise
