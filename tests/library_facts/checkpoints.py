@@ -1,11 +1,14 @@
 """The library facts the anyio/trio rules rest on, checked on the installed anyio and trio
 (tests/requirements.txt): CS301's reading of checkpoints (src/analysis/checkpoints.rs: memory
-streams, an unbounded `asyncio.Queue`'s `put()`) and the
+streams, an unbounded `asyncio.Queue`'s `put()`, which handlers after the cancellation's own
+can still run cancelled: `cleanup_handlers` in src/transforms/cs301_unshielded_cleanup_await.rs)
+and the
 swallow that ends a spawned task (`ends_a_spawned_task` in src/transforms/reraise.rs). Each line of output is `CLAIM: ok`; a claim
 that no longer holds prints `CLAIM: FAIL: reason` and the script exits 1.
 
 Usage: python checkpoints.py   (the test virtualenv's Python)
 """
+import asyncio
 import sys
 
 import anyio
@@ -87,8 +90,6 @@ async def spawned_swallow_claims(runner):
 async def unbounded_queue_claims():
     """`put()` on an `asyncio.Queue()` made without a maxsize never waits: in a cancelled
     anyio scope (asyncio backend) it still puts, and no cancel lands there."""
-    import asyncio
-
     queue = asyncio.Queue()
     with anyio.CancelScope() as scope:
         scope.cancel()
@@ -100,10 +101,59 @@ async def unbounded_queue_claims():
     )
 
 
+async def trio_group_claims():
+    """A nursery cancelled from outside, in a `try` with `except trio.Cancelled` and then
+    `except BaseException`: the group of `Cancelled` passes the first handler."""
+    seen = []
+    with trio.move_on_after(0.05):
+        try:
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(trio.sleep_forever)
+                await trio.sleep_forever()
+        except trio.Cancelled:
+            seen.append("cancel handler")
+            raise
+        except BaseException:
+            seen.append("broad handler")
+            raise
+    claim(
+        "a cancelled trio nursery's group passes `except trio.Cancelled` to a later `except BaseException`",
+        seen == ["broad handler"],
+        f"handlers run: {seen}: CS301 need not treat the later handler as a group handler",
+    )
+
+
+async def asyncio_group_claims():
+    """The same with asyncio.TaskGroup: the group leaves its cancelled children out, and the
+    cancellation arrives bare."""
+    seen = []
+    try:
+        async with asyncio.timeout(0.05):
+            try:
+                async with asyncio.TaskGroup() as group:
+                    group.create_task(asyncio.sleep(3600))
+                    await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                seen.append("cancel handler")
+                raise
+            except BaseException:
+                seen.append("broad handler")
+                raise
+    except TimeoutError:
+        pass
+    claim(
+        "a cancelled asyncio.TaskGroup raises a bare CancelledError: a later `except BaseException` never runs",
+        seen == ["cancel handler"],
+        f"handlers run: {seen}: CS301 must treat the later handler as a cleanup in asyncio code",
+    )
+
+
 for backend in ("asyncio", "trio"):
     anyio.run(anyio_claims, backend, backend=backend)
     anyio.run(spawned_swallow_claims, backend, backend=backend)
 anyio.run(unbounded_queue_claims, backend="asyncio")
 trio.run(trio_claims)
 trio.run(spawned_swallow_claims, "trio-native")
+trio.run(trio_group_claims)
+asyncio.run(asyncio_group_claims())
 sys.exit(1 if failed else 0)
