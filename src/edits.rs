@@ -2,7 +2,7 @@
 //! statement or at the end of a suite, replace a statement, add an import. Inserted code
 //! follows the file's own indentation and line ending; no transform builds indentation by hand.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use ruff_diagnostics::{Applicability, Edit, Fix};
 use ruff_python_ast::{Stmt, StmtImport};
@@ -118,6 +118,8 @@ pub struct Editor<'a> {
     tokens: &'a Tokens,
     stylist: Stylist<'a>,
     placements: RefCell<Vec<Placement>>,
+    /// Where the source has a `\`, in order (found the first time a fix asks).
+    backslashes: OnceCell<Vec<TextSize>>,
     /// The target Python accepts `with (a as x, b as y):` (3.9+).
     parenthesized_with: bool,
 }
@@ -128,7 +130,7 @@ pub const LINE_LENGTH: usize = 88;
 
 impl<'a> Editor<'a> {
     pub fn new(source: &'a str, tokens: &'a Tokens) -> Self {
-        Editor { source, tokens, stylist: Stylist::from_tokens(tokens, source), placements: RefCell::default(), parenthesized_with: false }
+        Editor { source, tokens, stylist: Stylist::from_tokens(tokens, source), placements: RefCell::default(), backslashes: OnceCell::new(), parenthesized_with: false }
     }
 
     /// For a target that accepts parenthesized context managers (Python 3.9+): a `with` of
@@ -374,11 +376,19 @@ impl<'a> Editor<'a> {
         edits
     }
 
+    /// Whether `range` of the source holds a `\`: a search, not a scan, since every fix in a
+    /// long block asks about the block's whole text.
+    fn has_backslash(&self, range: TextRange) -> bool {
+        let backslashes = self.backslashes.get_or_init(|| self.source.match_indices('\\').filter_map(|(at, _)| TextSize::try_from(at).ok()).collect());
+        let first = backslashes.partition_point(|&at| at < range.start());
+        backslashes.get(first).is_some_and(|&at| at < range.end())
+    }
+
     /// For each statement of `suite` whose logical line begins with lines holding only `\`,
     /// the edit that replaces them with `indent`.
     fn continuations_in(&self, suite: Suite, indent: &str) -> Vec<Edit> {
         let (Some(first), Some(last)) = (suite.stmts.first(), suite.stmts.last()) else { return Vec::new() };
-        if !self.source[TextRange::new(self.logical_line_start(first.start()), last.start())].contains('\\') {
+        if !self.has_backslash(TextRange::new(self.logical_line_start(first.start()), last.start())) {
             return Vec::new();
         }
         suite

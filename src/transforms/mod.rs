@@ -92,6 +92,9 @@ pub struct Checker<'a> {
     tasks: OnceCell<TaskFacts<'a>>,
     /// The `self.` attributes holding asyncio primitives; built the first time a rule asks.
     primitive_attributes: OnceCell<Primitives>,
+    /// The primitives the last function asked about can see (handlers of one function come in
+    /// a row, and finding them walks its whole body).
+    function_primitives: RefCell<Option<(Option<TextSize>, std::rc::Rc<Primitives>)>>,
     /// Whether the module's text calls any `.cancel(` at all: without one there is no stopper.
     mentions_cancel: OnceCell<bool>,
     /// The library each function's code deals in, found the first time a rule asks.
@@ -122,6 +125,7 @@ impl<'a> Checker<'a> {
             handed_out: RefCell::new(HashMap::new()),
             tasks: OnceCell::new(),
             primitive_attributes: OnceCell::new(),
+            function_primitives: RefCell::new(None),
             mentions_cancel: OnceCell::new(),
             function_libraries: RefCell::new(Vec::new()),
             module_library: OnceCell::new(),
@@ -144,6 +148,20 @@ impl<'a> Checker<'a> {
 
     pub fn primitive_attributes(&self) -> &Primitives {
         self.primitive_attributes.get_or_init(|| Primitives::attributes_of(&self.parsed.syntax().body, &self.names, self.source()))
+    }
+
+    /// The asyncio primitives the enclosing function can see ([`Primitives::within`]).
+    pub fn primitives_in_function(&self) -> std::rc::Rc<Primitives> {
+        let function = self.enclosing_function();
+        let key = function.map(Ranged::start);
+        if let Some((cached, primitives)) = self.function_primitives.borrow().as_ref() {
+            if *cached == key {
+                return primitives.clone();
+            }
+        }
+        let primitives = std::rc::Rc::new(Primitives::within(function, self.primitive_attributes(), &self.names, self.source()));
+        *self.function_primitives.borrow_mut() = Some((key, primitives.clone()));
+        primitives
     }
 
     pub fn cleanup_helpers(&self) -> &cs301_unshielded_cleanup_await::ExistingHelpers {

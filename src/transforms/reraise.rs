@@ -15,7 +15,7 @@ use super::{Checker, Follows, Safety};
 use crate::analysis::calls::{callee_name, calls, Reach, LOG_METHODS};
 use crate::analysis::flow::{is_guarded, ExitKind, HandlerExit};
 use crate::analysis::names::{assigns_name, Catches, Library};
-use crate::analysis::suspension::{awaited_tasks, Primitives, SuspensionPoints};
+use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
 use crate::edits::{with_safety, Snippet};
 
 /// At most this many statements after the `try` are run before the re-raise to keep them
@@ -84,7 +84,7 @@ pub fn fix_handler(
         }
         None
     } else {
-        let primitives = Primitives::within(checker.enclosing_function(), checker.primitive_attributes(), &checker.names, checker.source());
+        let primitives = checker.primitives_in_function();
         match (points.foreign_cancel_source(&checker.names, &primitives), CountSnapshot::new(checker, stmt)) {
             (None, _) => None,
             (Some(_), Ok(snapshot)) => Some(snapshot),

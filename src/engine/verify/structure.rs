@@ -347,6 +347,7 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
 
     // 3 and 4. New nodes come from edits, new statements sit where their edit said.
     let children = statement_children(fixed);
+    let (previous_kept, next_kept) = children.nearest_kept(&claimed);
     for (index, node) in fixed.nodes.iter().enumerate().skip(1) {
         let parent = node.parent as usize;
         match claimed[index].map(|o| o as usize) {
@@ -374,11 +375,8 @@ pub fn check(original: &Flat, fixed: &Flat, map: &OffsetMap, edits: &[Edit], pla
                     continue;
                 }
                 let at = map.edit(edit).start();
-                let siblings = children.of(parent);
-                let position = siblings.iter().position(|&s| s as usize == index).unwrap_or(0);
-                let kept = |s: &&u32| claimed[**s as usize].is_some();
-                let previous = siblings[..position].iter().rev().find(kept).and_then(|&s| claimed[s as usize]);
-                let next = siblings[position + 1..].iter().find(kept).and_then(|&s| claimed[s as usize]);
+                let slot = children.slot[index] as usize;
+                let (previous, next) = (previous_kept[slot], next_kept[slot]);
                 let start_of = |o: Option<u32>| o.map(|o| original.nodes[o as usize].range.start());
                 let fits = |placement: &Placement| {
                     let suite_owner = match placement.suite_member {
@@ -426,11 +424,31 @@ struct Children {
     /// Where each node's children start in `all`, and where the next node's do.
     starts: Vec<u32>,
     all: Vec<u32>,
+    /// Each statement node's place in `all` (unused for other nodes).
+    slot: Vec<u32>,
 }
 
 impl Children {
-    fn of(&self, parent: usize) -> &[u32] {
-        &self.all[self.starts[parent] as usize..self.starts[parent + 1] as usize]
+    /// For each place in `all`: the original node claimed by the nearest kept sibling before
+    /// it, and after it. One pass each way per parent: a scan per inserted statement would be
+    /// quadratic in a long run of them (thousands of module-level insertions).
+    fn nearest_kept(&self, claimed: &[Option<u32>]) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+        let mut previous = vec![None; self.all.len()];
+        let mut next = vec![None; self.all.len()];
+        for bounds in self.starts.windows(2) {
+            let slots = bounds[0] as usize..bounds[1] as usize;
+            let mut last = None;
+            for slot in slots.clone() {
+                previous[slot] = last;
+                last = claimed[self.all[slot] as usize].or(last);
+            }
+            let mut last = None;
+            for slot in slots.rev() {
+                next[slot] = last;
+                last = claimed[self.all[slot] as usize].or(last);
+            }
+        }
+        (previous, next)
     }
 }
 
@@ -445,12 +463,14 @@ fn statement_children(flat: &Flat) -> Children {
     let mut all = vec![0u32; starts[flat.nodes.len()] as usize];
     // Where the next child of each parent goes: its children's place in `all`, filled in order.
     let mut filled = vec![0u32; flat.nodes.len()];
+    let mut slot = vec![0u32; flat.nodes.len()];
     for (index, node) in flat.nodes.iter().enumerate().skip(1).filter(|(_, node)| is_statement(node.kind)) {
         let parent = node.parent as usize;
-        all[(starts[parent] + filled[parent]) as usize] = index32(index);
+        slot[index] = starts[parent] + filled[parent];
+        all[slot[index] as usize] = index32(index);
         filled[parent] += 1;
     }
-    Children { starts, all }
+    Children { starts, all, slot }
 }
 
 /// Node indices children first (pre-order indices, each node's subtree right after it).
