@@ -5,7 +5,8 @@ with a safe fix), times the release binary's --check and --diff on each (median 
 prints seconds and microseconds per finding. Linear time shows as a flat per-finding column.
 Two forms of handler: `guard` awaits a call of a parameter (`queue.get()`), whose fix is the
 count guard (four lines added per handler); `raise` awaits `asyncio.sleep`, whose fix is a
-plain `raise` in place of `pass`.
+plain `raise` in place of `pass`; `function` puts every `guard` handler in one function, so
+the fixes share one function's scope (fresh names, the function's primitives).
 
     cargo build --release --locked && python3 scripts/bench_scale.py
 """
@@ -27,7 +28,14 @@ FORMS = {
 }
 
 
+# One function holding every handler: its header comes first, then the body repeated.
+ONE_FUNCTION = ("\n\nasync def worker(queue):\n", "    try:\n        await queue.get()\n    except asyncio.CancelledError:\n        return\n")
+
+
 def module(findings: int, form: str = "guard") -> str:
+    if form == "function":
+        header, body = ONE_FUNCTION
+        return "import asyncio\n" + header + body * findings
     return "import asyncio\n" + "".join(FORMS[form].format(i=i) for i in range(findings))
 
 
@@ -52,7 +60,7 @@ def main():
     parser.add_argument("--binary", default=str(ROOT / "target/release/cancelsafe"))
     parser.add_argument("--sizes", default="5000,10000,20000,40000")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--forms", default="guard,raise", help="handler forms to time: guard, raise")
+    parser.add_argument("--forms", default="guard,raise,function", help="handler forms to time: guard, raise, function")
     args = parser.parse_args()
     print("| form | findings | --check s | CPU s | CPU µs/finding | --diff s | CPU s | CPU µs/finding |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -16,7 +16,7 @@ mod reraise;
 mod task_refs;
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, PythonVersion, Stmt, StmtFunctionDef};
@@ -86,7 +86,7 @@ pub struct Checker<'a> {
     /// Names handed out for inserted variables, with the statement each belongs to.
     /// Names handed out by [`Checker::fresh_name_within`], by name and enclosing function (a
     /// local of one function cannot clash with another's), with the scopes they were for.
-    handed_out: RefCell<HashMap<(String, Option<TextSize>), Vec<TextRange>>>,
+    handed_out: RefCell<HashMap<(String, Option<TextSize>), HandedScopes>>,
     /// Which coroutines run as tasks, and who cancels and awaits them; built the first time a
     /// rule asks.
     tasks: OnceCell<TaskFacts<'a>>,
@@ -109,6 +109,29 @@ pub struct Checker<'a> {
     /// The statements enclosing the one being visited, outermost first.
     parents: Vec<&'a Stmt>,
     findings: Vec<Finding>,
+}
+
+/// The statements one fresh name was handed out for. A name is never handed out for a statement
+/// nested with one it already has, and statements either nest or are disjoint, so these are
+/// disjoint: kept by start, one look on each side answers [`HandedScopes::nests_with`].
+#[derive(Default)]
+struct HandedScopes(BTreeMap<TextSize, TextSize>);
+
+impl HandedScopes {
+    /// Whether a scope holds `scope` or lies inside it.
+    fn nests_with(&self, scope: TextRange) -> bool {
+        // Disjoint and sorted by start, the ranges are sorted by end too: the last one starting
+        // at or before `scope` is the only one that can hold it, and the first one starting
+        // inside it ends first.
+        let holds = self.0.range(..=scope.start()).next_back().is_some_and(|(_, &end)| end >= scope.end());
+        let inside = self.0.range(scope.start()..).next().is_some_and(|(_, &end)| end <= scope.end());
+        holds || inside
+    }
+
+    fn insert(&mut self, scope: TextRange) {
+        debug_assert!(!self.nests_with(scope), "a name is handed out once per nest of statements");
+        self.0.insert(scope.start(), scope.end());
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -263,18 +286,14 @@ impl<'a> Checker<'a> {
     pub fn fresh_name_within(&self, base: &str, scope: TextRange) -> String {
         let mut handed_out = self.handed_out.borrow_mut();
         let function = self.enclosing_function().map(|f| f.start());
-        let taken = |name: &str| {
-            handed_out
-                .get(&(name.to_string(), function))
-                .is_some_and(|scopes| scopes.iter().any(|range| range.contains_range(scope) || scope.contains_range(*range)))
-        };
+        let taken = |name: &str| handed_out.get(&(name.to_string(), function)).is_some_and(|scopes| scopes.nests_with(scope));
         let first = self.fresh_name(base);
         let name = if !taken(&first) {
             first
         } else {
             (1..).map(|n| format!("{base}_{n}")).find(|name| self.fresh_name(name) == *name && !taken(name)).unwrap_or_default()
         };
-        handed_out.entry((name.clone(), function)).or_default().push(scope);
+        handed_out.entry((name.clone(), function)).or_default().insert(scope);
         name
     }
 
@@ -680,5 +699,42 @@ impl<'a> Visitor<'a> for IdentifierCollector<'a, '_> {
             self.identifiers.insert(&self.source[name.range()]);
         }
         walk_expr(self, expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(start: u32, end: u32) -> TextRange {
+        TextRange::new(TextSize::new(start), TextSize::new(end))
+    }
+
+    #[test]
+    fn handed_scopes_answer_as_the_scan_over_every_scope_did() {
+        let mut scopes = HandedScopes::default();
+        scopes.insert(range(10, 20));
+        scopes.insert(range(30, 40));
+        scopes.insert(range(50, 90));
+        // Around one, inside one, equal to one: nested.
+        for nested in [range(0, 25), range(32, 38), range(30, 40), range(50, 60), range(60, 90), range(5, 100)] {
+            assert!(scopes.nests_with(nested), "{nested:?}");
+        }
+        // Before, between and after them: free.
+        for free in [range(0, 5), range(21, 29), range(41, 49), range(95, 99)] {
+            assert!(!scopes.nests_with(free), "{free:?}");
+        }
+        // The same answers as the old scan over every handed-out scope.
+        let all = [range(10, 20), range(30, 40), range(50, 90)];
+        for start in 0..100 {
+            for end in start..100 {
+                let scope = range(start, end);
+                let scanned = all.iter().any(|r| r.contains_range(scope) || scope.contains_range(*r));
+                let laminar = all.iter().all(|r| r.contains_range(scope) || scope.contains_range(*r) || r.end() <= scope.start() || scope.end() <= r.start());
+                if laminar {
+                    assert_eq!(scopes.nests_with(scope), scanned, "{scope:?}");
+                }
+            }
+        }
     }
 }
