@@ -478,7 +478,16 @@ fn is_test_class(class: &ruff_python_ast::StmtClassDef) -> bool {
 
 /// The first statement after `child` in `suite` that would run (a trailing `pass` does nothing).
 fn following<'a>(suite: Suite<'a>, child: TextRange) -> Option<&'a Stmt> {
-    suite.stmts.iter().find(|s| s.start() >= child.end() && !s.is_pass_stmt())
+    // A suite's statements are in source order: search, not scan (one function may hold
+    // thousands of them, each asked about).
+    let after = suite.stmts.partition_point(|s| s.start() < child.end());
+    suite.stmts[after..].iter().find(|s| !s.is_pass_stmt())
+}
+
+/// Whether one of `stmts` (in source order, as a suite's are) holds `range`.
+fn holds(stmts: &[Stmt], range: TextRange) -> bool {
+    let at = stmts.partition_point(|s| s.end() < range.end());
+    stmts.get(at).is_some_and(|s| s.range().contains_range(range))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -490,7 +499,7 @@ enum SuiteRole {
 
 /// Which suite of the compound statement `parent` holds `child`.
 fn suite_containing<'a>(parent: &'a Stmt, child: &impl Ranged) -> Option<(Suite<'a>, SuiteRole)> {
-    let inside = |stmts: &[Stmt]| stmts.iter().any(|s| s.range().contains_range(child.range()));
+    let inside = |stmts: &[Stmt]| holds(stmts, child.range());
     let header = parent.start();
     let candidates: Vec<(Suite<'a>, SuiteRole)> = match parent {
         Stmt::FunctionDef(f) => vec![(Suite::new(header, &f.body), SuiteRole::Other)],
