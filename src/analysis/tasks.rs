@@ -9,6 +9,7 @@ use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{Comprehension, ExceptHandler, Expr, ExprAwait, ExprCall, ModModule, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+use super::holds;
 use super::names::{AsyncioNames, Catches};
 use super::suspension::returns_exceptions;
 
@@ -1146,10 +1147,10 @@ fn precedes(at_parents: &[&Stmt], at: TextRange, parents: &[&Stmt], stmt: &Stmt)
             let ends = |s: &Stmt| matches!(s, Stmt::Raise(_) | Stmt::Return(_)) || !is_loop && matches!(s, Stmt::Break(_) | Stmt::Continue(_));
             return suites(ancestor)
                 .into_iter()
-                .find(|suite| suite.iter().any(|s| s.range().contains_range(child)))
+                .find(|suite| holds(suite, child))
                 .is_none_or(|suite| !suite.iter().any(|s| s.start() >= child.end() && ends(s)));
         }
-        let branch_of = |range: TextRange| branches(ancestor).into_iter().position(|suite| suite.iter().any(|s| s.range().contains_range(range)));
+        let branch_of = |range: TextRange| branches(ancestor).into_iter().position(|suite| holds(suite, range));
         match (branch_of(child), branch_of(stmt.range())) {
             (Some(a), Some(b)) => a == b,
             // In the header (an `if` test), or a statement that does not branch.

@@ -13,7 +13,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{module_helper, reraise, Checker, Finding, Safety};
 use crate::analysis::calls::{callee_name, LOG_METHODS};
-use crate::analysis::checkpoints;
+use crate::analysis::{checkpoints, holds};
 use crate::analysis::cleanup_calls::{cleanup_kind, CleanupKind};
 use crate::analysis::names::{assigns_name, AsyncioNames, Catches, Library};
 use crate::analysis::suspension::{awaited_tasks, SuspensionPoints};
@@ -121,7 +121,7 @@ enum Enclosing {
 fn enclosing_cleanup(checker: &Checker, stmt: &Stmt) -> Enclosing {
     let mut child = stmt.range();
     for ancestor in checker.ancestors() {
-        let within = |stmts: &[Stmt]| stmts.iter().any(|s| s.range().contains_range(child));
+        let within = |stmts: &[Stmt]| holds(stmts, child);
         match ancestor {
             Stmt::Try(outer) => {
                 if within(&outer.finalbody) {

@@ -24,6 +24,7 @@ use crate::source::Module;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::calls::HandedFunctions;
+use crate::analysis::holds;
 use crate::analysis::flow::ExitFinder;
 use crate::analysis::names::{AsyncioNames, Library};
 use crate::analysis::suspension::Primitives;
@@ -83,7 +84,6 @@ pub struct Checker<'a> {
     always_raising: HashSet<String>,
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
-    /// Names handed out for inserted variables, with the statement each belongs to.
     /// Names handed out by [`Checker::fresh_name_within`], by name and enclosing function (a
     /// local of one function cannot clash with another's), with the scopes they were for.
     handed_out: RefCell<HashMap<(String, Option<TextSize>), HandedScopes>>,
@@ -482,12 +482,6 @@ fn following<'a>(suite: Suite<'a>, child: TextRange) -> Option<&'a Stmt> {
     // thousands of them, each asked about).
     let after = suite.stmts.partition_point(|s| s.start() < child.end());
     suite.stmts[after..].iter().find(|s| !s.is_pass_stmt())
-}
-
-/// Whether one of `stmts` (in source order, as a suite's are) holds `range`.
-fn holds(stmts: &[Stmt], range: TextRange) -> bool {
-    let at = stmts.partition_point(|s| s.end() < range.end());
-    stmts.get(at).is_some_and(|s| s.range().contains_range(range))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
