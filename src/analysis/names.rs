@@ -251,6 +251,40 @@ impl AsyncioNames {
         type_.is_some_and(|type_| exception_types(type_).into_iter().any(|t| super::calls::callee_name(t) == Some("BaseExceptionGroup")))
     }
 
+    /// `group.split(C)` or `group.subgroup(C)`, `C` a cancellation class or a tuple holding
+    /// one: a call whose (first) part holds a group's cancellation.
+    pub fn takes_cancel_part(&self, expr: &Expr) -> bool {
+        group_split(expr).is_some_and(|(_, class)| self.covers_cancellation(class))
+    }
+
+    /// The name `stmt` binds the part of a group that holds its cancellation to:
+    /// `cancelled, rest = group.split(C)`, `cancelled = group.subgroup(C)`,
+    /// `cancelled = group.split(C)[0]`, or the rest of a split by other classes (`_, rest =
+    /// group.split(ShutdownError)`). `_` discards it.
+    pub fn binds_cancel_part<'s>(&self, stmt: &'s Stmt) -> Option<&'s str> {
+        let Stmt::Assign(assign) = stmt else { return None };
+        let target = assign.targets.first()?;
+        let (value, index) = match assign.value.as_ref() {
+            Expr::Subscript(part) => (part.value.as_ref(), part.slice.as_number_literal_expr()?.value.as_int()?.as_u64()?),
+            value => (value, u64::MAX),
+        };
+        let (method, class) = group_split(value)?;
+        let cancel_first = self.covers_cancellation(class);
+        let target = match (method, target, index) {
+            ("split", Expr::Tuple(targets), u64::MAX) => targets.elts.get(usize::from(!cancel_first))?,
+            ("split", target, 0) if cancel_first => target,
+            ("split", target, 1) if !cancel_first => target,
+            ("subgroup", target, u64::MAX) if cancel_first => target,
+            _ => return None,
+        };
+        target.as_name_expr().map(|name| name.id.as_str()).filter(|name| *name != "_")
+    }
+
+    /// A cancellation class, or a tuple that holds one or `BaseException`.
+    fn covers_cancellation(&self, class: &Expr) -> bool {
+        exception_types(class).into_iter().any(|class| self.cancellation_class(class).is_some() || is_base_exception(class))
+    }
+
     /// `contextlib.suppress(...)` or an imported `suppress(...)`.
     pub fn is_suppress(&self, func: &Expr) -> bool {
         match func {
@@ -452,6 +486,17 @@ pub fn assigns_name(stmt: &Stmt, name: &str) -> bool {
     let mut stores = Stores { name, found: false };
     walk_stmt(&mut stores, stmt);
     stores.found
+}
+
+/// `group.split(classes)` or `group.subgroup(classes)`: the method and its classes.
+fn group_split(expr: &Expr) -> Option<(&str, &Expr)> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Attribute(attribute) = call.func.as_ref() else { return None };
+    let method = match attribute.attr.as_str() {
+        method @ ("split" | "subgroup") => method,
+        _ => return None,
+    };
+    Some((method, call.arguments.args.first()?))
 }
 
 /// The classes an `except` type names: the elements of a tuple, or the one class.

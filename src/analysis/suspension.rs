@@ -16,6 +16,8 @@ pub struct SuspensionPoints<'a> {
     pub async_blocks: usize,
     /// The `async for` statements and the context expressions of `async with` items.
     async_sources: Vec<&'a Expr>,
+    /// `raise` statements with an exception (the code's own, outside nested functions).
+    raises: Vec<&'a Stmt>,
 }
 
 impl<'a> SuspensionPoints<'a> {
@@ -45,6 +47,21 @@ impl<'a> SuspensionPoints<'a> {
                 // `async with lock:` of an asyncio lock, semaphore or condition.
                 other => !primitives.is_lock(other),
             })
+        })
+    }
+
+    /// A `raise CancelledError()` (of any library) of the code's own: a handler around it also
+    /// catches this one, which no cancel of the task sent.
+    pub fn raised_cancellation(&self, names: &AsyncioNames) -> Option<&'a Stmt> {
+        self.raises.iter().copied().find(|stmt| {
+            let Stmt::Raise(raise) = stmt else { return false };
+            let class = match raise.exc.as_deref() {
+                Some(Expr::Call(call)) => call.func.as_ref(),
+                Some(other) => other,
+                None => return false,
+            };
+            // `get_cancelled_exc_class()()` is a call of the class call.
+            names.cancellation_class(class).is_some()
         })
     }
 
@@ -225,6 +242,10 @@ impl<'a> Visitor<'a> for SuspensionPoints<'a> {
             Stmt::With(with) if with.is_async => {
                 self.async_blocks += 1;
                 self.async_sources.extend(with.items.iter().map(|item| &item.context_expr));
+                walk_stmt(self, stmt);
+            }
+            Stmt::Raise(raise) if raise.exc.is_some() => {
+                self.raises.push(stmt);
                 walk_stmt(self, stmt);
             }
             _ => walk_stmt(self, stmt),

@@ -1,5 +1,6 @@
-//! CS102 broad-except-swallows-cancellation: bare `except:` / `except BaseException` that ends
-//! without re-raising the task's cancellation.
+//! CS102 broad-except-swallows-cancellation: bare `except:` / `except BaseException` (and, in
+//! anyio or trio code, `except BaseExceptionGroup`) that ends without re-raising the task's
+//! cancellation.
 //! The rule's page is `transforms/CS102-broad-except-swallows-cancellation/README.md`.
 
 use ruff_python_ast::{ExceptHandler, Stmt, StmtTry};
@@ -16,7 +17,8 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a S
         return;
     }
     for (index, ExceptHandler::ExceptHandler(handler)) in try_stmt.handlers.iter().enumerate() {
-        if checker.names.catches(handler.type_.as_deref()) != Catches::Everything {
+        let group = reraise::is_group_handler(checker, handler);
+        if checker.names.catches(handler.type_.as_deref()) != Catches::Everything && !group {
             continue;
         }
         // Awaiting an existing asyncio task is CS103's.
@@ -36,8 +38,9 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a S
         checker.report(Finding {
             rule: Rule::BroadExceptSwallowsCancellation,
             message: format!(
-                "{clause} catches the task's cancellation{} and {} without re-raising it",
+                "{clause} catches the task's cancellation{}{} and {} without re-raising it",
                 if library.is_structured() { format!(" (`{}`)", library.cancellation()) } else { String::new() },
+                if group { " in the group a cancelled nursery or task group raises," } else { "" },
                 reraise::describe(&exits),
             ),
             range: reraise::handler_header_range(handler),

@@ -179,13 +179,9 @@ fn raises_cancel_part_first(checker: &Checker, body: &[Stmt]) -> bool {
     let mut cancel_part: Option<&str> = None;
     for stmt in body {
         match stmt {
-            Stmt::Assign(assign) => {
-                let Some(Expr::Tuple(targets)) = assign.targets.first() else { continue };
-                let Expr::Call(call) = assign.value.as_ref() else { continue };
-                let splits_cancel = callee_name(&call.func) == Some("split")
-                    && call.arguments.args.first().is_some_and(|class| checker.names.cancellation_class(class).is_some());
-                if let (true, Some(Expr::Name(first))) = (splits_cancel, targets.elts.first()) {
-                    cancel_part = Some(first.id.as_str());
+            Stmt::Assign(_) => {
+                if let Some(part) = checker.names.binds_cancel_part(stmt) {
+                    cancel_part = Some(part);
                 }
             }
             Stmt::If(test) if test.elif_else_clauses.is_empty() && matches!(test.body.last(), Some(Stmt::Raise(_))) => {

@@ -2,8 +2,9 @@
 (tests/requirements.txt): CS301's reading of checkpoints (src/analysis/checkpoints.rs: memory
 streams, an unbounded `asyncio.Queue`'s `put()`, which handlers after the cancellation's own
 can still run cancelled: `cleanup_handlers` in src/transforms/cs301_unshielded_cleanup_await.rs)
-and the
-swallow that ends a spawned task (`ends_a_spawned_task` in src/transforms/reraise.rs). Each line of output is `CLAIM: ok`; a claim
+the
+swallow that ends a spawned task (`ends_a_spawned_task` in src/transforms/reraise.rs), and what a
+cancelled task group's exception group holds (`is_group_handler`, same file). Each line of output is `CLAIM: ok`; a claim
 that no longer holds prints `CLAIM: FAIL: reason` and the script exits 1.
 
 Usage: python checkpoints.py   (the test virtualenv's Python)
@@ -123,6 +124,47 @@ async def trio_group_claims():
     )
 
 
+async def group_cancel_part_claims(runner):
+    """A task group cancelled from outside while a child fails on the way out: what its group
+    holds, and whether the cancelled scope takes the group's cancellation part raised again
+    (`raise group.subgroup(cancelled)`, CS102's fix of a group handler)."""
+    cancelled = anyio.get_cancelled_exc_class()
+    held = []
+
+    async def fails_when_cancelled():
+        try:
+            await anyio.sleep_forever()
+        finally:
+            raise ValueError("broke")
+
+    async def serve():
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(fails_when_cancelled)
+                await anyio.sleep_forever()
+        except BaseExceptionGroup as group:
+            held.extend(type(error).__name__ for error in group.exceptions)
+            if group.subgroup(cancelled) is not None:
+                raise group.subgroup(cancelled)
+
+    with anyio.CancelScope() as scope:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(serve)
+            await anyio.sleep(0.01)
+            scope.cancel()
+    holds_cancel = cancelled.__name__ in held
+    claim(
+        f"{runner}: a task group cancelled from outside {'holds' if runner != 'asyncio' else 'leaves out'} the cancellation in its group",
+        holds_cancel == (runner != "asyncio") and "ValueError" in held,
+        f"the group held {held}: CS102's group handlers (reraise::is_group_handler) assume trio's groups hold the cancel and anyio's asyncio ones do not",
+    )
+    claim(
+        f"{runner}: the cancelled scope takes the group's cancellation part raised again",
+        scope.cancelled_caught,
+        "the scope did not catch the raised subgroup: CS102's group-handler fix would leak it",
+    )
+
+
 async def asyncio_group_claims():
     """The same with asyncio.TaskGroup: the group leaves its cancelled children out, and the
     cancellation arrives bare."""
@@ -155,5 +197,8 @@ anyio.run(unbounded_queue_claims, backend="asyncio")
 trio.run(trio_claims)
 trio.run(spawned_swallow_claims, "trio-native")
 trio.run(trio_group_claims)
+for backend in ("asyncio", "trio"):
+    anyio.run(group_cancel_part_claims, backend, backend=backend)
+trio.run(group_cancel_part_claims, "trio-native")
 asyncio.run(asyncio_group_claims())
 sys.exit(1 if failed else 0)
