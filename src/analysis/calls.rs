@@ -94,7 +94,7 @@ impl<'a> HandedFunctions<'a> {
 
     /// Whether `function` runs as a task started in a nursery or task group: decorated
     /// `@nursery.start_soon`, or handed to a `.start_soon(…)` / `.start(…)` call by name (`f`,
-    /// `self.f`).
+    /// `self.f`), or to trio's `lowlevel.spawn_system_task(…)`.
     pub fn started(&self, function: &StmtFunctionDef) -> bool {
         function.decorator_list.iter().any(|d| is_start(&d.expression)) || self.started.contains(function.name.as_str())
     }
@@ -107,5 +107,5 @@ impl<'a> HandedFunctions<'a> {
 }
 
 fn is_start(func: &Expr) -> bool {
-    matches!(func, Expr::Attribute(a) if matches!(a.attr.as_str(), "start_soon" | "start"))
+    matches!(func, Expr::Attribute(a) if matches!(a.attr.as_str(), "start_soon" | "start" | "spawn_system_task"))
 }

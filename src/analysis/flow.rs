@@ -42,6 +42,8 @@ pub struct HandlerExit<'a> {
 pub struct ExitFinder<'h> {
     /// Same-module functions that never return normally.
     pub always_raising: &'h HashSet<String>,
+    /// Module-level exception classes that derive only from errors (`class Closed(Exception)`).
+    pub error_classes: &'h HashSet<String>,
     pub names: &'h AsyncioNames,
 }
 
@@ -233,7 +235,7 @@ impl<'a> ExitWalk<'_, '_, 'a> {
                 };
                 if types.iter().any(|t| self.finder.names.cancellation_class(t).is_some() || is_base_exception_name(t)) {
                     Some(true)
-                } else if types.iter().all(|t| is_other_builtin_exception(t)) {
+                } else if types.iter().all(|t| is_other_builtin_exception(t) || matches!(t, Expr::Name(n) if self.finder.error_classes.contains(n.id.as_str()))) {
                     Some(false)
                 } else {
                     None
@@ -271,6 +273,29 @@ fn is_base_exception_name(expr: &Expr) -> bool {
 
 /// A built-in exception class that is not `CancelledError` nor one of its bases
 /// (`CancelledError` derives from `BaseException` only, since 3.8).
+/// The module-level classes whose every base is a builtin error other than `BaseException` or
+/// another such class (`class Closed(ConnectionError)`): an instance is never a cancellation.
+pub fn error_classes(body: &[Stmt]) -> HashSet<String> {
+    let classes: Vec<&ruff_python_ast::StmtClassDef> = body.iter().filter_map(Stmt::as_class_def_stmt).collect();
+    let mut found: HashSet<String> = HashSet::new();
+    // Bases defined later in the module: repeat until nothing is added.
+    loop {
+        let before = found.len();
+        for class in &classes {
+            let bases = class.bases();
+            let errors = !bases.is_empty()
+                && bases.iter().all(|base| is_other_builtin_exception(base) || matches!(base, Expr::Name(n) if found.contains(n.id.as_str())));
+            // Defined twice: not one known class.
+            if errors && classes.iter().filter(|c| c.name == class.name).count() == 1 {
+                found.insert(class.name.to_string());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
 fn is_other_builtin_exception(expr: &Expr) -> bool {
     const BUILTIN: &[&str] = &[
         "Exception", "ArithmeticError", "AssertionError", "AttributeError", "BlockingIOError", "BrokenPipeError",

@@ -81,6 +81,9 @@ pub struct AsyncioNames {
     contextlib: Vec<String>,
     /// Names bound to `contextlib.suppress`.
     suppress: Vec<String>,
+    /// Local names of `contextlib.contextmanager` / `asynccontextmanager` bound under another
+    /// name (`from contextlib import asynccontextmanager as acm`).
+    context_manager_aliases: Vec<String>,
     /// The module-level names inserted code uses for each library's module, if imported there.
     module_level: Vec<(Library, String)>,
     /// The module-level name bound to `CancelledError` / `Cancelled` / `get_cancelled_exc_class`.
@@ -285,6 +288,11 @@ impl AsyncioNames {
         exception_types(class).into_iter().any(|class| self.cancellation_class(class).is_some() || is_base_exception(class))
     }
 
+    /// A name bound to `contextlib.contextmanager` or `asynccontextmanager` by an import.
+    pub fn is_context_manager_alias(&self, name: &str) -> bool {
+        self.context_manager_aliases.iter().any(|alias| alias == name)
+    }
+
     /// `contextlib.suppress(...)` or an imported `suppress(...)`.
     pub fn is_suppress(&self, func: &Expr) -> bool {
         match func {
@@ -425,6 +433,8 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
                         self.names.members.push((local, module, member));
                     } else if path == "contextlib" && member == "suppress" {
                         self.names.suppress.push(local);
+                    } else if path == "contextlib" && member.ends_with("contextmanager") {
+                        self.names.context_manager_aliases.push(local);
                     }
                 }
             }

@@ -1183,7 +1183,8 @@ fn branches(stmt: &Stmt) -> Vec<&[Stmt]> {
     }
 }
 
-/// Inside a `try` whose handlers catch cancellation, or a `suppress(CancelledError)`, within
+/// Inside a `try` whose handlers catch cancellation, or a `suppress(CancelledError)` (or of
+/// `BaseException`), within
 /// the enclosing function.
 fn is_protected(parents: &[&Stmt], stmt: &Stmt, names: &AsyncioNames) -> bool {
     under_cancel_handler(parents, stmt, names, |_| true)
@@ -1210,7 +1211,7 @@ fn under_cancel_handler(
                     .any(|ExceptHandler::ExceptHandler(h)| names.catches(h.type_.as_deref()) != Catches::Nothing && counts(h))
         }
         Stmt::With(with) => with.items.iter().any(|item| match &item.context_expr {
-            Expr::Call(call) => names.is_suppress(&call.func) && call.arguments.args.iter().any(|arg| names.is_cancelled_error(arg)),
+            Expr::Call(call) => names.is_suppress(&call.func) && call.arguments.args.iter().any(|arg| names.catches(Some(arg)) != Catches::Nothing),
             _ => false,
         }),
         _ => false,

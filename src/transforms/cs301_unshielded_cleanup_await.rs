@@ -758,15 +758,27 @@ fn is_shielded_unit(checker: &Checker, with: &StmtWith) -> bool {
     with.items.iter().any(|item| matches!(&item.context_expr, Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == helper)))
 }
 
-/// `with anyio.CancelScope(shield=True):`, `with move_on_after(5, shield=True):`: the cleanup
-/// is already shielded by the framework's own cancel scope (anyio, trio).
+/// `with anyio.CancelScope(shield=True):`, `with move_on_after(5, shield=True):`, or `with
+/// move_on_after(5) as scope:` whose body sets `scope.shield = True` before its first
+/// suspension point: the cleanup is already shielded by the framework's own cancel scope
+/// (anyio, trio).
 fn is_shielding_scope(with: &StmtWith) -> bool {
-    with.items.iter().any(|item| {
+    let given = with.items.iter().any(|item| {
         matches!(&item.context_expr, Expr::Call(call) if call
             .arguments
             .find_keyword("shield")
             .is_some_and(|keyword| !matches!(&keyword.value, Expr::BooleanLiteral(b) if !b.value)))
-    })
+    });
+    let scopes: Vec<&str> = with.items.iter().filter_map(|item| item.optional_vars.as_deref()?.as_name_expr()).map(|n| n.id.as_str()).collect();
+    let set_later = with
+        .body
+        .iter()
+        .take_while(|stmt| !SuspensionPoints::of(std::slice::from_ref(*stmt)).any())
+        .any(|stmt| matches!(stmt, Stmt::Assign(assign)
+            if matches!(assign.value.as_ref(), Expr::BooleanLiteral(b) if b.value)
+                && assign.targets.iter().any(|target| matches!(target, Expr::Attribute(a)
+                    if a.attr.as_str() == "shield" && matches!(a.value.as_ref(), Expr::Name(n) if scopes.contains(&n.id.as_str()))))));
+    given || set_later
 }
 
 /// The fix of one cleanup block: the edits every finding of the block shares (the helper,

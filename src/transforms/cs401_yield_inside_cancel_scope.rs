@@ -13,6 +13,7 @@ use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::{Checker, Finding, Safety};
+use crate::analysis::names::AsyncioNames;
 use crate::edits::{with_safety, Snippet, Suite};
 use crate::rules::Rule;
 
@@ -34,7 +35,7 @@ enum Scope {
 pub fn with_statement<'a>(checker: &mut Checker<'a>, stmt: &'a Stmt, with: &'a StmtWith) {
     let Some((scope, scope_text)) = cancel_scope(checker, with) else { return };
     let Some(Stmt::FunctionDef(function)) = checker.ancestors().last() else { return };
-    if drives_a_context_manager(function) || checker.handed_functions().made_a_context_manager(function.name.as_str()) {
+    if drives_a_context_manager(&checker.names, function) || checker.handed_functions().made_a_context_manager(function.name.as_str()) {
         return;
     }
     let yields = own_yields(checker, &with.body);
@@ -82,8 +83,9 @@ fn cancel_scope(checker: &Checker, with: &StmtWith) -> Option<(Scope, String)> {
 
 /// An async generator turned into a context manager (`@asynccontextmanager`, a pytest fixture)
 /// yields *on purpose* inside its scopes: the consumer's `async with` body is the block they
-/// are meant for, and its exceptions come back in at the `yield`.
-fn drives_a_context_manager(function: &StmtFunctionDef) -> bool {
+/// are meant for, and its exceptions come back in at the `yield`. An imported alias counts
+/// (`from contextlib import asynccontextmanager as acm`).
+fn drives_a_context_manager(names: &AsyncioNames, function: &StmtFunctionDef) -> bool {
     function.decorator_list.iter().any(|decorator| {
         let mut expr = &decorator.expression;
         if let Expr::Call(call) = expr {
@@ -94,7 +96,7 @@ fn drives_a_context_manager(function: &StmtFunctionDef) -> bool {
             Expr::Attribute(attribute) => attribute.attr.as_str(),
             _ => return false,
         };
-        name.ends_with("contextmanager") || name == "fixture"
+        name.ends_with("contextmanager") || name == "fixture" || names.is_context_manager_alias(name)
     })
 }
 

@@ -25,7 +25,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::calls::HandedFunctions;
 use crate::analysis::holds;
-use crate::analysis::flow::ExitFinder;
+use crate::analysis::flow::{error_classes, ExitFinder};
 use crate::analysis::names::{AsyncioNames, Library};
 use crate::analysis::suspension::Primitives;
 use crate::analysis::tasks::TaskFacts;
@@ -82,6 +82,8 @@ pub struct Checker<'a> {
     pub names: AsyncioNames,
     pub editor: Editor<'a>,
     always_raising: HashSet<String>,
+    /// The module's own exception classes that cannot be a cancellation (see [`error_classes`]).
+    error_classes: HashSet<String>,
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
     /// Names handed out by [`Checker::fresh_name_within`], by name and enclosing function (a
@@ -138,12 +140,14 @@ impl<'a> Checker<'a> {
     fn new(parsed: &'a Module, source: &'a str, settings: &'a Settings, names: AsyncioNames) -> Self {
         let module = parsed.syntax();
         let always_raising = always_raising_functions(&module.body);
+        let error_classes = error_classes(&module.body);
         Checker {
             settings,
             parsed,
             names,
             editor: Editor::new(source, parsed.tokens()).with_parenthesized_with(settings.target_version >= PythonVersion::PY39),
             always_raising,
+            error_classes,
             identifiers: OnceCell::new(),
             handed_out: RefCell::new(HashMap::new()),
             tasks: OnceCell::new(),
@@ -166,7 +170,7 @@ impl<'a> Checker<'a> {
     }
 
     pub fn exit_finder(&self) -> ExitFinder<'_> {
-        ExitFinder { always_raising: &self.always_raising, names: &self.names }
+        ExitFinder { always_raising: &self.always_raising, error_classes: &self.error_classes, names: &self.names }
     }
 
     pub fn primitive_attributes(&self) -> &Primitives {
@@ -618,7 +622,7 @@ fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
     }
     let none = HashSet::new();
     let no_names = AsyncioNames::default();
-    let finder = ExitFinder { always_raising: &none, names: &no_names };
+    let finder = ExitFinder { always_raising: &none, error_classes: &none, names: &no_names };
     // Every function and method, nested ones too (`async def fail(ex): …; raise ex` inside the
     // function that calls it), by name: a name counts when each of its definitions raises.
     let mut definitions = Definitions { by_name: HashMap::new() };

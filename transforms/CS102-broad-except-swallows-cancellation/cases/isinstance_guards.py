@@ -51,3 +51,22 @@ async def call_swallowing_cancel(func):
             raise
         logger.info("call ended: %r", exc)
         return None
+
+
+class ReconnectError(Exception):
+    pass
+
+
+class HandshakeError(ReconnectError):
+    pass
+
+
+# Returns only for the module's own errors (a compound test): a cancellation reaches `raise`.
+# OK
+async def send_or_reconnect(send, can_reconnect):
+    try:
+        await send()
+    except BaseException as error:
+        if isinstance(error, HandshakeError) and can_reconnect:
+            return
+        raise

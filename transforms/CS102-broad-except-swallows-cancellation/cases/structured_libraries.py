@@ -47,3 +47,18 @@ async def traced(stream) -> bytes:
     except BaseException:
         logger.exception("receive failed")
         raise
+
+
+# A trio system task's runner that keeps the outcome: the task ends either way.
+# OK
+def spawn(coroutine):
+    async def runner():
+        outcome = None
+        try:
+            await coroutine
+        except BaseException as error:
+            outcome = error
+        finally:
+            print(outcome)
+
+    trio.lowlevel.spawn_system_task(runner)

@@ -1,6 +1,7 @@
 """Awaits of tasks that CS104 leaves alone: already handled, not cancelled, or not raising."""
 
 import asyncio
+import contextlib
 import logging
 
 logger = logging.getLogger("service")
@@ -173,3 +174,15 @@ class Buffer:
         await self.flush()
         for task in self._tasks:
             task.cancel()
+
+
+# The bare await sits in `suppress(BaseException)`, which takes the child's cancellation.
+# OK
+async def stop_suppressed(task):
+    try:
+        await asyncio.sleep(1)
+    except BaseException:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        raise
