@@ -63,14 +63,15 @@ fn holds_no_cancel(checker: &Checker, handler: &ExceptHandlerExceptHandler, exit
         matches!(expr, Expr::Subscript(s) if s.slice.as_number_literal_expr().and_then(|n| n.value.as_int()).and_then(|i| i.as_u64()) == Some(0)
             && (members(&s.value) || matches!(s.value.as_ref(), Expr::Name(n) if lists.contains(&n.id.as_str()))))
     };
-    for stmt in &handler.body {
-        if let Stmt::Assign(assign) = stmt {
-            if let [Expr::Name(target)] = assign.targets.as_slice() {
-                if members(&assign.value) {
-                    member_lists.push(target.id.as_str());
-                } else if is_first(&assign.value, &member_lists) {
-                    first_members.push(target.id.as_str());
-                }
+    // In source order, nested statements too (`if len(group.exceptions) == 1: exc = …`).
+    let mut assignments = Vec::new();
+    collect_assignments(&handler.body, &mut assignments);
+    for assign in assignments {
+        if let [Expr::Name(target)] = assign.targets.as_slice() {
+            if members(&assign.value) {
+                member_lists.push(target.id.as_str());
+            } else if is_first(&assign.value, &member_lists) {
+                first_members.push(target.id.as_str());
             }
         }
     }
@@ -133,6 +134,23 @@ fn holds_no_cancel(checker: &Checker, handler: &ExceptHandlerExceptHandler, exit
                 checker.names.catches(Some(class)) == Catches::Nothing && !checker.names.catches_group(Some(class))
             })
     })
+}
+
+/// The assignments among `body`, nested ones too (not in nested functions or classes), in
+/// source order.
+fn collect_assignments<'a>(body: &'a [Stmt], out: &mut Vec<&'a ruff_python_ast::StmtAssign>) {
+    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+    struct Assignments<'a, 'o>(&'o mut Vec<&'a ruff_python_ast::StmtAssign>);
+    impl<'a> StatementVisitor<'a> for Assignments<'a, '_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::Assign(assign) => self.0.push(assign),
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => walk_stmt(self, stmt),
+            }
+        }
+    }
+    Assignments(out).visit_body(body);
 }
 
 /// `except BaseExceptionGroup` in anyio or trio code: under trio (and anyio on trio) a nursery

@@ -167,3 +167,16 @@ async def run_first_error(app):
     except BaseExceptionGroup as excs:
         first = excs.exceptions[0]
         raise first from None
+
+
+# The same collapse, the member taken inside the length test (pydantic-ai's gather).
+# OK
+async def gather_collapsing(app):
+    try:
+        await app()
+    except BaseExceptionGroup as eg:
+        if len(eg.exceptions) == 1:
+            exc = eg.exceptions[0]
+            exc.__suppress_context__ = True
+            raise exc
+        raise
