@@ -324,6 +324,13 @@ impl<'a> Editor<'a> {
     /// its line's end, comment included) at `indent` as black would, once `changes` are made
     /// in it; `None` if it then fits (or [`layout`] leaves it alone).
     fn layout_replacement(&self, range: TextRange, changes: &[(TextRange, String)], indent: &str) -> Option<Edit> {
+        // Trailing whitespace stays as it is: it is not the statement's, and the laid-out code
+        // ends where the code does.
+        let code_end = range.start() + TextSize::try_from(self.source[range].trim_end().len()).unwrap_or_default();
+        let range = match changes.iter().all(|(at, _)| at.end() <= code_end) {
+            true => TextRange::new(range.start(), code_end),
+            false => range,
+        };
         let mut code = String::new();
         let mut cursor = range.start();
         for (at, with) in changes {

@@ -177,6 +177,38 @@ fn a_bom_and_a_hunk_on_line_1() {
 }
 
 #[test]
+fn a_bom_and_an_import_inserted_above_line_1() {
+    // The fix adds `import asyncio` above the first line: the BOM goes with the new first line,
+    // and the old one loses it (the diff removes it with the BOM and adds it without).
+    let source = "\u{feff}from asyncio import CancelledError\n\nasync def f(t):\n    t.cancel()\n    try:\n        await t\n    except CancelledError:\n        pass\n";
+    let result = rewrite(source.as_bytes(), &[]);
+    fixed_cleanly(&result);
+    assert!(result.written.starts_with("\u{feff}import asyncio\n".as_bytes()), "{}", result.text());
+    assert_eq!(result.text().matches('\u{feff}').count(), 1, "{}", result.text());
+}
+
+#[test]
+fn trailing_whitespace_after_a_statement_a_fix_lays_out_again() {
+    // The wrapped call is laid out over three lines; the space after it stays where it was.
+    let source = "import asyncio\n\nasync def f():\n    asyncio.create_task(asyncio.sleep(0, \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\")) \n";
+    let result = rewrite(source.as_bytes(), &[]);
+    fixed_cleanly(&result);
+    assert!(result.text().contains("_track_task(\n"), "{}", result.text());
+}
+
+#[test]
+fn a_helper_goes_below_an_import_that_follows_other_code() {
+    // `x = 1` before `import asyncio`: the task-tracking helper's `set[asyncio.Task]` is
+    // evaluated at import time, so it must come after the import.
+    let source = "x = 1\nimport asyncio\n\nasync def f():\n    asyncio.create_task(asyncio.sleep(0))\n";
+    let result = rewrite(source.as_bytes(), &[]);
+    fixed_cleanly(&result);
+    let dir = project(&[("case.py", &result.written)]);
+    let imported = common::output(Command::new("python3").args(["-B", "-c", "import case"]).current_dir(dir.path()));
+    assert!(imported.status.success(), "the fixed module does not import:\n{}\n{}", text(&imported.stderr), result.text());
+}
+
+#[test]
 fn a_global_declaration_of_the_name_a_fix_would_bind() {
     let source = format!("{TRY}    except BaseException:\n        log.append(1)\n    global exc\n");
     // (Unsafe only because the analysis counts `global` as code the re-raise skips.)

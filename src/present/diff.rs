@@ -112,15 +112,23 @@ fn render(header: Option<(&str, &str)>, old: &str, new: &str, changes: &Changes,
         let _ = writeln!(text, "{}", UnifiedHunkHeader::new(&hunk));
         for op in &hunk {
             for change in op.iter_changes(&old_lines.lines, &new_lines.lines) {
-                let first_line = match change.tag() {
-                    ChangeTag::Insert => change.new_index() == Some(0),
-                    _ => change.old_index() == Some(0),
+                // The BOM belongs to the first line of each side. A context line that is first
+                // on one side only (a line inserted above it) differs by the BOM: removed with
+                // it, added without (or the reverse), so that `git apply` leaves no BOM mid-file.
+                let (old_first, new_first) = (change.old_index() == Some(0), change.new_index() == Some(0));
+                let lines: &[(char, bool)] = match change.tag() {
+                    ChangeTag::Insert => &[('+', new_first)],
+                    ChangeTag::Delete => &[('-', old_first)],
+                    ChangeTag::Equal if has_bom && old_first != new_first => &[('-', old_first), ('+', new_first)],
+                    ChangeTag::Equal => &[(' ', old_first)],
                 };
-                let bom = if has_bom && first_line { "\u{feff}" } else { "" };
-                let _ = write!(text, "{}{bom}{}", change.tag(), change.value());
-                // similar takes a lone CR for a line end; git does not.
-                if !change.value().ends_with('\n') {
-                    text.push_str("\n\\ No newline at end of file\n");
+                for &(tag, first) in lines {
+                    let bom = if has_bom && first { "\u{feff}" } else { "" };
+                    let _ = write!(text, "{tag}{bom}{}", change.value());
+                    // similar takes a lone CR for a line end; git does not.
+                    if !change.value().ends_with('\n') {
+                        text.push_str("\n\\ No newline at end of file\n");
+                    }
                 }
             }
         }

@@ -21,6 +21,8 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, bi
     let binds_module = body.iter().find(|stmt| matches!(stmt, Stmt::Import(i) if import_binding(i, module).as_deref() == Some(binding)));
     let anchor = match (last_leading_import(body), binds_module) {
         (Some(last), Some(binding)) if binding.start() > last.start() => Some(binding),
+        // The module's code starts before its imports (`x = 1`, then `import asyncio`).
+        (None, Some(binding)) => Some(binding),
         (last, _) => last,
     };
     let lines = helper.lines();
