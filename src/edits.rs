@@ -971,10 +971,11 @@ impl<'a> Editor<'a> {
     fn add_module_code_unplaced(&self, anchor: Option<&Stmt>, code: &Snippet) -> Edit {
         let text = self.render(code, "");
         match anchor {
-            // `from __future__ import x; import os`: the code goes between the two.
-            Some(stmt) if !self.starts_line(stmt.start()) => {
-                Edit::range_replacement(format!("{nl}{text}{nl}", nl = self.newline()), self.separator_before(stmt.start()))
-            }
+            // `from __future__ import x; import os`: the code goes between the two, on lines of
+            // its own after the `;` (which may end a line). An insertion, not a replacement of
+            // the `; `: several fixes add code here (imports, a helper), and one point takes
+            // them all, in order.
+            Some(stmt) if !self.starts_line(stmt.start()) => Edit::insertion(format!("{nl}{text}{nl}", nl = self.newline()), stmt.start()),
             Some(stmt) => {
                 let at = self.source.line_start(stmt.start());
                 Edit::insertion(format!("{text}{}", self.newline()), at)

@@ -209,6 +209,16 @@ fn a_helper_goes_below_an_import_that_follows_other_code() {
 }
 
 #[test]
+fn code_added_after_a_docstring_that_a_semicolon_follows() {
+    // CS301's helper needs three imports, all added at the `;`: they are insertions at one
+    // point (they were three replacements of the `; `, which collided: the fix was never applied).
+    let source = "\"\"\"Doc.\"\"\"; import asyncio\n\nasync def f(log):\n    try:\n        await asyncio.sleep(0)\n    finally:\n        await log.close()\n";
+    let result = rewrite(source.as_bytes(), &[]);
+    fixed_cleanly(&result);
+    assert!(result.text().contains("import logging\n"), "{}", result.text());
+}
+
+#[test]
 fn a_global_declaration_of_the_name_a_fix_would_bind() {
     let source = format!("{TRY}    except BaseException:\n        log.append(1)\n    global exc\n");
     // (Unsafe only because the analysis counts `global` as code the re-raise skips.)
