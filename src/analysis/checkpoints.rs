@@ -1,6 +1,8 @@
 //! Awaits that can never checkpoint, seen from the module alone. An anyio memory object
 //! stream's `aclose()` only calls `close()` (anyio 4.x, `anyio/streams/memory.py`), and an
-//! `async def` of the same class or module whose awaits are all of that kind suspends nowhere:
+//! `async def` of the same class or module (called on `self`, on an attribute or a local that
+//! holds only instances of one class of the module, or by name) whose awaits are all of that
+//! kind, or that has none, suspends nowhere:
 //! a cancel cannot cut such an await short, and it cannot hang. (trio's memory channels are not
 //! among them: their `aclose()` closes, then checkpoints.)
 //!
@@ -29,7 +31,7 @@ pub struct Place<'a> {
 
 /// True when awaiting `awaited` (the operand of `await`) can never checkpoint.
 pub fn never_checkpoints(names: &AsyncioNames, place: Place, awaited: &Expr) -> bool {
-    names.uses(Library::Anyio) && Reader { names, module: place.module }.never_checkpoints(place.parents, awaited, DEPTH)
+    (names.uses(Library::Anyio) || names.uses(Library::Trio)) && Reader { names, module: place.module }.never_checkpoints(place.parents, awaited, DEPTH)
 }
 
 /// True when `awaited` calls an `async def` of the same class or module that shields itself in
@@ -141,8 +143,33 @@ impl<'a> Reader<'a, '_> {
                 let function = async_def(self.module, name.id.as_str(), decorated)?;
                 Some((function, vec![function_stmt(self.module, function)]))
             }
+            // `r.aclose()` where the function binds `r` only to instances of one class of the
+            // module (`r = Receiver(…)`).
+            Expr::Attribute(method) => {
+                let Expr::Name(local) = method.value.as_ref() else { return None };
+                let (_, bindings) = self.innermost_bindings(parents, local.id.as_str())?;
+                let mut classes = bindings.iter().map(|binding| match binding {
+                    Binding::Value(Expr::Call(call)) => call.func.as_name_expr().map(|n| n.id.as_str()),
+                    _ => None,
+                });
+                let first = classes.next()??;
+                if !classes.all(|class| class == Some(first)) {
+                    return None;
+                }
+                let class_stmt = self.module_class(first)?;
+                let Stmt::ClassDef(class) = class_stmt else { return None };
+                let function = async_def(&class.body, method.attr.as_str(), decorated)?;
+                Some((function, vec![class_stmt, function_stmt(&class.body, function)]))
+            }
             _ => None,
         }
+    }
+
+    /// The one module-level class named `name`.
+    fn module_class(&self, name: &str) -> Option<&'a Stmt> {
+        let mut defined = self.module.iter().filter(|stmt| matches!(stmt, Stmt::ClassDef(c) if c.name.as_str() == name));
+        let class = defined.next()?;
+        defined.next().is_none().then_some(class)
     }
 
     /// The module-level class whose instances are the only values the enclosing class assigns
@@ -168,9 +195,7 @@ impl<'a> Reader<'a, '_> {
         if rest.iter().any(|name| name != first) {
             return None;
         }
-        let mut defined = self.module.iter().filter(|stmt| matches!(stmt, Stmt::ClassDef(c) if c.name.as_str() == *first));
-        let class = defined.next()?;
-        defined.next().is_none().then_some(class)
+        self.module_class(first)
     }
 
     /// No `async for`, no `async with`, and every await one that never checkpoints.
