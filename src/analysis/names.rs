@@ -65,6 +65,28 @@ pub enum Catches {
     Everything,
 }
 
+/// The public names of Python 3.11's `asyncio.__all__`: what `from asyncio import *` binds.
+const ASYNCIO_ALL: &[&str] = &[
+    "ALL_COMPLETED", "AbstractChildWatcher", "AbstractEventLoop", "AbstractEventLoopPolicy",
+    "AbstractServer", "Barrier", "BaseEventLoop", "BaseProtocol", "BaseTransport",
+    "BoundedSemaphore", "BrokenBarrierError", "BufferedProtocol", "CancelledError", "Condition",
+    "DatagramProtocol", "DatagramTransport", "DefaultEventLoopPolicy", "Event", "FIRST_COMPLETED",
+    "FIRST_EXCEPTION", "FastChildWatcher", "Future", "Handle", "IncompleteReadError",
+    "InvalidStateError", "LifoQueue", "LimitOverrunError", "Lock", "MultiLoopChildWatcher",
+    "PidfdChildWatcher", "PriorityQueue", "Protocol", "Queue", "QueueEmpty", "QueueFull",
+    "ReadTransport", "Runner", "SafeChildWatcher", "SelectorEventLoop", "Semaphore",
+    "SendfileNotAvailableError", "Server", "StreamReader", "StreamReaderProtocol", "StreamWriter",
+    "SubprocessProtocol", "SubprocessTransport", "Task", "ThreadedChildWatcher", "Timeout",
+    "TimeoutError", "TimerHandle", "Transport", "WriteTransport", "all_tasks", "as_completed",
+    "create_subprocess_exec", "create_subprocess_shell", "create_task", "current_task",
+    "ensure_future", "gather", "get_child_watcher", "get_event_loop", "get_event_loop_policy",
+    "get_running_loop", "iscoroutine", "iscoroutinefunction", "isfuture", "new_event_loop",
+    "open_connection", "open_unix_connection", "run", "run_coroutine_threadsafe",
+    "set_child_watcher", "set_event_loop", "set_event_loop_policy", "shield", "sleep",
+    "start_server", "start_unix_server", "timeout", "timeout_at", "to_thread", "wait", "wait_for",
+    "wrap_future",
+];
+
 /// What the async libraries' names are bound to in a module, from its imports anywhere in the file.
 #[derive(Debug, Default)]
 pub struct AsyncioNames {
@@ -416,9 +438,13 @@ impl<'a> StatementVisitor<'a> for ImportCollector<'_> {
                         self.names.submodules.push(library);
                     }
                 }
-                for alias in &import.names {
-                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                    let member = alias.name.to_string();
+                // `from asyncio import *` binds asyncio's public names (its `__all__`).
+                let star = import.names.iter().any(|alias| alias.name.as_str() == "*") && module == Some("asyncio");
+                let expanded: Vec<(String, String)> = match star {
+                    true => ASYNCIO_ALL.iter().map(|name| (name.to_string(), name.to_string())).collect(),
+                    false => import.names.iter().map(|alias| (alias.asname.as_ref().unwrap_or(&alias.name).to_string(), alias.name.to_string())).collect(),
+                };
+                for (local, member) in expanded {
                     if let Some(module) = module {
                         if path == "asyncio" && member == "exceptions" {
                             self.names.exceptions.push(local);
