@@ -309,6 +309,17 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Whether a function around the statement being visited binds `name` itself (a parameter,
+    /// an assignment): inserted code that spells a module by that name would get the local.
+    pub fn binds_locally(&self, name: &str) -> bool {
+        self.parents.iter().any(|parent| match parent {
+            Stmt::FunctionDef(function) => {
+                function.parameters.iter().any(|p| p.name().as_str() == name) || function.body.iter().any(|s| crate::analysis::names::assigns_name(s, name))
+            }
+            _ => false,
+        })
+    }
+
     /// The statements enclosing the one being visited, outermost first, the module's top included.
     pub fn parents(&self) -> &[&'a Stmt] {
         &self.parents

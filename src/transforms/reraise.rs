@@ -312,6 +312,9 @@ pub fn fix_handler(
     let mut cancel_part = None;
     if catches != Catches::OnlyCancellation {
         let (cancelled, import) = cancellation_class(checker, library);
+        if let Err(why) = shadowed(checker, &cancelled) {
+            return (None, Some(why));
+        }
         edits.extend(import);
         let caught = name.as_deref().unwrap_or_default();
         if is_group_handler(checker, handler) {
@@ -642,6 +645,7 @@ impl CountSnapshot {
     pub fn new(checker: &Checker, stmt: &Stmt) -> Result<Self, String> {
         Self::available(checker)?;
         let (asyncio, import) = asyncio_module(checker);
+        shadowed(checker, &asyncio)?;
         let (cancelled_error, import2) = cancelled_error(checker);
         Ok(CountSnapshot {
             asyncio,
@@ -791,6 +795,16 @@ pub fn cancelled_error(checker: &Checker) -> (String, Option<Edit>) {
 pub fn cancellation_class(checker: &Checker, library: Library) -> (String, Option<Edit>) {
     let (spelling, needs_import) = checker.names.cancellation_spelling(library);
     (spelling, needs_import.then(|| checker.editor.add_import(checker.parsed, library.module())))
+}
+
+/// Refuses inserted code that spells a module-level name (`asyncio.current_task()`,
+/// `trio.Cancelled`) which a function around it binds itself.
+fn shadowed(checker: &Checker, spelling: &str) -> Result<(), String> {
+    let root = spelling.split(['.', '(']).next().unwrap_or(spelling);
+    match checker.binds_locally(root) {
+        true => Err(format!("the function binds `{root}` itself, which the fix's `{spelling}` would read instead of the module's")),
+        false => Ok(()),
+    }
 }
 
 /// The spelling of the `asyncio` module for inserted code, with the import it may need.
