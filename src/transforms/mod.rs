@@ -97,6 +97,9 @@ pub struct Checker<'a> {
     /// The primitives the last function asked about can see (handlers of one function come in
     /// a row, and finding them walks its whole body).
     function_primitives: RefCell<Option<(Option<TextSize>, std::rc::Rc<Primitives>)>>,
+    /// The names each function binds itself (parameters, assignments), by the function's start:
+    /// asked once per fix, walked once per function.
+    local_names: RefCell<HashMap<TextSize, std::rc::Rc<HashSet<&'a str>>>>,
     /// Whether the module's text calls any `.cancel(` at all: without one there is no stopper.
     mentions_cancel: OnceCell<bool>,
     /// The library each function's code deals in, found the first time a rule asks.
@@ -153,6 +156,7 @@ impl<'a> Checker<'a> {
             tasks: OnceCell::new(),
             primitive_attributes: OnceCell::new(),
             function_primitives: RefCell::new(None),
+            local_names: RefCell::new(HashMap::new()),
             mentions_cancel: OnceCell::new(),
             function_libraries: RefCell::new(Vec::new()),
             module_library: OnceCell::new(),
@@ -314,7 +318,8 @@ impl<'a> Checker<'a> {
     pub fn binds_locally(&self, name: &str) -> bool {
         self.parents.iter().any(|parent| match parent {
             Stmt::FunctionDef(function) => {
-                function.parameters.iter().any(|p| p.name().as_str() == name) || function.body.iter().any(|s| crate::analysis::names::assigns_name(s, name))
+                let names = self.local_names.borrow_mut().entry(function.start()).or_insert_with(|| std::rc::Rc::new(bound_names(function))).clone();
+                names.contains(name)
             }
             _ => false,
         })
@@ -615,6 +620,36 @@ impl<'a> Visitor<'a> for Checker<'a> {
             walk_expr(self, expr);
         }
     }
+}
+
+/// The names `function` binds itself: its parameters and the names its code stores (nested
+/// functions and classes have their own scopes; their names count, their bodies do not).
+fn bound_names(function: &StmtFunctionDef) -> HashSet<&str> {
+    struct Stores<'a>(HashSet<&'a str>);
+    impl<'a> Visitor<'a> for Stores<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(f) => {
+                    self.0.insert(f.name.as_str());
+                }
+                Stmt::ClassDef(c) => {
+                    self.0.insert(c.name.as_str());
+                }
+                _ => walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                if name.ctx == ruff_python_ast::ExprContext::Store {
+                    self.0.insert(name.id.as_str());
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut stores = Stores(function.parameters.iter().map(|p| p.name().as_str()).collect());
+    stores.visit_body(&function.body);
+    stores.0
 }
 
 /// Module-level functions and methods whose body can only end by raising
