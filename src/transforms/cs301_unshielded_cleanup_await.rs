@@ -284,14 +284,16 @@ fn unit<'a>(checker: &mut Checker<'a>, suite: Suite<'a>, place: Place) {
     }
 }
 
-/// Why the fix is unsafe in a module that imports asyncio beside anyio or trio, in a function
-/// whose code names neither: its code may be cancelled either way, by `task.cancel()` or by a
-/// cancel scope, and each helper holds back only one of the two (asyncio's does not hold an
-/// anyio scope's cancel; anyio's shield does not hold a native `task.cancel()`).
+/// Why the fix is unsafe in a module whose code uses asyncio beside anyio or trio: its
+/// functions may be cancelled either way, by `task.cancel()` or by a cancel scope, whatever
+/// their own code names (a function that calls `asyncio.wait_for` runs under its caller's anyio
+/// scope), and each helper holds back only one of the two (asyncio's does not hold an anyio
+/// scope's cancel; anyio's shield does not hold a native `task.cancel()`; both checked at run time
+/// in the fifth review).
 fn mixed_libraries(checker: &Checker, library: Library) -> Option<String> {
     let libraries = checker.names.libraries();
     let structured = libraries.iter().find(|l| l.is_structured())?;
-    if !libraries.contains(&Library::Asyncio) || checker.library_named().is_some() {
+    if !libraries.contains(&Library::Asyncio) {
         return None;
     }
     // Both must be used, not only imported (`from asyncio import iscoroutinefunction`).
@@ -299,8 +301,12 @@ fn mixed_libraries(checker: &Checker, library: Library) -> Option<String> {
     if !(named.contains(&Library::Asyncio) && named.contains(structured)) {
         return None;
     }
+    let follows = match checker.library_named() {
+        Some(_) => "what this function names",
+        None => "the module's (this function names neither)",
+    };
     Some(format!(
-        "the module imports both {} and {} and this function names neither: the fix follows the module's {}, and does not hold back a cancel that comes the other way ({})",
+        "the module uses both {} and {}: the fix follows {}, {follows}, and does not hold back a cancel that comes the other way ({})",
         Library::Asyncio.module(),
         structured.module(),
         library.module(),

@@ -1,7 +1,7 @@
-"""A module that imports asyncio and anyio: a function whose code names one of them is judged in
-that library's terms; one that names neither may be cancelled either way (a native
-`task.cancel()`, or an anyio cancel scope), and each helper holds back only one of the two, so
-its fix is unsafe and says so."""
+"""A module that uses asyncio and anyio: its functions may be cancelled either way (a native
+`task.cancel()`, or an anyio cancel scope), whatever their own code names, and each helper holds
+back only one of the two, so every fix is unsafe and says so; the helper follows the library the
+function names, else the module's."""
 
 import asyncio
 
@@ -21,7 +21,7 @@ class Transport:
         finally:
             await self.conn.close()
 
-    # Names anyio: the anyio helper, safe.
+    # Names anyio: the anyio helper, unsafe.
     # Error
     async def pump(self, items):
         try:
@@ -31,7 +31,7 @@ class Transport:
         finally:
             await self.conn.close()
 
-    # Names asyncio: the asyncio helper, safe.
+    # Names asyncio: the asyncio helper, unsafe (its caller may run it under an anyio scope).
     # Error
     async def run(self, work):
         self.task = asyncio.current_task()
