@@ -818,6 +818,19 @@ impl UnitFix {
             fix.refusal = Some("the cleanup block yields: a unit cannot span a `yield`".to_string());
             return fix;
         }
+        // An await of the block that is no cleanup stays bare inside the unit: a cancel there
+        // still cuts the block short, and the cleanups after it are skipped.
+        let bare = SuspensionPoints::of(span)
+            .awaited
+            .into_iter()
+            .find(|operand| !items.iter().any(|item| matches!(item.kind, ItemKind::Await(item_operand, _) if std::ptr::eq(item_operand, *operand))));
+        if let Some(operand) = bare {
+            let line = checker.source()[..operand.start().to_usize()].matches('\n').count() + 1;
+            fix.safety = fix.safety.clone().and(Safety::Unsafe(format!(
+                "the block also awaits `{}` (line {line}), which the fix leaves unprotected: a cancel there still cuts the block short and skips the cleanups after it",
+                checker.editor.short(operand)
+            )));
+        }
         let mut bound = Bound::default();
         for item in &new {
             bound.at_least(&item.bound);
