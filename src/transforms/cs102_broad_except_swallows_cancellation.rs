@@ -5,7 +5,7 @@
 
 use ruff_python_ast::{ExceptHandler, Stmt, StmtTry};
 
-use super::reraise;
+use super::{group_handlers, reraise};
 use super::{Checker, Finding};
 use crate::analysis::names::{Catches, Library};
 use crate::analysis::suspension::SuspensionPoints;
@@ -17,7 +17,7 @@ pub fn try_statement<'a>(checker: &mut Checker<'a>, stmt: &Stmt, try_stmt: &'a S
         return;
     }
     for (index, ExceptHandler::ExceptHandler(handler)) in try_stmt.handlers.iter().enumerate() {
-        let group = reraise::is_group_handler(checker, handler);
+        let group = group_handlers::is_group_handler(checker, handler);
         if checker.names.catches(handler.type_.as_deref()) != Catches::Everything && !group {
             continue;
         }

@@ -11,6 +11,7 @@ pub mod cs201_fire_and_forget_task;
 pub mod cs202_cancelled_task_never_awaited;
 pub mod cs301_unshielded_cleanup_await;
 pub mod cs401_yield_inside_cancel_scope;
+mod group_handlers;
 mod module_helper;
 mod reraise;
 mod task_refs;
