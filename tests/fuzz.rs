@@ -57,6 +57,8 @@ struct Style {
     levels: Vec<&'static str>,
     newline: &'static str,
     bom: bool,
+    /// Some lines end in blanks.
+    trailing_blanks: bool,
     form_feeds: bool,
 }
 
@@ -366,6 +368,7 @@ fn module(seed: u64) -> Vec<u8> {
         },
         bom: rng.chance(6),
         form_feeds: rng.chance(12),
+        trailing_blanks: rng.chance(10),
     };
     let alias = rng.chance(15);
     let from_import = rng.chance(20);
@@ -380,13 +383,24 @@ fn module(seed: u64) -> Vec<u8> {
     if rng.chance(10) {
         lines.push((0, "# -*- coding: utf-8 -*-".to_string()));
     }
-    if rng.chance(30) {
-        lines.push((0, "\"\"\"A generated module.\"\"\"".to_string()));
+    // A docstring a `;` joins to the first import: code a fix adds goes after the `;`.
+    let docstring = rng.chance(30).then(|| "\"\"\"A generated module.\"\"\"".to_string());
+    let joined = docstring.is_some() && rng.chance(25);
+    if let (Some(docstring), false) = (&docstring, joined) {
+        lines.push((0, docstring.clone()));
     }
     if rng.chance(20) {
         lines.push((0, "from __future__ import annotations".to_string()));
     }
-    lines.push((0, if alias { "import asyncio as aio".to_string() } else { "import asyncio".to_string() }));
+    // Code before the imports: a helper a fix adds must still come after the import it uses.
+    if rng.chance(10) {
+        lines.push((0, "VERSION = 1".to_string()));
+    }
+    let import = if alias { "import asyncio as aio".to_string() } else { "import asyncio".to_string() };
+    lines.push((0, match (&docstring, joined) {
+        (Some(docstring), true) => format!("{docstring}; {import}"),
+        _ => import,
+    }));
     if from_import {
         lines.push((0, "from asyncio import CancelledError".to_string()));
     }
@@ -423,6 +437,10 @@ fn module(seed: u64) -> Vec<u8> {
         // Continuation lines inside brackets: any blanks do, tabs and spaces mixed.
         let continuation = format!("{}{indent}{}", style.newline, rng.pick(&["  ", "\t", " \t "]));
         out.push_str(&line.replace('\n', &continuation));
+        // Trailing blanks (never after a backslash, which must end its line).
+        if style.trailing_blanks && !line.ends_with('\\') && rng.chance(10) {
+            out.push_str(rng.pick(&[" ", "\t", "  "]));
+        }
         out.push_str(style.newline);
     }
     out.into_bytes()
@@ -519,6 +537,14 @@ fn generated_modules_are_rewritten_into_code_python_accepts() {
     std::fs::write(work.path().join("findings.json"), &json.stdout).unwrap();
     for line in python(&["outputs", ".", "../written", "../findings.json"], original).lines() {
         let _ = writeln!(problems, "{line}");
+    }
+
+    // Every fix a finding offers as applicable was applied: none is left in the written files
+    // (a fix whose edits collide was shown as safe and silently never applied).
+    let left = tool(&["--check", "--unsafe-fixes", "--format", "json"], written);
+    let unapplied = text(&left.stdout).matches("\"applies\": true").count();
+    if unapplied > 0 {
+        let _ = writeln!(problems, "{unapplied} fixes offered as applicable were not applied by --write:\n{}", text(&left.stdout));
     }
 
     let before = snapshot(written);
