@@ -1,6 +1,6 @@
 //! How control leaves an `except` handler, and what would still run after it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{BoolOp, ExceptHandler, ExceptHandlerExceptHandler, Expr, Pattern, Stmt, UnaryOp};
@@ -271,12 +271,15 @@ fn is_base_exception_name(expr: &Expr) -> bool {
     matches!(expr, Expr::Name(n) if n.id.as_str() == "BaseException")
 }
 
-/// A built-in exception class that is not `CancelledError` nor one of its bases
-/// (`CancelledError` derives from `BaseException` only, since 3.8).
 /// The module-level classes whose every base is a builtin error other than `BaseException` or
 /// another such class (`class Closed(ConnectionError)`): an instance is never a cancellation.
 pub fn error_classes(body: &[Stmt]) -> HashSet<String> {
     let classes: Vec<&ruff_python_ast::StmtClassDef> = body.iter().filter_map(Stmt::as_class_def_stmt).collect();
+    // A class defined twice is not one known class.
+    let mut definitions: HashMap<&str, usize> = HashMap::new();
+    for class in &classes {
+        *definitions.entry(class.name.as_str()).or_default() += 1;
+    }
     let mut found: HashSet<String> = HashSet::new();
     // Bases defined later in the module: repeat until nothing is added.
     loop {
@@ -285,8 +288,7 @@ pub fn error_classes(body: &[Stmt]) -> HashSet<String> {
             let bases = class.bases();
             let errors = !bases.is_empty()
                 && bases.iter().all(|base| is_other_builtin_exception(base) || matches!(base, Expr::Name(n) if found.contains(n.id.as_str())));
-            // Defined twice: not one known class.
-            if errors && classes.iter().filter(|c| c.name == class.name).count() == 1 {
+            if errors && definitions[class.name.as_str()] == 1 {
                 found.insert(class.name.to_string());
             }
         }
@@ -296,6 +298,8 @@ pub fn error_classes(body: &[Stmt]) -> HashSet<String> {
     }
 }
 
+/// A built-in exception class that is not `CancelledError` nor one of its bases
+/// (`CancelledError` derives from `BaseException` only, since 3.8).
 fn is_other_builtin_exception(expr: &Expr) -> bool {
     const BUILTIN: &[&str] = &[
         "Exception", "ArithmeticError", "AssertionError", "AttributeError", "BlockingIOError", "BrokenPipeError",

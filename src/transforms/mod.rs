@@ -83,8 +83,9 @@ pub struct Checker<'a> {
     pub names: AsyncioNames,
     pub editor: Editor<'a>,
     always_raising: HashSet<String>,
-    /// The module's own exception classes that cannot be a cancellation (see [`error_classes`]).
-    error_classes: HashSet<String>,
+    /// The module's own exception classes that cannot be a cancellation (see [`error_classes`]),
+    /// found the first time a handler's exits are followed.
+    error_classes: OnceCell<HashSet<String>>,
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
     /// Names handed out by [`Checker::fresh_name_within`], by name and enclosing function (a
@@ -144,14 +145,13 @@ impl<'a> Checker<'a> {
     fn new(parsed: &'a Module, source: &'a str, settings: &'a Settings, names: AsyncioNames) -> Self {
         let module = parsed.syntax();
         let always_raising = always_raising_functions(&module.body);
-        let error_classes = error_classes(&module.body);
         Checker {
             settings,
             parsed,
             names,
             editor: Editor::new(source, parsed.tokens()).with_parenthesized_with(settings.target_version >= PythonVersion::PY39),
             always_raising,
-            error_classes,
+            error_classes: OnceCell::new(),
             identifiers: OnceCell::new(),
             handed_out: RefCell::new(HashMap::new()),
             tasks: OnceCell::new(),
@@ -175,7 +175,8 @@ impl<'a> Checker<'a> {
     }
 
     pub fn exit_finder(&self) -> ExitFinder<'_> {
-        ExitFinder { always_raising: &self.always_raising, error_classes: &self.error_classes, names: &self.names }
+        let error_classes = self.error_classes.get_or_init(|| error_classes(&self.parsed.syntax().body));
+        ExitFinder { always_raising: &self.always_raising, error_classes, names: &self.names }
     }
 
     pub fn primitive_attributes(&self) -> &Primitives {

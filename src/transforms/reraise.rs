@@ -100,24 +100,22 @@ pub fn fix_handler(
         None
     } else {
         let primitives = checker.primitives_in_function();
+        // A cancellation the code raises itself is foreign too: it did not grow the task's count.
         let own_raise = points.raised_cancellation(&checker.names);
-        match (points.foreign_cancel_source(&checker.names, &primitives), CountSnapshot::new(checker, stmt)) {
-            // A cancellation the code raises itself did not grow the task's cancel count.
-            (None, Ok(snapshot)) if own_raise.is_some() => Some(snapshot),
-            (None, Err(_)) if own_raise.is_some() => {
-                let raise = own_raise.expect("matched");
+        match (points.foreign_cancel_source(&checker.names, &primitives), own_raise, CountSnapshot::new(checker, stmt)) {
+            (None, None, _) => None,
+            (_, _, Ok(snapshot)) => Some(snapshot),
+            // Awaiting an existing task is where the other task's cancel is expected (CS103):
+            // without the count there is no telling it from this task's.
+            (Some(_), _, Err(why)) if points.awaits_existing_task(&checker.names) => return (None, Some(why)),
+            (None, Some(raise), Err(_)) => {
                 verdict = Safety::Unsafe(format!(
                     "the `try` raises `CancelledError` itself, at {}, which no cancel sent, and below Python 3.11 the fix cannot tell it from this task's cancel: the re-raise would end the task cancelled on that path too",
                     checker.describe_statement(raise)
                 ));
                 None
             }
-            (None, _) => None,
-            (Some(_), Ok(snapshot)) => Some(snapshot),
-            // Awaiting an existing task is where the other task's cancel is expected (CS103):
-            // without the count there is no telling it from this task's.
-            (Some(_), Err(why)) if points.awaits_existing_task(&checker.names) => return (None, Some(why)),
-            (Some(source), Err(_)) => {
+            (Some(source), _, Err(_)) => {
                 verdict = Safety::Unsafe(format!(
                     "`await {}` may pass on a CancelledError that is not this task's own (another task's cancel, a stored result), and below Python 3.11 the fix cannot tell the two apart: the plain re-raise would turn it into a cancel of this task",
                     checker.editor.short(source)
