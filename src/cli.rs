@@ -367,7 +367,7 @@ fn run_stdin(resolver: &Resolver, path: Option<&Path>, force_exclude: bool, opti
         Some(path) => settings.for_file(path),
         None => std::borrow::Cow::Borrowed(&*settings),
     };
-    let (mut report, source) = engine::process_stdin(&bytes, &settings, options.mode);
+    let (mut report, source) = engine::process_stdin(&bytes, &settings, path, options.mode);
     if let Some(path) = path {
         report.display = crate::paths::display(path);
     }

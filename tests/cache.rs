@@ -98,6 +98,36 @@ fn an_edit_is_seen_even_when_it_keeps_the_size_and_the_modification_time() {
     assert_eq!(code(&output), 0, "the fix is seen:\n{}", stdout(&output));
 }
 
+const SERVICE: &str = "import anyio\n\nfrom .compat import resync\nfrom .late import close\n\n\nasync def serve(run):\n    try:\n        await run()\n    finally:\n        await resync()\n\n\nasync def stop(run):\n    try:\n        await run()\n    finally:\n        await close()\n";
+const SHIELDED_RESYNC: &str = "import anyio.lowlevel\n\n\nasync def resync():\n    await anyio.lowlevel.cancel_shielded_checkpoint()\n";
+const CHECKPOINTING_RESYNC: &str = "import anyio\n\n\nasync def resync():\n    await anyio.sleep(0)\n";
+const SHIELDED_CLOSE: &str = "import anyio.lowlevel\n\n\nasync def close():\n    await anyio.lowlevel.cancel_shielded_checkpoint()\n";
+
+/// CS301 reads the callees a module imports from its project (`from .compat import resync`):
+/// the cached findings of a file hold only while those modules, and the ones it looked for and
+/// did not find, are as they were.
+#[test]
+fn a_change_to_an_imported_module_of_the_project_is_seen() {
+    let dir = project(&[("pkg/__init__.py", b""), ("pkg/compat.py", SHIELDED_RESYNC.as_bytes()), ("pkg/service.py", SERVICE.as_bytes())]);
+    // Past the window in which a module changed just before it was read is not cached.
+    std::thread::sleep(Duration::from_secs(12));
+    let first = cancelsafe(dir.path(), &["--check", "--format", "concise", "pkg"]);
+    assert!(!stdout(&first).contains("service.py:11:"), "resync() shields itself:\n{}", stdout(&first));
+    assert!(stdout(&first).contains("service.py:18:9: CS301"), "close() is not known (pkg/late.py is missing):\n{}", stdout(&first));
+    let files = cache_files(&dir.path().join(".cancelsafe_cache"));
+    let contents = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(contents.contains("/pkg/compat.py\"") && contents.contains("/pkg/late.py\""), "the modules read are in the entry:\n{contents}");
+    assert_eq!(stdout(&cancelsafe(dir.path(), &["--check", "--format", "concise", "pkg"])), stdout(&first));
+
+    std::fs::write(dir.path().join("pkg/compat.py"), CHECKPOINTING_RESYNC).unwrap();
+    let output = cancelsafe(dir.path(), &["--check", "--format", "concise", "pkg"]);
+    assert!(stdout(&output).contains("service.py:11:9: CS301"), "resync() checkpoints now:\n{}", stdout(&output));
+
+    std::fs::write(dir.path().join("pkg/late.py"), SHIELDED_CLOSE).unwrap();
+    let output = cancelsafe(dir.path(), &["--check", "--format", "concise", "pkg"]);
+    assert!(!stdout(&output).contains("service.py:18:"), "close() exists now and shields itself:\n{}", stdout(&output));
+}
+
 /// Long after the file was last changed, its entry is trusted on its metadata alone; an edit
 /// that puts the modification time back still moves the change time.
 #[test]

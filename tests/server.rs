@@ -344,6 +344,23 @@ fn diagnostics_and_fixes_are_the_command_lines() {
     assert_eq!(client.shutdown(), 0);
 }
 
+const SHIELDED_RESYNC: &str = "import anyio.lowlevel\n\n\nasync def resync():\n    await anyio.lowlevel.cancel_shielded_checkpoint()\n";
+const RESYNC_CALLER: &str = "import anyio\n\nfrom .compat import resync\n\n\nasync def serve(run):\n    try:\n        await run()\n    finally:\n        await resync()\n\n\nasync def stop(run, conn):\n    try:\n        await run()\n    finally:\n        await conn.aclose()\n";
+
+/// A callee imported from the document's own package is read from disk, as on the command line:
+/// `resync()` shields itself, so only `conn.aclose()` is a cleanup to protect.
+#[test]
+fn callees_in_the_documents_package_are_read_as_on_the_command_line() {
+    let dir = project(&[("pkg/__init__.py", b""), ("pkg/compat.py", SHIELDED_RESYNC.as_bytes()), ("pkg/service.py", RESYNC_CALLER.as_bytes())]);
+    let uri = url(&dir.path().join("pkg/service.py"));
+    let (mut client, _) = Client::initialized(dir.path(), json!({}), Value::Null);
+    client.open(&uri, RESYNC_CALLER);
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert_eq!(lsp_findings(&diagnostics), [("CS301".to_string(), 17)]);
+    assert_eq!(lsp_findings(&diagnostics), cli_findings(dir.path(), "pkg/service.py"));
+    assert_eq!(client.shutdown(), 0);
+}
+
 #[test]
 fn incremental_changes_in_utf8_with_crlf_and_tabs() {
     let original = "import asyncio\r\n\r\n\r\nasync def main():\r\n\tx = \"é\"\r\n\tawait asyncio.sleep(0)\r\n";

@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use cancelsafe::analysis::project::Project;
 use cancelsafe::engine::{apply_fixes, check_source};
 use cancelsafe::rules::Rule;
 use cancelsafe::settings::{parse_target_version, Settings};
@@ -79,7 +80,7 @@ fn transform_cases() {
     insta::glob!("../transforms", "*/cases/*.py", |path| {
         let text = std::fs::read_to_string(path).unwrap();
         let settings = settings_for(path, &text);
-        let checked = check_source(&text, &settings, Some(Applicability::Unsafe)).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message()));
+        let checked = check_source(&text, &settings, &Project::of(path), Some(Applicability::Unsafe)).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message()));
 
         let marked = marked_functions(&text);
         assert!(!marked.is_empty() || !text.contains("# Error"), "{}: markers not matched to functions", path.display());
@@ -103,7 +104,7 @@ fn transform_cases() {
             let bare_lf = checked.fixed.split('\n').filter(|line| !line.ends_with('\r')).count() - 1;
             assert_eq!(bare_lf, 0, "{}: the fix inserted LF line endings into a CRLF file", path.display());
         }
-        let again = check_source(&checked.fixed, &settings, Some(Applicability::Unsafe)).unwrap();
+        let again = check_source(&checked.fixed, &settings, &Project::of(path), Some(Applicability::Unsafe)).unwrap();
         assert_eq!(again.fixed, checked.fixed, "{}: a second run changes the fixed code", path.display());
 
         let locations = Locations::new(&text);

@@ -11,10 +11,14 @@
 //! annotated `MemoryObjectSendStream[…]` / `MemoryObjectReceiveStream[…]`, or assigned from such
 //! a parameter. One binding of any other kind and the name is unknown.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 
 use super::names::{AsyncioNames, Library};
+use super::project::{Project, Sibling};
 
 /// How deep calls into the module's own `async def`s are followed (a cycle stops there).
 const DEPTH: usize = 4;
@@ -22,43 +26,35 @@ const DEPTH: usize = 4;
 /// The anyio classes whose `aclose()` never checkpoints.
 const MEMORY_STREAMS: &[&str] = &["MemoryObjectSendStream", "MemoryObjectReceiveStream"];
 
-/// Where an await sits: the module's statements and the statements around it, outermost first.
+/// Where an await sits: the module's statements and the statements around it, outermost first,
+/// and the project the module belongs to (callees it imports from there are read there).
 #[derive(Clone, Copy)]
 pub struct Place<'a> {
     pub module: &'a [Stmt],
     pub parents: &'a [&'a Stmt],
+    pub project: &'a Project,
 }
 
 /// True when awaiting `awaited` (the operand of `await`) can never checkpoint.
 pub fn never_checkpoints(names: &AsyncioNames, place: Place, awaited: &Expr) -> bool {
-    (names.uses(Library::Anyio) || names.uses(Library::Trio)) && Reader { names, module: place.module }.never_checkpoints(place.parents, awaited, DEPTH)
+    (names.uses(Library::Anyio) || names.uses(Library::Trio)) && Reader::new(names, place).never_checkpoints(place.parents, awaited, DEPTH)
 }
 
-/// True when `awaited` calls an `async def` of the same class or module that shields itself in
-/// anyio or trio code: decorated with a decorator named for shielding (`@_shielded`), or whose
-/// every suspension point sits in a `with` given `shield=True` (`with anyio.CancelScope(shield=True):`
-/// around its whole body). A cancelled scope cannot cut it short.
+/// True when `awaited` calls an `async def` of the same class, module or project that shields
+/// itself in anyio or trio code: decorated with a decorator named for shielding (`@_shielded`),
+/// or whose every suspension point sits in a `with` given `shield=True` (`with
+/// anyio.CancelScope(shield=True):` around its whole body), calls something named for shielding
+/// (`cancel_shielded_checkpoint()`), or awaits a callee that shields itself or never
+/// checkpoints. A cancelled scope cannot cut it short.
 pub fn shields_itself(names: &AsyncioNames, place: Place, awaited: &Expr) -> bool {
+    (names.uses(Library::Anyio) || names.uses(Library::Trio)) && Reader::new(names, place).shields_itself(place.parents, awaited, DEPTH)
+}
+
+/// `aclose_shielded(conn)`, `cancel_shielded_checkpoint()`, `final_write(w, shield=True)`: a
+/// call that says it shields itself.
+pub fn named_for_shielding(awaited: &Expr) -> bool {
     let Expr::Call(call) = awaited else { return false };
-    if !(names.uses(Library::Anyio) || names.uses(Library::Trio)) {
-        return false;
-    }
-    let reader = Reader { names, module: place.module };
-    let Some((function, _)) = reader.own_method(place.parents, &call.func, Decorated::Allowed) else { return false };
-    let shielding_decorator = function.decorator_list.iter().any(|decorator| {
-        let callee = match &decorator.expression {
-            Expr::Call(call) => call.func.as_ref(),
-            other => other,
-        };
-        super::calls::callee_name(callee).is_some_and(|name| name.to_ascii_lowercase().contains("shield"))
-    });
-    let suspends = |stmts: &[Stmt]| super::suspension::SuspensionPoints::of(stmts).any();
-    let shielded_body = suspends(&function.body)
-        && function.body.iter().all(|stmt| match stmt {
-            Stmt::With(with) if with.items.iter().any(|item| given_shield(&item.context_expr)) => true,
-            other => !suspends(std::slice::from_ref(other)),
-        });
-    shielding_decorator || shielded_body
+    given_shield(awaited) || super::calls::callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield"))
 }
 
 /// A call given `shield=True`: `CancelScope(shield=True)`, `move_on_after(5, shield=True)`,
@@ -68,28 +64,123 @@ pub fn given_shield(expr: &Expr) -> bool {
     call.arguments.find_keyword("shield").is_some_and(|keyword| matches!(&keyword.value, Expr::BooleanLiteral(b) if b.value))
 }
 
+/// Reads one module: the checked one, or another module of its project.
 struct Reader<'a, 'n> {
     names: &'n AsyncioNames,
     module: &'a [Stmt],
+    project: &'n Project,
+    /// The module's file, when it is not the checked one.
+    path: Option<&'n Path>,
 }
 
-impl<'a> Reader<'a, '_> {
+/// An `async def` that a call reaches.
+enum Callee<'a> {
+    /// In this module, with the parents its body sees.
+    Here(&'a StmtFunctionDef, Vec<&'a Stmt>),
+    /// In another module of the project: a function of it, or a method of one of its classes.
+    Elsewhere { sibling: Arc<Sibling>, class: Option<String>, function: String },
+}
+
+/// A class that a name reaches: in this module, or in another module of the project.
+enum Class<'a> {
+    Here(&'a Stmt),
+    Elsewhere(Arc<Sibling>, String),
+}
+
+impl<'a> Class<'a> {
+    fn method(self, name: &str, decorated: Decorated) -> Option<Callee<'a>> {
+        match self {
+            Class::Here(class_stmt) => {
+                let Stmt::ClassDef(class) = class_stmt else { return None };
+                let function = async_def(&class.body, name, decorated)?;
+                Some(Callee::Here(function, vec![class_stmt, function_stmt(&class.body, function)]))
+            }
+            Class::Elsewhere(sibling, class) => Some(Callee::Elsewhere { sibling, class: Some(class), function: name.to_string() }),
+        }
+    }
+}
+
+/// What is asked of a callee's body.
+#[derive(Clone, Copy)]
+enum Question {
+    NeverCheckpoints,
+    ShieldsItself,
+}
+
+impl<'a, 'n> Reader<'a, 'n> {
+    fn new(names: &'n AsyncioNames, place: Place<'a>) -> Self
+    where
+        'a: 'n,
+    {
+        Reader { names, module: place.module, project: place.project, path: None }
+    }
+
     fn never_checkpoints(&self, parents: &[&'a Stmt], awaited: &Expr, depth: usize) -> bool {
         let Expr::Call(call) = awaited else { return false };
         if depth == 0 {
             return false;
         }
         match call.func.as_ref() {
-            Expr::Attribute(method) if method.attr.as_str() == "aclose" && call.arguments.is_empty() => {
-                if self.is_memory_stream(parents, &method.value, depth) {
-                    return true;
-                }
-                self.own_method(parents, call.func.as_ref(), Decorated::Refused).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth))
-            }
+            Expr::Attribute(method) if method.attr.as_str() == "aclose" && call.arguments.is_empty() && self.is_memory_stream(parents, &method.value, depth) => true,
             // `queue.put(item)` on an unbounded `asyncio.Queue()`: never full, so it never waits.
             Expr::Attribute(method) if method.attr.as_str() == "put" && call.arguments.len() == 1 && self.is_unbounded_queue(parents, &method.value) => true,
-            func => self.own_method(parents, func, Decorated::Refused).is_some_and(|(f, p)| self.body_never_checkpoints(f, &p, depth)),
+            func => self.ask(parents, func, Decorated::Refused, Question::NeverCheckpoints, depth),
         }
+    }
+
+    fn shields_itself(&self, parents: &[&'a Stmt], awaited: &Expr, depth: usize) -> bool {
+        let Expr::Call(call) = awaited else { return false };
+        depth > 0 && self.ask(parents, &call.func, Decorated::Allowed, Question::ShieldsItself, depth)
+    }
+
+    /// Asks `question` of the `async def` that calling `func` reaches, if one is known.
+    fn ask(&self, parents: &[&'a Stmt], func: &Expr, decorated: Decorated, question: Question, depth: usize) -> bool {
+        match self.callee(parents, func, decorated) {
+            Some(Callee::Here(function, inner)) => self.answer(function, &inner, question, depth),
+            Some(Callee::Elsewhere { sibling, class, function }) => {
+                let reader = Reader { names: &sibling.names, module: &sibling.module.syntax().body, project: self.project, path: Some(&sibling.path) };
+                let found = match class {
+                    Some(class) => reader.module_class(&class).and_then(|class| Class::Here(class).method(&function, decorated)),
+                    None => reader.module_function(&function, decorated),
+                };
+                matches!(found, Some(Callee::Here(f, inner)) if reader.answer(f, &inner, question, depth))
+            }
+            None => false,
+        }
+    }
+
+    fn answer(&self, function: &'a StmtFunctionDef, parents: &[&'a Stmt], question: Question, depth: usize) -> bool {
+        match question {
+            Question::NeverCheckpoints => self.body_never_checkpoints(function, parents, depth),
+            Question::ShieldsItself => self.body_shields_itself(function, parents, depth),
+        }
+    }
+
+    /// Decorated for shielding, or every suspension point of the body shielded: in a `with`
+    /// given `shield=True`, or an await of a call that shields itself or never checkpoints.
+    fn body_shields_itself(&self, function: &'a StmtFunctionDef, parents: &[&'a Stmt], depth: usize) -> bool {
+        let shielding_decorator = function.decorator_list.iter().any(|decorator| {
+            let callee = match &decorator.expression {
+                Expr::Call(call) => call.func.as_ref(),
+                other => other,
+            };
+            super::calls::callee_name(callee).is_some_and(|name| name.to_ascii_lowercase().contains("shield"))
+        });
+        if shielding_decorator {
+            return true;
+        }
+        let shielded = |awaited: &Expr| {
+            named_for_shielding(awaited) || self.shields_itself(parents, awaited, depth - 1) || self.never_checkpoints(parents, awaited, depth - 1)
+        };
+        let points = |stmts| super::suspension::SuspensionPoints::of(stmts);
+        points(&function.body).any()
+            && function.body.iter().all(|stmt| match stmt {
+                Stmt::With(with) if with.items.iter().any(|item| given_shield(&item.context_expr)) => true,
+                other => {
+                    let points = points(std::slice::from_ref(other));
+                    points.async_blocks == 0 && points.awaited.iter().all(|awaited| shielded(awaited))
+                }
+            })
     }
 
     /// A name that the innermost function binding it only ever binds to `asyncio.Queue()`
@@ -117,17 +208,15 @@ impl<'a> Reader<'a, '_> {
         })
     }
 
-    /// `self.m(…)` of a method the enclosing class defines, `f(…)` of a module-level function,
-    /// or `self.x.m(…)` where every value the class gives `self.x` is an instance of one class of
-    /// the module (`self.x = Cache(…)`): the `async def` and the parents its body sees.
-    fn own_method(&self, parents: &[&'a Stmt], func: &Expr, decorated: Decorated) -> Option<(&'a StmtFunctionDef, Vec<&'a Stmt>)> {
+    /// `self.m(…)` of a method the enclosing class defines, `f(…)` of a module-level function
+    /// (or one the module imports from its project), `mod.f(…)` of a project module it
+    /// imports, or `self.x.m(…)` where every value the class gives `self.x` is an instance of
+    /// one class of the module or the project (`self.x = Cache(…)`).
+    fn callee(&self, parents: &[&'a Stmt], func: &Expr, decorated: Decorated) -> Option<Callee<'a>> {
         if let Expr::Attribute(method) = func {
             if let Expr::Attribute(holder) = method.value.as_ref() {
                 if is_self(parents, &holder.value) {
-                    let class_stmt = self.attribute_class(parents, holder.attr.as_str())?;
-                    let Stmt::ClassDef(class) = class_stmt else { return None };
-                    let function = async_def(&class.body, method.attr.as_str(), decorated)?;
-                    return Some((function, vec![class_stmt, function_stmt(&class.body, function)]));
+                    return self.attribute_class(parents, holder.attr.as_str())?.method(method.attr.as_str(), decorated);
                 }
             }
         }
@@ -137,17 +226,27 @@ impl<'a> Reader<'a, '_> {
                 let function = async_def(&class.body, method.attr.as_str(), decorated)?;
                 let mut inner = parents[..=class_at].to_vec();
                 inner.push(function_stmt(&class.body, function));
-                Some((function, inner))
+                Some(Callee::Here(function, inner))
             }
             Expr::Name(name) if !parents.iter().any(|p| binds_locally(p, name.id.as_str())) => {
-                let function = async_def(self.module, name.id.as_str(), decorated)?;
-                Some((function, vec![function_stmt(self.module, function)]))
+                let name = name.id.as_str();
+                if let Some(imported) = self.project.definition(self.path, self.module, name) {
+                    return Some(Callee::Elsewhere { sibling: imported.sibling, class: None, function: imported.name });
+                }
+                self.module_function(name, decorated)
             }
             // `r.aclose()` where the function binds `r` only to instances of one class of the
-            // module (`r = Receiver(…)`).
+            // module or the project (`r = Receiver(…)`), or `streams.close(…)` of a project
+            // module the module imports.
             Expr::Attribute(method) => {
                 let Expr::Name(local) = method.value.as_ref() else { return None };
-                let (_, bindings) = self.innermost_bindings(parents, local.id.as_str())?;
+                let Some((_, bindings)) = self.innermost_bindings(parents, local.id.as_str()) else {
+                    if parents.iter().any(|p| binds_locally(p, local.id.as_str())) {
+                        return None;
+                    }
+                    let sibling = self.project.submodule(self.path, self.module, local.id.as_str())?;
+                    return Some(Callee::Elsewhere { sibling, class: None, function: method.attr.to_string() });
+                };
                 let mut classes = bindings.iter().map(|binding| match binding {
                     Binding::Value(Expr::Call(call)) => call.func.as_name_expr().map(|n| n.id.as_str()),
                     _ => None,
@@ -156,13 +255,25 @@ impl<'a> Reader<'a, '_> {
                 if !classes.all(|class| class == Some(first)) {
                     return None;
                 }
-                let class_stmt = self.module_class(first)?;
-                let Stmt::ClassDef(class) = class_stmt else { return None };
-                let function = async_def(&class.body, method.attr.as_str(), decorated)?;
-                Some((function, vec![class_stmt, function_stmt(&class.body, function)]))
+                self.class_named(first)?.method(method.attr.as_str(), decorated)
             }
             _ => None,
         }
+    }
+
+    /// The module-level `async def` named `name`, defined once.
+    fn module_function(&self, name: &str, decorated: Decorated) -> Option<Callee<'a>> {
+        let function = async_def(self.module, name, decorated)?;
+        Some(Callee::Here(function, vec![function_stmt(self.module, function)]))
+    }
+
+    /// The one class named `name` at module level, or the class the module imports by that
+    /// name from its project.
+    fn class_named(&self, name: &str) -> Option<Class<'a>> {
+        if let Some(imported) = self.project.definition(self.path, self.module, name) {
+            return Some(Class::Elsewhere(imported.sibling, imported.name));
+        }
+        self.module_class(name).map(Class::Here)
     }
 
     /// The one module-level class named `name`.
@@ -172,9 +283,9 @@ impl<'a> Reader<'a, '_> {
         defined.next().is_none().then_some(class)
     }
 
-    /// The module-level class whose instances are the only values the enclosing class assigns
-    /// to `self.{attr}` (`None` aside).
-    fn attribute_class(&self, parents: &[&'a Stmt], attr: &str) -> Option<&'a Stmt> {
+    /// The class (of the module or the project) whose instances are the only values the
+    /// enclosing class assigns to `self.{attr}` (`None` aside).
+    fn attribute_class(&self, parents: &[&'a Stmt], attr: &str) -> Option<Class<'a>> {
         let (_, class) = enclosing_class(parents)?;
         let target = Target::SelfAttribute(attr);
         let mut classes = Vec::new();
@@ -195,7 +306,7 @@ impl<'a> Reader<'a, '_> {
         if rest.iter().any(|name| name != first) {
             return None;
         }
-        self.module_class(first)
+        self.class_named(first)
     }
 
     /// No `async for`, no `async with`, and every await one that never checkpoints.

@@ -6,6 +6,7 @@ pub mod checkpoints;
 pub mod cleanup_calls;
 pub mod flow;
 pub mod names;
+pub mod project;
 pub mod suspension;
 pub mod tasks;
 

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use super::{fix_threshold, process_bytes, Checked, FileReport};
+use crate::analysis::project::Project;
 use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::settings::{Mode, Settings};
@@ -85,6 +86,9 @@ struct Entry {
     racy: bool,
     /// Findings in the text read (noqa applied); empty for a clean file.
     findings: Vec<CachedFinding>,
+    /// The modules of the file's project that the rules read (or looked for: `None`), with
+    /// their stamps then: the findings hold only while these are unchanged too.
+    imports: Vec<(String, Option<Stamp>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -125,7 +129,7 @@ impl Cache {
         };
         let fingerprint = settings.fingerprint();
         let table = self.table(&fingerprint);
-        let cached = table.get(key).filter(|entry| entry.stamp == stamp);
+        let cached = table.get(key).filter(|entry| entry.stamp == stamp && entry.imports_unchanged());
         let clean = || FileReport::clean(crate::paths::display(path), fix_threshold(settings));
         if cached.is_some_and(|entry| entry.findings.is_empty() && !entry.racy) {
             return clean();
@@ -151,7 +155,8 @@ impl Cache {
                 return report;
             }
         }
-        let report = process_bytes(path, &bytes, settings, mode);
+        let project = Project::of(path);
+        let report = process_bytes(path, &bytes, settings, &project, mode);
         let entry = match &report.outcome {
             // A written file has a new stamp: its entry would never be found again.
             Ok(checked) if !report.written => Some(Entry {
@@ -159,7 +164,10 @@ impl Cache {
                 hash,
                 racy: stamp.racy(read_at),
                 findings: checked.findings.iter().map(CachedFinding::of).collect(),
-            }),
+                imports: project.looked_at().into_iter().map(|import| (import.to_string_lossy().into_owned(), Stamp::of_path(&import))).collect(),
+            })
+            // A module read that changed just before could change again unseen: not kept.
+            .filter(|entry| entry.imports.iter().all(|(_, import)| !import.is_some_and(|import| import.racy(read_at)))),
             _ => None,
         };
         if entry.is_some() || table.contains_key(key) {
@@ -243,6 +251,12 @@ fn reuse(path: &Path, bytes: &[u8], entry: &Entry, settings: &Settings) -> Optio
     Some(FileReport { display: crate::paths::display(path), original: source.text, outcome, written: false, threshold: fix_threshold(settings), has_bom })
 }
 
+impl Entry {
+    fn imports_unchanged(&self) -> bool {
+        self.imports.iter().all(|(path, stamp)| Stamp::of_path(Path::new(path)) == *stamp)
+    }
+}
+
 impl CachedFinding {
     fn of(finding: &Finding) -> CachedFinding {
         CachedFinding {
@@ -274,6 +288,10 @@ impl Stamp {
         let read_at = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
         let metadata = std::fs::metadata(path).ok()?;
         Some((Stamp::of(&metadata)?, read_at))
+    }
+
+    fn of_path(path: &Path) -> Option<Stamp> {
+        Stamp::of(&std::fs::metadata(path).ok()?)
     }
 
     #[cfg(unix)]
@@ -375,7 +393,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(table_name("rules=CS101"));
         let mut table = Table::new();
-        table.insert("/x.py".into(), Entry { stamp: stamp(1, 1), hash: content_hash(b"x"), racy: false, findings: Vec::new() });
+        table.insert("/x.py".into(), Entry { stamp: stamp(1, 1), hash: content_hash(b"x"), racy: false, findings: Vec::new(), imports: Vec::new() });
         write_table(&path, "rules=CS101", &table).unwrap();
         assert_eq!(read_tables(dir.path()), HashMap::from([("rules=CS101".to_string(), table.clone())]));
         let written = std::fs::read_to_string(&path).unwrap();

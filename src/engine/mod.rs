@@ -19,6 +19,7 @@ pub use verify::cpython_refuses;
 pub use verify::offsets::partition_point_near;
 pub use write::{create_new, write_atomically};
 
+use crate::analysis::project::Project;
 use crate::edits::Placement;
 use crate::finding::Finding;
 use crate::rules::Rule;
@@ -112,10 +113,10 @@ pub fn fix_threshold(settings: &Settings) -> Applicability {
 /// applicability, pass after pass. Every fix shown or applied has been verified (parse,
 /// CPython's compile rules, the structural check); one that failed is taken off its finding,
 /// which carries the reason.
-pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability>) -> Result<Checked, FileError> {
+pub fn check_source(text: &str, settings: &Settings, project: &Project, apply: Option<Applicability>) -> Result<Checked, FileError> {
     with_stack(|| {
         let module = source::parse(text).map_err(FileError::Source)?;
-        let mut pass = Pass::new(text.to_string(), module, settings);
+        let mut pass = Pass::new(text.to_string(), module, settings, project);
         // Without `apply`, every fix is still verified (all of them together first: one parse).
         let mut step = pass.combine(apply.unwrap_or(Applicability::Unsafe));
         pass.verify_rest();
@@ -128,7 +129,7 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
         for _ in 1..MAX_PASSES {
             let Some(next) = step else { break };
             changes = changes.then(&Changes::of_edits(&next.edits));
-            pass = Pass::new(next.text, next.module, settings);
+            pass = Pass::new(next.text, next.module, settings, project);
             pass.refuse_refiring(&next.edits, &next.fixed);
             applied.extend(next.rules);
             step = pass.combine(threshold);
@@ -140,17 +141,17 @@ pub fn check_source(text: &str, settings: &Settings, apply: Option<Applicability
 
 /// The findings of `text` (noqa applied), their fixes verified, none applied: for front ends
 /// that apply nothing (the language server).
-pub fn findings_in(text: &str, settings: &Settings) -> Result<Vec<Finding>, SourceError> {
-    Ok(found_in(text, settings)?.verify())
+pub fn findings_in(text: &str, settings: &Settings, project: &Project) -> Result<Vec<Finding>, SourceError> {
+    Ok(found_in(text, settings, project)?.verify())
 }
 
 /// The findings of `text` (noqa applied) before their fixes are verified: what an editor can
 /// show at once, while [`Found::verify`] (which may take a fix off its finding, with the
 /// reason) runs later or elsewhere.
-pub fn found_in(text: &str, settings: &Settings) -> Result<Found, SourceError> {
+pub fn found_in(text: &str, settings: &Settings, project: &Project) -> Result<Found, SourceError> {
     with_stack(|| {
         let module = source::parse(text)?;
-        Ok(Found(Pass::new(text.to_string(), module, settings)))
+        Ok(Found(Pass::new(text.to_string(), module, settings, project)))
     })
 }
 
@@ -198,8 +199,8 @@ impl Step {
 }
 
 impl Pass {
-    fn new(text: String, module: Module, settings: &Settings) -> Pass {
-        let matches = check_module(&module, &text, settings);
+    fn new(text: String, module: Module, settings: &Settings, project: &Project) -> Pass {
+        let matches = check_module(&module, &text, settings, project);
         let mut findings = matches.findings;
         crate::noqa::retain_unsuppressed(&mut findings, &module, &text);
         let verified = vec![false; findings.len()];
@@ -347,16 +348,16 @@ pub struct Revision {
 /// them), in one pass of [`apply_fixes`]: an edit several fixes share (an import, CS201's
 /// helper) comes with the first of them that is chosen and is applied once. The result is
 /// verified as `--write`'s is; one that fails is refused.
-pub fn apply_chosen(text: &str, chosen: &[Finding], settings: &Settings) -> Result<Revision, FileError> {
+pub fn apply_chosen(text: &str, chosen: &[Finding], settings: &Settings, project: &Project) -> Result<Revision, FileError> {
     with_stack(|| {
         let module = source::parse(text).map_err(FileError::Source)?;
-        let before = Pass::new(text.to_string(), module, settings);
+        let before = Pass::new(text.to_string(), module, settings, project);
         let outcome = apply_fixes(text, chosen, Applicability::Unsafe);
         let module = before
             .verifier()
             .verify(&outcome.text, &outcome.edits)
             .map_err(|refusal| FileError::BrokenFix { rules: distinct(&outcome.applied), reason: refusal.message })?;
-        let mut after = Pass::new(outcome.text, module, settings);
+        let mut after = Pass::new(outcome.text, module, settings, project);
         after.verify_rest();
         Ok(Revision { text: after.text, edits: outcome.edits, applied: outcome.applied, findings: after.findings })
     })
@@ -364,11 +365,11 @@ pub fn apply_chosen(text: &str, chosen: &[Finding], settings: &Settings) -> Resu
 
 /// `text` with `edits` spliced in (a fix the reviewer edited), parsed again and checked anew;
 /// a result that does not parse is refused with the parser's error.
-pub fn revise(text: &str, edits: Vec<Edit>, rule: Rule, settings: &Settings) -> Result<Revision, SourceError> {
+pub fn revise(text: &str, edits: Vec<Edit>, rule: Rule, settings: &Settings, project: &Project) -> Result<Revision, SourceError> {
     with_stack(|| {
         let text = splice(text, &edits);
         let module = source::parse(&text)?;
-        let mut after = Pass::new(text, module, settings);
+        let mut after = Pass::new(text, module, settings, project);
         after.verify_rest();
         Ok(Revision { text: after.text, edits, applied: vec![rule], findings: after.findings })
     })
@@ -416,7 +417,7 @@ impl FileReport {
 /// Reads, checks and (in `--write` mode) rewrites one file.
 pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport {
     match std::fs::read(path) {
-        Ok(bytes) => process_bytes(path, &bytes, settings, mode),
+        Ok(bytes) => process_bytes(path, &bytes, settings, &Project::of(path), mode),
         Err(error) => {
             let threshold = fix_threshold(&settings.for_file(path));
             FileReport { display: crate::paths::display(path), original: String::new(), outcome: Err(FileError::Read(error)), written: false, threshold, has_bom: false }
@@ -424,8 +425,9 @@ pub fn process_file(path: &Path, settings: &Settings, mode: Mode) -> FileReport 
     }
 }
 
-/// Checks and (in `--write` mode) rewrites one file, given the bytes read from it.
-pub fn process_bytes(path: &Path, bytes: &[u8], settings: &Settings, mode: Mode) -> FileReport {
+/// Checks and (in `--write` mode) rewrites one file, given the bytes read from it; `project`
+/// reads the modules of the file's project that the rules ask about.
+pub fn process_bytes(path: &Path, bytes: &[u8], settings: &Settings, project: &Project, mode: Mode) -> FileReport {
     let settings = &*settings.for_file(path);
     let threshold = fix_threshold(settings);
     let display = crate::paths::display(path);
@@ -434,7 +436,7 @@ pub fn process_bytes(path: &Path, bytes: &[u8], settings: &Settings, mode: Mode)
         Err(error) => return FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold, has_bom: false },
     };
     let apply = (mode != Mode::Check).then_some(threshold);
-    let mut outcome = check_source(&source.text, settings, apply);
+    let mut outcome = check_source(&source.text, settings, project, apply);
     if let Ok(checked) = &outcome {
         if checked.findings.is_empty() && checked.remaining.is_empty() && checked.fixed == source.text {
             // Nothing to show: keep no text. Reports are held until they are printed in path
@@ -454,14 +456,16 @@ pub fn process_bytes(path: &Path, bytes: &[u8], settings: &Settings, mode: Mode)
     FileReport { display, original: source.text, outcome, written, threshold, has_bom: source.has_bom }
 }
 
-/// Checks text read from standard input.
-pub fn process_stdin(bytes: &[u8], settings: &Settings, mode: Mode) -> (FileReport, Option<SourceText>) {
+/// Checks text read from standard input; `path` is the name it was given (`--stdin-filename`),
+/// whose project it belongs to.
+pub fn process_stdin(bytes: &[u8], settings: &Settings, path: Option<&Path>, mode: Mode) -> (FileReport, Option<SourceText>) {
     let display = "-".to_string();
     let threshold = fix_threshold(settings);
     match SourceText::decode(bytes) {
         Ok(source) => {
             let apply = (mode != Mode::Check).then_some(threshold);
-            let outcome = check_source(&source.text, settings, apply);
+            let project = path.map_or_else(Project::default, Project::of);
+            let outcome = check_source(&source.text, settings, &project, apply);
             (FileReport { display, original: source.text.clone(), outcome, written: false, threshold, has_bom: source.has_bom }, Some(source))
         }
         Err(error) => (FileReport { display, original: String::new(), outcome: Err(FileError::Source(error)), written: false, threshold, has_bom: false }, None),

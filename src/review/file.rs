@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use ruff_diagnostics::{Applicability, Edit};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+use crate::analysis::project::Project;
 use crate::paths;
 use crate::engine::{self, FileError, Revision};
 use crate::rules::Rule;
@@ -54,7 +55,7 @@ impl<'s> FileReview<'s> {
         let settings = settings.for_file(path);
         let bytes = std::fs::read(path).map_err(FileError::Read)?;
         let source = SourceText::decode(&bytes).map_err(FileError::Source)?;
-        let findings = engine::check_source(&source.text, &settings, None)?.findings;
+        let findings = engine::check_source(&source.text, &settings, &Project::of(path), None)?.findings;
         Ok(FileReview {
             path: path.to_path_buf(),
             display: paths::display(path),
@@ -99,7 +100,7 @@ impl<'s> FileReview<'s> {
     /// a rule) is left out.
     pub fn accept(&mut self, finding: &Finding) -> Result<Vec<Edit>, FileError> {
         self.decide(finding);
-        match engine::apply_chosen(&self.text, std::slice::from_ref(finding), &self.settings) {
+        match engine::apply_chosen(&self.text, std::slice::from_ref(finding), &self.settings, &Project::of(&self.path)) {
             Ok(revision) => {
                 self.accepted += revision.applied.len();
                 let edits = revision.edits.clone();
@@ -151,7 +152,7 @@ impl<'s> FileReview<'s> {
     /// Applies the reviewer's edited version of a fix (`edits` of the current text); refuses
     /// one that does not parse.
     pub fn accept_edited(&mut self, finding: &Finding, edits: Vec<Edit>) -> Result<(), SourceError> {
-        let revision = engine::revise(&self.text, edits, finding.rule, &self.settings)?;
+        let revision = engine::revise(&self.text, edits, finding.rule, &self.settings, &Project::of(&self.path))?;
         self.decide(finding);
         self.edited += 1;
         self.adopt(revision);

@@ -3,6 +3,7 @@
 //! Every edit comes from the engine, computed on the exact text the editor holds.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use lsp_types::{
     CodeAction, CodeActionKind, CodeDescription, Diagnostic, DiagnosticSeverity, DocumentChanges, NumberOrString, OneOf,
@@ -14,6 +15,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use super::analysis::{self, body, in_text};
 use super::document::{Document, Encoding};
 use super::rule_pages::RulePages;
+use crate::analysis::project::Project;
 use crate::engine;
 use crate::finding::Finding;
 use crate::settings::Settings;
@@ -50,6 +52,8 @@ pub struct EditStyle {
 pub struct Request<'a> {
     pub uri: &'a Url,
     pub document: &'a Document,
+    /// The document's file, whose project's modules the rules may read.
+    pub path: Option<&'a Path>,
     pub encoding: Encoding,
     pub pages: &'a RulePages,
     pub style: EditStyle,
@@ -61,6 +65,10 @@ pub struct Request<'a> {
 }
 
 impl Request<'_> {
+    fn project(&self) -> Project {
+        self.path.map_or_else(Project::default, Project::of)
+    }
+
     fn wants(&self, kind: &CodeActionKind) -> bool {
         let Some(only) = self.only else { return true };
         only.iter().any(|wanted| {
@@ -104,7 +112,7 @@ pub fn code_actions(request: &Request, settings: &Settings, findings: &[Finding]
     }
     let kind = fix_all_kind();
     if request.wants(&kind) && findings.iter().any(|finding| finding.fix.is_some()) {
-        if let Some(fixed) = analysis::fix_all(body, settings) {
+        if let Some(fixed) = analysis::fix_all(body, settings, &request.project()) {
             let edits = line_edits(body, &fixed);
             actions.push(CodeAction {
                 title: "cancelsafe: fix all".to_string(),
@@ -135,7 +143,7 @@ fn quick_fix(request: &Request, body: &str, start: TextSize, finding: &Finding, 
     if applicability == Applicability::DisplayOnly {
         return None;
     }
-    let revision = analysis::guarded(|| engine::apply_chosen(body, std::slice::from_ref(finding), settings)).ok()?.ok()?;
+    let revision = analysis::guarded(|| engine::apply_chosen(body, std::slice::from_ref(finding), settings, &request.project())).ok()?.ok()?;
     if revision.edits.is_empty() {
         return None;
     }
@@ -166,7 +174,7 @@ fn disable_for_line(
 ) -> Option<CodeAction> {
     let edit = crate::noqa::suppression_edit(body, finding)?;
     let suppressed = engine::splice(body, std::slice::from_ref(&edit));
-    let remaining = analysis::guarded(|| engine::check_source(&suppressed, settings, None)).ok()?.ok()?.findings;
+    let remaining = analysis::guarded(|| engine::check_source(&suppressed, settings, &request.project(), None)).ok()?.ok()?.findings;
     let count = |findings: &[Finding]| findings.iter().filter(|other| other.rule == finding.rule).count();
     if count(&remaining) >= count(findings) {
         return None;

@@ -10,6 +10,7 @@ use ruff_diagnostics::Applicability;
 use ruff_text_size::{TextLen, TextRange, TextSize};
 
 use super::workspace::Workspace;
+use crate::analysis::project::Project;
 use crate::engine::{self, Found};
 use crate::finding::Finding;
 use crate::settings::Settings;
@@ -66,7 +67,8 @@ pub fn analyze(text: &str, path: Option<&Path>, workspace: &Workspace, job: u64)
         Err(message) => return (Analysis::BadConfiguration(message), None),
     };
     let (body, _) = body(text);
-    match guarded(|| engine::found_in(body, &settings)) {
+    let project = path.map_or_else(Project::default, Project::of);
+    match guarded(|| engine::found_in(body, &settings, &project)) {
         Ok(Ok(found)) => {
             let findings = found.findings().to_vec();
             (Analysis::Checked { settings, findings, verification: Verification::Pending(job) }, Some(found))
@@ -78,9 +80,9 @@ pub fn analyze(text: &str, path: Option<&Path>, workspace: &Workspace, job: u64)
 
 /// The text with the fixes `settings` apply (safe ones, unsafe too with `unsafe-fixes`), or
 /// `None` if nothing changes or the engine refuses (a fix that would not parse).
-pub fn fix_all(body: &str, settings: &Settings) -> Option<String> {
+pub fn fix_all(body: &str, settings: &Settings, project: &Project) -> Option<String> {
     let threshold: Applicability = engine::fix_threshold(settings);
-    let checked = guarded(|| engine::check_source(body, settings, Some(threshold))).ok()?.ok()?;
+    let checked = guarded(|| engine::check_source(body, settings, project, Some(threshold))).ok()?.ok()?;
     (checked.fixed != body).then_some(checked.fixed)
 }
 

@@ -596,6 +596,7 @@ impl Server {
         let request = actions::Request {
             uri: &uri,
             document: &open.document,
+            path: open.path.as_deref(),
             encoding,
             pages: &self.pages.1,
             style,

@@ -589,7 +589,7 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
     }
     // An anyio memory stream's `aclose()`, or a method of the module that only makes such awaits:
     // nothing there can be cut short or hang.
-    let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents() };
+    let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents(), project: checker.project };
     // A callee that shields itself with a cancel scope is safe from the scopes' cancels, not
     // from a native `task.cancel()`: only in anyio or trio code.
     let shields_itself = checker.library().is_structured() && checkpoints::shields_itself(&checker.names, place, awaited);
@@ -601,8 +601,7 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
     if matches!(checker.names.member(&call.func), Some((library, "aclose_forcefully")) if library.is_structured()) {
         return true;
     }
-    // `aclose_shielded(conn)`, `final_write(w, shield=True)`: the call says it shields itself.
-    if checkpoints::given_shield(awaited) || callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield")) {
+    if checkpoints::named_for_shielding(awaited) {
         return true;
     }
     // Handing on another manager's exit is judged where that manager is written, and under a

@@ -26,6 +26,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::calls::HandedFunctions;
 use crate::analysis::holds;
+use crate::analysis::project::Project;
 use crate::analysis::flow::{error_classes, ExitFinder};
 use crate::analysis::names::{AsyncioNames, Library};
 use crate::analysis::suspension::Primitives;
@@ -44,12 +45,12 @@ pub struct Matches {
 }
 
 /// Runs every enabled rule over a parsed module.
-pub fn check_module(parsed: &Module, source: &str, settings: &Settings) -> Matches {
+pub fn check_module(parsed: &Module, source: &str, settings: &Settings, project: &Project) -> Matches {
     let names = AsyncioNames::of(parsed.syntax());
     if names.libraries().is_empty() && !names.uses_cancel_scope_library() {
         return Matches::default();
     }
-    let mut checker = Checker::new(parsed, source, settings, names);
+    let mut checker = Checker::new(parsed, source, settings, project, names);
     checker.visit_body(&parsed.syntax().body);
     let mut findings = checker.findings;
     findings.sort_by_key(|finding| (finding.range.start(), finding.rule));
@@ -79,6 +80,8 @@ pub enum Follows<'s> {
 /// What a transform may ask about the module and the place it is looking at.
 pub struct Checker<'a> {
     pub settings: &'a Settings,
+    /// The module's project: where its imported callees are read.
+    pub project: &'a Project,
     pub parsed: &'a Module,
     pub names: AsyncioNames,
     pub editor: Editor<'a>,
@@ -142,11 +145,12 @@ impl HandedScopes {
 }
 
 impl<'a> Checker<'a> {
-    fn new(parsed: &'a Module, source: &'a str, settings: &'a Settings, names: AsyncioNames) -> Self {
+    fn new(parsed: &'a Module, source: &'a str, settings: &'a Settings, project: &'a Project, names: AsyncioNames) -> Self {
         let module = parsed.syntax();
         let always_raising = always_raising_functions(&module.body);
         Checker {
             settings,
+            project,
             parsed,
             names,
             editor: Editor::new(source, parsed.tokens()).with_parenthesized_with(settings.target_version >= PythonVersion::PY39),
