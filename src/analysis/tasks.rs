@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-use ruff_python_ast::{Comprehension, ExceptHandler, Expr, ExprAwait, ExprCall, ModModule, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Comprehension, ExceptHandler, Expr, ExprAwait, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::holds;
@@ -206,6 +206,9 @@ struct Facts<'a> {
     contained_calls: HashSet<TextRange>,
     /// `t.add_done_callback(cb)`: the handle, the function and class it is in, and the callback.
     done_callbacks: Vec<(String, TextRange, Option<String>, &'a Expr)>,
+    /// Every name and attribute the module's code binds (assigned, a parameter, a `for` or
+    /// `with` target): where a function of the module may be kept under another name.
+    bound: HashSet<&'a str>,
     entry_calls: Vec<(&'a ExprCall, Option<TextRange>)>,
     current_task_bindings: Vec<(String, TextRange)>,
     cancel_references: Vec<(String, TextRange, Option<String>)>,
@@ -574,6 +577,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(def) => {
+                self.facts.bound.extend(def.parameters.iter().map(|parameter| parameter.name().as_str()));
                 let parent = self.function().map(Ranged::range);
                 self.facts.index.insert(def.range(), self.facts.functions.len());
                 self.facts.functions.push(FunctionInfo { def, class: self.class(), parent, calls: Vec::new() });
@@ -671,8 +675,18 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
-            Expr::Name(name) => self.facts.mentions.push((name.id.to_string(), name.range())),
-            Expr::Attribute(attribute) => self.facts.mentions.push((attribute.attr.to_string(), attribute.range())),
+            Expr::Name(name) => {
+                if name.ctx == ExprContext::Store {
+                    self.facts.bound.insert(name.id.as_str());
+                }
+                self.facts.mentions.push((name.id.to_string(), name.range()));
+            }
+            Expr::Attribute(attribute) => {
+                if attribute.ctx == ExprContext::Store {
+                    self.facts.bound.insert(attribute.attr.as_str());
+                }
+                self.facts.mentions.push((attribute.attr.to_string(), attribute.range()));
+            }
             Expr::Await(awaited) => {
                 if let Expr::Call(call) = awaited.value.as_ref() {
                     self.facts.contained_calls.insert(call.func.range());
@@ -871,7 +885,9 @@ impl<'a> Facts<'a> {
                 None => self.module_function(&coroutine.func),
             });
             let Some(target) = resolved.filter(|f| f.def.is_async) else {
-                untraced.push(spawn(TextRange::default()));
+                if coroutine.is_none_or(|coroutine| self.may_run_own_coroutine(&coroutine.func)) {
+                    untraced.push(spawn(TextRange::default()));
+                }
                 continue;
             };
             facts.spawns.push(spawn(target.def.range()));
@@ -1033,6 +1049,20 @@ impl<'a> Facts<'a> {
         }
         facts.deliberate = self.deliberate_swallows();
         facts
+    }
+
+    /// Whether calling `func`, a spawned coroutine's callee that is not traced to one of the
+    /// module's functions, may still run one: its name is a function's of the module, or one
+    /// the module binds (`self.handler = handler`, a parameter `job`), or it is no plain name
+    /// (`handlers[key]()`). A method of an object from elsewhere (`self.semaphore.acquire()`,
+    /// `client.fetch()`) or an imported function runs code the module does not define.
+    fn may_run_own_coroutine(&self, func: &Expr) -> bool {
+        let name = match func {
+            Expr::Name(name) => name.id.as_str(),
+            Expr::Attribute(attribute) => attribute.attr.as_str(),
+            _ => return true,
+        };
+        self.bound.contains(name) || self.functions.iter().any(|f| f.def.name.as_str() == name)
     }
 
     /// Every mention of `def`'s name (a name or an attribute, in code) calls it where its
