@@ -892,7 +892,7 @@ impl<'a> Editor<'a> {
     /// its `from` imports; else as a section of its own, the standard library's before the
     /// others and a third-party one after the standard library's; with no imports, where
     /// imports go.
-    pub fn add_import(&self, parsed: &Module, module: &str) -> Edit {
+    pub fn add_import(&self, parsed: &Module, module: &str, alias: Option<&str>) -> Edit {
         let nl = self.newline();
         let body = &parsed.syntax().body;
         let block: Vec<&Stmt> = body
@@ -908,7 +908,7 @@ impl<'a> Editor<'a> {
             }
         });
         if block.is_empty() || !own_lines {
-            return self.add_module_code(parsed, &Snippet::line(format!("import {module}")));
+            return self.add_module_code(parsed, &Snippet::line(import_line(module, alias)));
         }
         let stdlib = |name: &str| ruff_python_stdlib::sys::is_known_standard_library(11, name.split('.').next().unwrap_or(name));
         let standard = stdlib(module);
@@ -920,7 +920,7 @@ impl<'a> Editor<'a> {
             })
             .filter(|(_, name)| stdlib(name) == standard)
             .collect();
-        let line = format!("import {module}");
+        let line = import_line(module, alias);
         let module_suite = Suite::new(TextSize::default(), body);
         let before = |next: &Stmt, text: String| {
             let at = self.source.line_start(next.start());
@@ -1117,6 +1117,14 @@ pub fn with_safety(edits: Vec<Edit>, safety: crate::finding::Safety) -> (Option<
 }
 
 /// `import x` statements are bound under their first name unless aliased.
+/// `import {module}`, or `import {module} as {alias}`.
+pub fn import_line(module: &str, alias: Option<&str>) -> String {
+    match alias {
+        Some(alias) => format!("import {module} as {alias}"),
+        None => format!("import {module}"),
+    }
+}
+
 pub fn import_binding(import: &StmtImport, module: &str) -> Option<String> {
     import.names.iter().find_map(|alias| match &alias.asname {
         Some(asname) if alias.name.as_str() == module => Some(asname.to_string()),

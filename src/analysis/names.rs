@@ -498,6 +498,52 @@ impl<'a> StatementVisitor<'a> for CancelledClassAssignments<'_> {
     }
 }
 
+/// Whether `stmt`, run in its scope, binds `name` in any way: an assignment or other store
+/// ([`assigns_name`]), a `def` or `class` of that name, or an import of it, also inside the
+/// `if`, `try`, `with` and loop blocks it holds (not inside nested functions or classes).
+pub fn binds_name(stmt: &Stmt, name: &str) -> bool {
+    binds_name_but_to(stmt, name, None)
+}
+
+/// [`binds_name`], not counting an `import {module}` that binds `name` to that module (`if
+/// TYPE_CHECKING: import logging` binds `logging` to what `import logging` does).
+pub fn binds_name_but_to(stmt: &Stmt, name: &str, module: Option<&str>) -> bool {
+    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+    struct Definitions<'n> {
+        name: &'n str,
+        module: Option<&'n str>,
+        found: bool,
+    }
+    impl<'a> StatementVisitor<'a> for Definitions<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(function) => self.found |= function.name.as_str() == self.name,
+                Stmt::ClassDef(class) => self.found |= class.name.as_str() == self.name,
+                Stmt::Import(import) => {
+                    self.found |= import.names.iter().any(|alias| {
+                        let binding = match &alias.asname {
+                            Some(asname) => asname.as_str(),
+                            None => alias.name.as_str().split('.').next().unwrap_or_default(),
+                        };
+                        let the_module = match &alias.asname {
+                            Some(_) => Some(alias.name.as_str()),
+                            None => alias.name.as_str().split('.').next(),
+                        };
+                        binding == self.name && (self.module.is_none() || the_module != self.module)
+                    });
+                }
+                Stmt::ImportFrom(import) => {
+                    self.found |= import.names.iter().any(|alias| alias.asname.as_ref().unwrap_or(&alias.name).as_str() == self.name);
+                }
+                _ => walk_stmt(self, stmt),
+            }
+        }
+    }
+    let mut definitions = Definitions { name, module, found: false };
+    definitions.visit_stmt(stmt);
+    definitions.found || (!matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) && assigns_name(stmt, name))
+}
+
 /// Whether `stmt` assigns the plain name `name` (a nested function's or class's body has its
 /// own scope and does not count).
 pub fn assigns_name(stmt: &Stmt, name: &str) -> bool {

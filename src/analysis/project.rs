@@ -122,10 +122,7 @@ impl Import {
                         }
                     }
                 }
-                Stmt::FunctionDef(function) if function.name.as_str() == name => return None,
-                Stmt::ClassDef(class) if class.name.as_str() == name => return None,
-                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-                other if super::names::assigns_name(other, name) => return None,
+                other if super::names::binds_name(other, name) => return None,
                 _ => {}
             }
         }

@@ -1092,7 +1092,7 @@ const SHIELDED_HELPER: &str = r#"class {Unit}:
 fn insert_shielded_helper(checker: &Checker, library: Library) -> (String, Vec<Edit>) {
     let unit = checker.fresh_name("_ShieldedCleanup");
     let (lib, needs_import) = checker.names.module_spelling(library);
-    let lib_import = needs_import.then(|| checker.editor.add_import(checker.parsed, library.module()));
+    let lib_import = needs_import.then(|| checker.editor.add_import(checker.parsed, library.module(), None));
     let (logging, logging_import) = module_helper::module_binding(checker, "logging");
     let (lib_import, logging_import) = module_helper::one_insertion(logging_import, lib_import);
     let quote = checker.editor.quote().to_string();

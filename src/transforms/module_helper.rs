@@ -8,7 +8,8 @@ use ruff_source_file::LineRanges;
 use ruff_text_size::Ranged;
 
 use super::Checker;
-use crate::edits::{import_binding, Snippet};
+use crate::analysis::names::binds_name_but_to;
+use crate::edits::{import_binding, import_line, Snippet};
 
 /// The edits that add `helper` after the module's imports, spaced as black and isort space it:
 /// after the imports one blank line before an assignment, two before a definition; two after
@@ -46,7 +47,7 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, bi
         None => {
             let mut code = Snippet::default();
             if import.is_some() {
-                code = code.then(0, format!("import {module}"));
+                code = code.then(0, import_line(module, (binding != module).then_some(binding)));
                 for _ in 0..blank_before {
                     code = code.then(0, "");
                 }
@@ -58,14 +59,24 @@ pub fn insert_after_imports(checker: &Checker, helper: Snippet, module: &str, bi
 }
 
 /// The name a top-level `import {module}` binds, or `module` and the edit that adds the import.
+/// When the module also binds that name to something else (`logging = logging.getLogger()`,
+/// `from loguru import logger as logging`), the helper would call that: the import is added
+/// under a fresh name (`import logging as _logging`).
 pub fn module_binding(checker: &Checker, module: &str) -> (String, Option<Edit>) {
-    let bound = checker.parsed.syntax().body.iter().find_map(|stmt| match stmt {
+    let body = &checker.parsed.syntax().body;
+    let bound = body.iter().find_map(|stmt| match stmt {
         Stmt::Import(import) => import_binding(import, module),
         _ => None,
     });
+    let rebound = |name: &str| body.iter().any(|stmt| binds_name_but_to(stmt, name, Some(module)));
     match bound {
-        Some(name) => (name, None),
-        None => (module.to_string(), Some(checker.editor.add_import(checker.parsed, module))),
+        Some(name) if !rebound(&name) => (name, None),
+        None if !rebound(module) => (module.to_string(), Some(checker.editor.add_import(checker.parsed, module, None))),
+        _ => {
+            let alias = checker.fresh_name(&format!("_{module}"));
+            let import = checker.editor.add_import(checker.parsed, module, Some(&alias));
+            (alias, Some(import))
+        }
     }
 }
 

@@ -628,7 +628,7 @@ pub fn cancelled_error(checker: &Checker) -> (String, Option<Edit>) {
 /// `anyio.get_cancelled_exc_class()`), with the import it may need.
 pub fn cancellation_class(checker: &Checker, library: Library) -> (String, Option<Edit>) {
     let (spelling, needs_import) = checker.names.cancellation_spelling(library);
-    (spelling, needs_import.then(|| checker.editor.add_import(checker.parsed, library.module())))
+    (spelling, needs_import.then(|| checker.editor.add_import(checker.parsed, library.module(), None)))
 }
 
 /// Refuses inserted code that spells a module-level name (`asyncio.current_task()`,
@@ -644,7 +644,7 @@ fn shadowed(checker: &Checker, spelling: &str) -> Result<(), String> {
 /// The spelling of the `asyncio` module for inserted code, with the import it may need.
 pub fn asyncio_module(checker: &Checker) -> (String, Option<Edit>) {
     let (spelling, needs_import) = checker.names.asyncio_spelling();
-    (spelling, needs_import.then(|| checker.editor.add_import(checker.parsed, "asyncio")))
+    (spelling, needs_import.then(|| checker.editor.add_import(checker.parsed, "asyncio", None)))
 }
 
 /// The handler stores the exception (`err = e`, `errors.append(e)`) and the function raises
