@@ -2,7 +2,8 @@
 //! every handler exit, nested handlers, loops) combined with awkward but valid syntax
 //! (backslash continuations, `;`, one-line suites, form feeds, tabs, mixed tabs and spaces,
 //! CRLF and lone-CR line endings, a BOM, comments in headers, parenthesised except types, a
-//! module's own `class CancelledError`, `global` of names a fix would pick, nesting near
+//! module's own `class CancelledError`, `global` of names a fix would pick, names the helpers
+//! import bound to something else (`logging = logging.getLogger(…)`), nesting near
 //! CPython's limits). For every generated module that CPython compiles:
 //!
 //! - `--diff` applies with `git apply` and gives exactly what `--write` writes;
@@ -405,6 +406,13 @@ fn module(seed: u64) -> Vec<u8> {
         lines.push((0, "from asyncio import CancelledError".to_string()));
     }
     lines.push((0, if contextlib == "ctx" { "import contextlib as ctx".to_string() } else { "import contextlib".to_string() }));
+    // A name the fixes' helpers import, bound to something else: they import it under a fresh name.
+    match generator.rng.below(20) {
+        0 => lines.extend([(0, "import logging".to_string()), (0, "logging = logging.getLogger(__name__)".to_string())]),
+        1 => lines.push((0, "sys = None".to_string())),
+        2 => lines.extend([(0, "if False:".to_string()), (1, "import gc".to_string())]),
+        _ => {}
+    }
     if shadow {
         lines.push((0, "class CancelledError(Exception):".to_string()));
         lines.push((1, "pass".to_string()));
