@@ -812,23 +812,24 @@ impl UnitFix {
         let (Some(first), Some(last)) = (new.iter().map(|i| i.top).min(), new.iter().map(|i| i.top).max()) else {
             return fix;
         };
+        let last = unit_end(checker, suite, last);
         let span = &suite.stmts[first..=last];
         if span.iter().any(contains_yield) {
             fix.refusal = Some("the cleanup block yields: a unit cannot span a `yield`".to_string());
             return fix;
         }
-        // An await of the block that is no cleanup stays bare inside the unit: a cancel there
-        // still cuts the block short, and the cleanups after it are skipped.
-        let bare = SuspensionPoints::of(span)
-            .awaited
+        // An await of the block that is no cleanup (`await run_sync(summary)` between two
+        // resets) would stay bare inside the unit: a cancel there would still cut the block
+        // short and skip the cleanups after it. The unit protects it too: with no cancel it
+        // runs as before.
+        let units: Vec<&str> = std::iter::once(fix.name.as_str()).chain(items.iter().filter_map(|item| item.existing_unit.as_deref())).collect();
+        let bare: Vec<(&Expr, &Stmt)> = awaits_in(span)
             .into_iter()
-            .find(|operand| !items.iter().any(|item| matches!(item.kind, ItemKind::Await(item_operand, _) if std::ptr::eq(item_operand, *operand))));
-        if let Some(operand) = bare {
-            let line = checker.source()[..operand.start().to_usize()].matches('\n').count() + 1;
-            fix.safety = fix.safety.clone().and(Safety::Unsafe(format!(
-                "the block also awaits `{}` (line {line}), which the fix leaves unprotected: a cancel there still cuts the block short and skips the cleanups after it",
-                checker.editor.short(operand)
-            )));
+            .filter(|(operand, _)| !items.iter().any(|item| matches!(item.kind, ItemKind::Await(item_operand, _) if std::ptr::eq(item_operand, *operand))))
+            .filter(|(operand, _)| !matches!(operand, Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(unit) if units.contains(&unit.id.as_str()))))
+            .collect();
+        for (operand, statement) in &bare {
+            fix.shared.extend(checker.editor.wrap_in_call(operand.range(), &fix.name, Some(statement), 1));
         }
         let mut bound = Bound::default();
         for item in &new {
@@ -853,9 +854,10 @@ impl UnitFix {
                 (ItemKind::AsyncWith(with), _) => Some(checker.editor.with_header(with)),
                 _ => None,
             })
+            .chain(bare.iter().filter(|(operand, statement)| checker.editor.wraps_whole_statement(statement, operand.range())).map(|(_, statement)| statement.range()))
             .collect();
         edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header, &owned));
-        fix.shared = edits;
+        fix.shared.extend(edits);
         fix
     }
 
@@ -868,6 +870,7 @@ impl UnitFix {
         // Under a cancelled scope any checkpoint before the first cleanup (`await send(b"BYE")`)
         // raises and skips it too: the unit starts at the block's first suspension point.
         let first = suite.stmts[..first].iter().position(|s| SuspensionPoints::of(std::slice::from_ref(s)).any()).unwrap_or(first);
+        let last = unit_end(checker, suite, last);
         let span = &suite.stmts[first..=last];
         if span.iter().any(contains_yield) {
             fix.refusal = Some("the cleanup block yields: a cancel scope cannot span a `yield` (its scope would hold the consumer's code)".to_string());
@@ -913,6 +916,21 @@ impl UnitFix {
     }
 }
 
+/// Where a unit whose last cleanup is `suite.stmts[last]` ends: at the block's last statement
+/// with a suspension point, short of a `yield` or a handed-on exit. The unit's exit raises the
+/// cancellation it held back, which skips what follows it; an await after the last cleanup that
+/// needs no protection of its own (a callee that shields itself, `await release_slot()`) would
+/// then never run, where the unit around it lets it.
+fn unit_end(checker: &Checker, suite: Suite, last: usize) -> usize {
+    suite.stmts[last + 1..]
+        .iter()
+        .take_while(|stmt| !contains_yield(stmt) && forwarded_exit_in(checker, stmt).is_none())
+        .enumerate()
+        .filter(|(_, stmt)| SuspensionPoints::of(std::slice::from_ref(*stmt)).any())
+        .last()
+        .map_or(last, |(at, _)| last + 1 + at)
+}
+
 /// Safe from 3.11 on: with no cancel, the awaits run exactly as before, in the same task and
 /// context, unbounded. Before 3.11 a task keeps no count of the cancels requested, so a cancel
 /// the cleanup's own code requests and takes back cannot be told from an outside one.
@@ -924,6 +942,41 @@ fn verdict(checker: &Checker) -> Safety {
             "on Python 3.8-3.10 a task keeps no count of its cancels: if the cleanup cancels its own task (an `async_timeout` block inside it), that cancel is held back like an outside one and raised when the cleanup ends",
         )
     }
+}
+
+/// The operands of the awaits in `stmts` (not in nested functions, lambdas or classes, as
+/// [`SuspensionPoints`]), each with the innermost statement holding it.
+fn awaits_in(stmts: &[Stmt]) -> Vec<(&Expr, &Stmt)> {
+    struct Awaits<'a> {
+        statement: Option<&'a Stmt>,
+        found: Vec<(&'a Expr, &'a Stmt)>,
+    }
+    impl<'a> Visitor<'a> for Awaits<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                let outer = self.statement.replace(stmt);
+                walk_stmt(self, stmt);
+                self.statement = outer;
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Await(awaited) => {
+                    if let Some(statement) = self.statement {
+                        self.found.push((&awaited.value, statement));
+                    }
+                    walk_expr(self, expr);
+                }
+                Expr::Lambda(_) => {}
+                _ => walk_expr(self, expr),
+            }
+        }
+    }
+    let mut awaits = Awaits { statement: None, found: Vec::new() };
+    for stmt in stmts {
+        awaits.visit_stmt(stmt);
+    }
+    awaits.found
 }
 
 fn contains_yield(stmt: &Stmt) -> bool {
