@@ -885,7 +885,7 @@ impl<'a> Facts<'a> {
                 None => self.module_function(&coroutine.func),
             });
             let Some(target) = resolved.filter(|f| f.def.is_async) else {
-                if coroutine.is_none_or(|coroutine| self.may_run_own_coroutine(&coroutine.func)) {
+                if coroutine.is_none_or(|coroutine| self.may_run_own_coroutine(coroutine)) {
                     untraced.push(spawn(TextRange::default()));
                 }
                 continue;
@@ -1051,18 +1051,40 @@ impl<'a> Facts<'a> {
         facts
     }
 
-    /// Whether calling `func`, a spawned coroutine's callee that is not traced to one of the
-    /// module's functions, may still run one: its name is a function's of the module, or one
-    /// the module binds (`self.handler = handler`, a parameter `job`), or it is no plain name
-    /// (`handlers[key]()`). A method of an object from elsewhere (`self.semaphore.acquire()`,
-    /// `client.fetch()`) or an imported function runs code the module does not define.
-    fn may_run_own_coroutine(&self, func: &Expr) -> bool {
-        let name = match func {
+    /// Whether `call`, a spawned coroutine that is not traced to one of the module's functions,
+    /// may still run one: its callee's name is a function's of the module, or one the module
+    /// binds (`self.handler = handler`, a parameter `job`), or it is no plain name
+    /// (`handlers[key]()`); or one of its arguments names such a function or binding (a
+    /// coroutine handed on: `wait_for(self.worker(), 5)`, `runner.run(self)`). A method of an
+    /// object from elsewhere called with nothing of the module (`self.semaphore.acquire()`,
+    /// `queue.get()`) or an imported function runs code the module does not define.
+    fn may_run_own_coroutine(&self, call: &ExprCall) -> bool {
+        let own = |name: &str| self.bound.contains(name) || self.functions.iter().any(|f| f.def.name.as_str() == name);
+        let callee = match call.func.as_ref() {
             Expr::Name(name) => name.id.as_str(),
             Expr::Attribute(attribute) => attribute.attr.as_str(),
             _ => return true,
         };
-        self.bound.contains(name) || self.functions.iter().any(|f| f.def.name.as_str() == name)
+        if own(callee) {
+            return true;
+        }
+        struct Mentions<'f> {
+            own: &'f dyn Fn(&str) -> bool,
+            found: bool,
+        }
+        impl<'a> Visitor<'a> for Mentions<'_> {
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                match expr {
+                    Expr::Name(name) => self.found |= (self.own)(name.id.as_str()),
+                    Expr::Attribute(attribute) => self.found |= (self.own)(attribute.attr.as_str()),
+                    _ => {}
+                }
+                walk_expr(self, expr);
+            }
+        }
+        let mut mentions = Mentions { own: &own, found: false };
+        mentions.visit_arguments(&call.arguments);
+        mentions.found
     }
 
     /// Every mention of `def`'s name (a name or an attribute, in code) calls it where its
