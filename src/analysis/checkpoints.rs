@@ -54,7 +54,28 @@ pub fn shields_itself(names: &AsyncioNames, place: Place, awaited: &Expr) -> boo
 /// call that says it shields itself.
 pub fn named_for_shielding(awaited: &Expr) -> bool {
     let Expr::Call(call) = awaited else { return false };
-    given_shield(awaited) || super::calls::callee_name(&call.func).is_some_and(|name| name.to_ascii_lowercase().contains("shield"))
+    given_shield(awaited) || super::calls::callee_name(&call.func).is_some_and(says_shielded)
+}
+
+/// A name with a word for shielding in it (`_shielded`, `cancel_shielded_checkpoint`,
+/// `shieldedClose`), not negated (`_unshielded`, `no_shield`, `without_shielding`).
+pub fn says_shielded(name: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || (c.is_uppercase() && previous_lower) {
+            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
+        }
+        if c != '_' {
+            word.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_lowercase();
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words.iter().enumerate().any(|(at, word)| {
+        word.starts_with("shield") && !(at > 0 && matches!(words[at - 1].as_str(), "no" | "not" | "non" | "without" | "skip"))
+    })
 }
 
 /// A call given `shield=True`: `CancelScope(shield=True)`, `move_on_after(5, shield=True)`,
@@ -159,12 +180,13 @@ impl<'a, 'n> Reader<'a, 'n> {
     /// Decorated for shielding, or every suspension point of the body shielded: in a `with`
     /// given `shield=True`, or an await of a call that shields itself or never checkpoints.
     fn body_shields_itself(&self, function: &'a StmtFunctionDef, parents: &[&'a Stmt], depth: usize) -> bool {
-        let shielding_decorator = function.decorator_list.iter().any(|decorator| {
+        // Found by `async_def`, a decorated callee is shielded by its outermost decorator.
+        let shielding_decorator = function.decorator_list.first().is_some_and(|decorator| {
             let callee = match &decorator.expression {
                 Expr::Call(call) => call.func.as_ref(),
                 other => other,
             };
-            super::calls::callee_name(callee).is_some_and(|name| name.to_ascii_lowercase().contains("shield"))
+            super::calls::callee_name(callee).is_some_and(says_shielded)
         });
         if shielding_decorator {
             return true;
@@ -620,8 +642,23 @@ fn async_def<'a>(body: &'a [Stmt], name: &str, decorated: Decorated) -> Option<&
         _ => None,
     });
     let function = defs.next()?;
-    // Defined twice (a property setter, a conditional definition): not one known body.
-    (function.is_async && defs.next().is_none() && (decorated == Decorated::Allowed || function.decorator_list.is_empty())).then_some(function)
+    // Defined twice (a property setter, a conditional definition), or bound again
+    // (`close = retry(close)`): not one known body.
+    let bound_again = body.iter().any(|s| !matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f, function)) && super::names::binds_name(s, name));
+    // A decorator may wrap the body in code of its own (a lock, a retry): the body keeps its
+    // word only under decorators that wrap nothing, or, when shielding is the question, under an
+    // outermost one named for it (`@_shielded` above `@aio_as_trio`: the whole call is shielded).
+    let decorator_name = |decorator: &ruff_python_ast::Decorator| {
+        let callee = match &decorator.expression {
+            Expr::Call(call) => call.func.as_ref(),
+            other => other,
+        };
+        super::calls::callee_name(callee).unwrap_or_default().to_string()
+    };
+    let wraps_nothing = |decorator| matches!(decorator_name(decorator).as_str(), "staticmethod" | "classmethod" | "override" | "final");
+    let outermost_shields = function.decorator_list.first().is_some_and(|decorator| says_shielded(&decorator_name(decorator)));
+    let decorators_known = function.decorator_list.iter().all(wraps_nothing) || (decorated == Decorated::Allowed && outermost_shields);
+    (function.is_async && defs.next().is_none() && !bound_again && decorators_known).then_some(function)
 }
 
 fn function_stmt<'a>(body: &'a [Stmt], function: &StmtFunctionDef) -> &'a Stmt {
@@ -633,4 +670,19 @@ fn function_stmt<'a>(body: &'a [Stmt], function: &StmtFunctionDef) -> &'a Stmt {
 fn binds_locally(parent: &Stmt, name: &str) -> bool {
     let Stmt::FunctionDef(function) = parent else { return false };
     function.parameters.iter().any(|p| p.name().as_str() == name) || function.body.iter().any(|s| super::names::assigns_name(s, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_shielded;
+
+    #[test]
+    fn names_that_say_they_shield() {
+        for name in ["_shielded", "cancel_shielded_checkpoint", "aclose_shielded", "shieldedClose", "shield", "run_shielded"] {
+            assert!(says_shielded(name), "{name}");
+        }
+        for name in ["_unshielded", "no_shield", "without_shielding", "unshield_and_close", "notShielded", "close"] {
+            assert!(!says_shielded(name), "{name}");
+        }
+    }
 }

@@ -140,7 +140,7 @@ impl Import {
 }
 
 /// The file that the dotted `parts` name, imported at `level` (0: absolute) from the file at
-/// `from`, when it lies in that file's package tree: `X.py`, else `X/__init__.py`. Paths that
+/// `from`, when it lies in that file's package tree: `X/__init__.py`, else `X.py`. Paths that
 /// do not exist are still returned (the first candidate), so that the cache sees a module
 /// created later.
 fn resolve(from: &Path, level: u32, parts: &[String]) -> Option<PathBuf> {
@@ -160,9 +160,10 @@ fn resolve(from: &Path, level: u32, parts: &[String]) -> Option<PathBuf> {
     };
     let mut path = base;
     path.extend(parts);
+    // A package takes precedence over a module of the same name, as in Python's import system.
     let file = path.with_extension("py");
     let package = path.join("__init__.py");
-    Some(if !file.is_file() && package.is_file() { package } else { file })
+    Some(if package.is_file() { package } else { file })
 }
 
 /// The outermost folder at or above `folder` in an unbroken chain of `__init__.py` folders.

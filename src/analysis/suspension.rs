@@ -262,4 +262,13 @@ impl<'a> Visitor<'a> for SuspensionPoints<'a> {
             _ => walk_expr(self, expr),
         }
     }
+
+    /// `[item async for item in stream]` suspends at every step, as an `async for` does.
+    fn visit_comprehension(&mut self, comprehension: &'a ruff_python_ast::Comprehension) {
+        if comprehension.is_async {
+            self.async_blocks += 1;
+            self.async_sources.push(&comprehension.iter);
+        }
+        ruff_python_ast::visitor::walk_comprehension(self, comprehension);
+    }
 }

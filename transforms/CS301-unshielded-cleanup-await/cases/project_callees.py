@@ -2,15 +2,19 @@
 one that shields itself (a `cancel_shielded_checkpoint()`, a shielded body, a callee of such a
 callee), or a method that never checkpoints, has nothing to protect. The siblings are in
 `project/`, reached by relative imports, a re-export of the package's `__init__.py` and a
-submodule imported by name. A callee that does checkpoint (itself, or in a method of the
-instance a class attribute holds), a name the module binds again, and a module that is not there
-are still cleanups."""
+submodule imported by name (a package before a module of the same name). A callee that does
+checkpoint (itself, in a method of the instance a class attribute holds, in a decorator that
+wraps it, in an `async for` of a comprehension), a name the module binds again (here or where it
+is defined), a name that says it is unshielded, and a module that is not there are still
+cleanups."""
 
 import anyio
 
-from .project import resync_tracer, streams
+from .project import resync_tracer, streams, util
 from .project._compat import flush_then_resync
 from .project.streams import Channel, Socket, drain as drain_tasks, settle
+from .project.streams import close_retrying, drain_list, release_conn, _unshielded_close
+from .project.streams import release_after_lock, release_in_order
 from .elsewhere import close_quietly
 from .project.streams import close_stream
 
@@ -107,3 +111,59 @@ class Dispatcher:
             await run()
         finally:
             await close_quietly(conn)
+
+    # `util` is the package `project/util/`, not the module `project/util.py` beside it.
+    # OK
+    async def stop_util(self, run, conn):
+        try:
+            await run()
+        finally:
+            await util.stop(conn)
+
+    # Its decorator takes a lock before the shielded body: still a cleanup.
+    # Error
+    async def release(self, run, conn):
+        try:
+            await run()
+        finally:
+            await release_conn(conn)
+
+    # An `async for` in a comprehension checkpoints.
+    # Error
+    async def drain(self, run, receive, out):
+        try:
+            await run()
+        finally:
+            out.extend(await drain_list(receive))
+
+    # A name that says it is not shielded.
+    # Error
+    async def close_plain(self, run, conn):
+        try:
+            await run()
+        finally:
+            await _unshielded_close(conn)
+
+    # Bound again to a wrapper that sleeps first (`close_retrying = retry(close_retrying)`).
+    # Error
+    async def close_again(self, run, conn):
+        try:
+            await run()
+        finally:
+            await close_retrying(conn)
+
+    # The outermost decorator shields the whole call, the lock the inner one takes included.
+    # OK
+    async def release_shielded(self, run, conn):
+        try:
+            await run()
+        finally:
+            await release_in_order(conn)
+
+    # The lock is taken outside the shield.
+    # Error
+    async def release_locked(self, run, conn):
+        try:
+            await run()
+        finally:
+            await release_after_lock(conn)

@@ -34,3 +34,65 @@ async def settle(pending, tasks):
 
 async def close_stream(stream):
     await stream.aclose()
+
+
+_lock = anyio.Lock()
+
+
+def serialized(function):
+    async def inner(*args, **kwargs):
+        # Checkpoints outside any shield before the body runs.
+        async with _lock:
+            return await function(*args, **kwargs)
+
+    return inner
+
+
+@serialized
+async def release_conn(conn):
+    with anyio.CancelScope(shield=True):
+        await conn.aclose()
+
+
+async def drain_list(receive):
+    return [item async for item in receive]
+
+
+async def _unshielded_close(conn):
+    await conn.aclose()
+
+
+def retry(function):
+    async def again(*args):
+        await anyio.sleep(0.1)
+        return await function(*args)
+
+    return again
+
+
+async def close_retrying(conn):
+    with anyio.CancelScope(shield=True):
+        await conn.aclose()
+
+
+close_retrying = retry(close_retrying)
+
+
+def _shielded(function):
+    async def inner(*args, **kwargs):
+        with anyio.CancelScope(shield=True):
+            return await function(*args, **kwargs)
+
+    return inner
+
+
+@_shielded
+@serialized
+async def release_in_order(conn):
+    await conn.aclose()
+
+
+@serialized
+@_shielded
+async def release_after_lock(conn):
+    await conn.aclose()
