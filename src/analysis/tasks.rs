@@ -13,6 +13,10 @@ use super::holds;
 use super::names::{AsyncioNames, Catches};
 use super::suspension::returns_exceptions;
 
+
+/// How many calls deep the coroutines a task's coroutine awaits are followed (a
+/// cancellation they end with is the task's outcome).
+const AWAITED_DEPTH: usize = 3;
 /// An await that may raise a child's `CancelledError` because the child was cancelled.
 #[derive(Debug)]
 pub struct StopperAwait<'a> {
@@ -895,6 +899,24 @@ impl<'a> Facts<'a> {
             // task runs the wrapper.
             for wrapper in self.decorator_wrappers(target.def) {
                 facts.spawns.push(spawn(wrapper));
+            }
+            // The coroutines the task's own awaits run in it (`await self.worker()`), a few
+            // calls deep: a cancellation one of them ends with becomes the task's outcome.
+            let mut reached = vec![target.def.range()];
+            let mut frontier = vec![target];
+            for _ in 0..AWAITED_DEPTH {
+                let mut next = Vec::new();
+                for caller in frontier {
+                    for call in caller.calls.iter().filter(|call| call.awaited) {
+                        let Some(callee) = self.callee(&call.call.func, caller).filter(|f| f.def.is_async) else { continue };
+                        if !reached.contains(&callee.def.range()) {
+                            reached.push(callee.def.range());
+                            facts.spawns.push(spawn(callee.def.range()));
+                            next.push(callee);
+                        }
+                    }
+                }
+                frontier = next;
             }
         }
         // Reads of task outcomes, and the coroutines whose tasks they may read. A handle is the
