@@ -168,6 +168,16 @@ fn lone_cr_line_endings() {
     assert!(!result.text().contains('\n'), "a LF was inserted: {:?}", result.text());
 }
 
+/// The line numbers a reason names count lone-CR line ends too (they counted only LF).
+#[test]
+fn reasons_name_lines_in_a_lone_cr_file() {
+    let source = "import asyncio\n\n\nasync def stop(playback):\n    try:\n        await asyncio.sleep(1)\n    except asyncio.CancelledError:\n        pass\n\n\nasync def start(playback):\n    task = asyncio.create_task(stop(playback))\n    await asyncio.wait([task])\n    return task.result()\n".replace('\n', "\r");
+    let dir = project(&[("case.py", source.as_bytes())]);
+    let output = run(cmd(&["--check", "--format", "concise", "case.py"]), dir.path());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("case.py:7:5: CS101") && stdout.contains("`start()` (line 14)"), "{stdout}");
+}
+
 #[test]
 fn a_bom_and_a_hunk_on_line_1() {
     let source = "\u{feff}import asyncio\nasync def f():\n    try:\n        await asyncio.sleep(1)\n    except asyncio.CancelledError:\n        pass\n";

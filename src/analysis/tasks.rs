@@ -44,7 +44,7 @@ pub struct StopperAwait<'a> {
 impl StopperAwait<'_> {
     /// `stop()` (line 12), for a reason naming this stopper.
     pub fn describe(&self, source: &str) -> String {
-        let line = source[..self.stmt.start().to_usize()].matches('\n').count() + 1;
+        let line = crate::source::position_of(source, self.stmt.start()).line;
         let function = self.parents.iter().rev().find_map(|s| match s {
             Stmt::FunctionDef(f) => Some(f.name.as_str()),
             _ => None,
@@ -76,7 +76,7 @@ pub struct OutcomeRead {
 
 impl OutcomeRead {
     pub fn describe(&self, source: &str) -> String {
-        let line = source[..self.at.start().to_usize()].matches('\n').count() + 1;
+        let line = crate::source::position_of(source, self.at.start()).line;
         match &self.function {
             Some(name) => format!("`{}` in `{name}()` (line {line})", self.text),
             None => format!("`{}` (line {line})", self.text),
@@ -980,7 +980,7 @@ impl<'a> Facts<'a> {
                     c.handle == *handle && c.function == Some(await_.function) && c.in_callback && c.at.start() < stmt.start()
                 });
                 let other_method = if let (false, false, Some(callback)) = (here, via_call, callback) {
-                    let line = self.source[..callback.at.start().to_usize()].matches('\n').count() + 1;
+                    let line = crate::source::position_of(self.source, callback.at.start()).line;
                     Some(format!("a callback (`{}`, line {line})", &self.source[callback.at]))
                 } else if here || via_call || !handle.starts_with("self.") || await_.class.is_none() || !spawned {
                     None

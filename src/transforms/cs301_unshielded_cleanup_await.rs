@@ -1093,7 +1093,7 @@ fn outdated_api(names: &AsyncioNames, tokens: &Tokens, source: &str) -> Vec<(Lib
 /// release older than the helper needs.
 fn outdated_release(checker: &Checker, library: Library) -> Option<String> {
     let (_, name, at) = checker.cleanup_helpers().outdated.iter().find(|(l, _, _)| *l == library)?;
-    let place = at.map(|at| format!(" (line {})", checker.source()[..at.to_usize()].matches('\n').count() + 1)).unwrap_or_default();
+    let place = at.map(|at| format!(" (line {})", crate::source::position_of(checker.source(), at).line)).unwrap_or_default();
     let release = if library == Library::Trio { "trio before 0.15" } else { "anyio before 4" };
     Some(format!(
         "the module uses `{name}`{place}, from {release}; the fix's helper is written for anyio 4 and trio 0.2x (`{}.lowlevel.checkpoint_if_cancelled()`, a synchronous `current_time()`), which that release may lack",

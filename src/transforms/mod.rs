@@ -397,7 +397,7 @@ impl<'a> Checker<'a> {
     /// A statement named for a reason: `` `self._exited.set()` (line 12) ``; a compound one by
     /// its header (`` `if job:` (line 40) ``).
     pub fn describe_statement(&self, stmt: &Stmt) -> String {
-        let line = self.source()[..stmt.start().to_usize()].matches('\n').count() + 1;
+        let line = crate::source::position_of(self.source(), stmt.start()).line;
         let compound = matches!(
             stmt,
             Stmt::If(_) | Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::Try(_) | Stmt::Match(_) | Stmt::FunctionDef(_) | Stmt::ClassDef(_)
