@@ -668,8 +668,7 @@ fn function_stmt<'a>(body: &'a [Stmt], function: &StmtFunctionDef) -> &'a Stmt {
 /// Whether a function among the parents binds `name` itself (so a call of `name` is not the
 /// module's function).
 fn binds_locally(parent: &Stmt, name: &str) -> bool {
-    let Stmt::FunctionDef(function) = parent else { return false };
-    function.parameters.iter().any(|p| p.name().as_str() == name) || function.body.iter().any(|s| super::names::assigns_name(s, name))
+    matches!(parent, Stmt::FunctionDef(function) if super::names::bound_names(function).contains(name))
 }
 
 #[cfg(test)]

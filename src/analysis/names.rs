@@ -498,6 +498,37 @@ impl<'a> StatementVisitor<'a> for CancelledClassAssignments<'_> {
     }
 }
 
+/// The names `function` binds itself: its parameters and the names its code stores (nested
+/// functions and classes have their own scopes; their names count, their bodies do not).
+pub fn bound_names(function: &ruff_python_ast::StmtFunctionDef) -> std::collections::HashSet<&str> {
+    struct Stores<'a>(std::collections::HashSet<&'a str>);
+    use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+    impl<'a> Visitor<'a> for Stores<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(f) => {
+                    self.0.insert(f.name.as_str());
+                }
+                Stmt::ClassDef(c) => {
+                    self.0.insert(c.name.as_str());
+                }
+                _ => walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                if name.ctx == ruff_python_ast::ExprContext::Store {
+                    self.0.insert(name.id.as_str());
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut stores = Stores(function.parameters.iter().map(|p| p.name().as_str()).collect());
+    stores.visit_body(&function.body);
+    stores.0
+}
+
 /// Whether `stmt`, run in its scope, binds `name` in any way: an assignment or other store
 /// ([`assigns_name`]), a `def` or `class` of that name, or an import of it, also inside the
 /// `if`, `try`, `with` and loop blocks it holds (not inside nested functions or classes).

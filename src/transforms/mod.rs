@@ -324,7 +324,7 @@ impl<'a> Checker<'a> {
     pub fn binds_locally(&self, name: &str) -> bool {
         self.parents.iter().any(|parent| match parent {
             Stmt::FunctionDef(function) => {
-                let names = self.local_names.borrow_mut().entry(function.start()).or_insert_with(|| std::rc::Rc::new(bound_names(function))).clone();
+                let names = self.local_names.borrow_mut().entry(function.start()).or_insert_with(|| std::rc::Rc::new(crate::analysis::names::bound_names(function))).clone();
                 names.contains(name)
             }
             _ => false,
@@ -626,36 +626,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
             walk_expr(self, expr);
         }
     }
-}
-
-/// The names `function` binds itself: its parameters and the names its code stores (nested
-/// functions and classes have their own scopes; their names count, their bodies do not).
-fn bound_names(function: &StmtFunctionDef) -> HashSet<&str> {
-    struct Stores<'a>(HashSet<&'a str>);
-    impl<'a> Visitor<'a> for Stores<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            match stmt {
-                Stmt::FunctionDef(f) => {
-                    self.0.insert(f.name.as_str());
-                }
-                Stmt::ClassDef(c) => {
-                    self.0.insert(c.name.as_str());
-                }
-                _ => walk_stmt(self, stmt),
-            }
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Name(name) = expr {
-                if name.ctx == ruff_python_ast::ExprContext::Store {
-                    self.0.insert(name.id.as_str());
-                }
-            }
-            walk_expr(self, expr);
-        }
-    }
-    let mut stores = Stores(function.parameters.iter().map(|p| p.name().as_str()).collect());
-    stores.visit_body(&function.body);
-    stores.0
 }
 
 /// Module-level functions and methods whose body can only end by raising
