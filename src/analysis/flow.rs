@@ -1,12 +1,15 @@
 //! How control leaves an `except` handler, and what would still run after it.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{BoolOp, ExceptHandler, ExceptHandlerExceptHandler, Expr, Pattern, Stmt, UnaryOp};
 use ruff_text_size::Ranged;
 
 use super::names::AsyncioNames;
+use super::project::Project;
 use crate::edits::Suite;
 
 /// A way out of a handler that does not re-raise what it caught.
@@ -42,8 +45,8 @@ pub struct HandlerExit<'a> {
 pub struct ExitFinder<'h> {
     /// Same-module functions that never return normally.
     pub always_raising: &'h HashSet<String>,
-    /// Module-level exception classes that derive only from errors (`class Closed(Exception)`).
-    pub error_classes: &'h HashSet<String>,
+    /// Exception classes that derive only from errors (`class Closed(Exception)`).
+    pub error_classes: &'h ErrorClasses<'h>,
     pub names: &'h AsyncioNames,
 }
 
@@ -271,9 +274,66 @@ fn is_base_exception_name(expr: &Expr) -> bool {
     matches!(expr, Expr::Name(n) if n.id.as_str() == "BaseException")
 }
 
+/// The exception classes that are never a cancellation, by name: the module's own
+/// ([`error_classes`]), and those it imports from its project (`from .errors import
+/// RealtimeError`), judged in the module that defines them, whose bases may be imported in turn
+/// (a few modules deep).
+pub struct ErrorClasses<'a> {
+    own: HashSet<String>,
+    module: &'a [Stmt],
+    project: Option<&'a Project>,
+    /// Imported names already judged, by the importing module's file and the name.
+    imported: RefCell<HashMap<(Option<PathBuf>, String), bool>>,
+}
+
+/// How many modules deep an imported exception class and its bases are followed.
+const IMPORT_DEPTH: usize = 3;
+
+impl<'a> ErrorClasses<'a> {
+    pub fn of(module: &'a [Stmt], project: &'a Project) -> Self {
+        let mut classes = ErrorClasses { own: HashSet::new(), module, project: Some(project), imported: RefCell::default() };
+        classes.own = error_classes_with(module, &|base| classes.imported_error(module, None, base, IMPORT_DEPTH));
+        classes
+    }
+
+    /// No class known.
+    pub fn none() -> Self {
+        ErrorClasses { own: HashSet::new(), module: &[], project: None, imported: RefCell::default() }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.own.contains(name) || self.imported_error(self.module, None, name, IMPORT_DEPTH)
+    }
+
+    /// Whether `name`, which `module` (the file at `path`; `None`: the checked one) imports
+    /// from its project, is an error class where it is defined.
+    fn imported_error(&self, module: &[Stmt], path: Option<&Path>, name: &str, depth: usize) -> bool {
+        let Some(project) = self.project.filter(|_| depth > 0) else { return false };
+        let key = (path.map(Path::to_path_buf), name.to_string());
+        if let Some(known) = self.imported.borrow().get(&key) {
+            return *known;
+        }
+        // A cycle of imports ends here as "unknown".
+        self.imported.borrow_mut().insert(key.clone(), false);
+        let found = project.definition(path, module, name).is_some_and(|imported| {
+            let body = &imported.sibling.module.syntax().body;
+            let at = Some(imported.sibling.path.as_path());
+            error_classes_with(body, &|base| self.imported_error(body, at, base, depth - 1)).contains(&imported.name)
+        });
+        self.imported.borrow_mut().insert(key, found);
+        found
+    }
+}
+
 /// The module-level classes whose every base is a builtin error other than `BaseException` or
 /// another such class (`class Closed(ConnectionError)`): an instance is never a cancellation.
 pub fn error_classes(body: &[Stmt]) -> HashSet<String> {
+    error_classes_with(body, &|_| false)
+}
+
+/// [`error_classes`], where a base the module does not define counts when `imported_error`
+/// says it is an error class of the module it comes from.
+fn error_classes_with(body: &[Stmt], imported_error: &dyn Fn(&str) -> bool) -> HashSet<String> {
     let classes: Vec<&ruff_python_ast::StmtClassDef> = body.iter().filter_map(Stmt::as_class_def_stmt).collect();
     // A class defined twice is not one known class.
     let mut definitions: HashMap<&str, usize> = HashMap::new();
@@ -281,13 +341,18 @@ pub fn error_classes(body: &[Stmt]) -> HashSet<String> {
         *definitions.entry(class.name.as_str()).or_default() += 1;
     }
     let mut found: HashSet<String> = HashSet::new();
+    let mut imported: HashMap<&str, bool> = HashMap::new();
     // Bases defined later in the module: repeat until nothing is added.
     loop {
         let before = found.len();
         for class in &classes {
             let bases = class.bases();
             let errors = !bases.is_empty()
-                && bases.iter().all(|base| is_other_builtin_exception(base) || matches!(base, Expr::Name(n) if found.contains(n.id.as_str())));
+                && bases.iter().all(|base| {
+                    is_other_builtin_exception(base)
+                        || matches!(base, Expr::Name(n) if found.contains(n.id.as_str())
+                            || (!definitions.contains_key(n.id.as_str()) && *imported.entry(n.id.as_str()).or_insert_with(|| imported_error(n.id.as_str()))))
+                });
             if errors && definitions[class.name.as_str()] == 1 {
                 found.insert(class.name.to_string());
             }

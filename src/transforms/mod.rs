@@ -27,7 +27,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::analysis::calls::HandedFunctions;
 use crate::analysis::holds;
 use crate::analysis::project::Project;
-use crate::analysis::flow::{error_classes, ExitFinder};
+use crate::analysis::flow::{ErrorClasses, ExitFinder};
 use crate::analysis::names::{AsyncioNames, Library};
 use crate::analysis::suspension::Primitives;
 use crate::analysis::tasks::TaskFacts;
@@ -88,7 +88,7 @@ pub struct Checker<'a> {
     always_raising: HashSet<String>,
     /// The module's own exception classes that cannot be a cancellation (see [`error_classes`]),
     /// found the first time a handler's exits are followed.
-    error_classes: OnceCell<HashSet<String>>,
+    error_classes: OnceCell<ErrorClasses<'a>>,
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
     /// Names handed out by [`Checker::fresh_name_within`], by name and enclosing function (a
@@ -179,7 +179,7 @@ impl<'a> Checker<'a> {
     }
 
     pub fn exit_finder(&self) -> ExitFinder<'_> {
-        let error_classes = self.error_classes.get_or_init(|| error_classes(&self.parsed.syntax().body));
+        let error_classes = self.error_classes.get_or_init(|| ErrorClasses::of(&self.parsed.syntax().body, self.project));
         ExitFinder { always_raising: &self.always_raising, error_classes, names: &self.names }
     }
 
@@ -644,7 +644,8 @@ fn always_raising_functions(body: &[Stmt]) -> HashSet<String> {
     }
     let none = HashSet::new();
     let no_names = AsyncioNames::default();
-    let finder = ExitFinder { always_raising: &none, error_classes: &none, names: &no_names };
+    let no_classes = ErrorClasses::none();
+    let finder = ExitFinder { always_raising: &none, error_classes: &no_classes, names: &no_names };
     // Every function and method, nested ones too (`async def fail(ex): …; raise ex` inside the
     // function that calls it), by name: a name counts when each of its definitions raises.
     let mut definitions = Definitions { by_name: HashMap::new() };

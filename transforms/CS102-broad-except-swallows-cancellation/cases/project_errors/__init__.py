@@ -1,0 +1,1 @@
+"""Siblings for `../imported_error_classes.py`: exception classes defined away from the handler."""

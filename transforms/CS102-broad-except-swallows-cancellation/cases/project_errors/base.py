@@ -1,0 +1,6 @@
+class ApiError(RuntimeError):
+    pass
+
+
+class Interrupt(BaseException):
+    pass
