@@ -1,8 +1,9 @@
-//! Awaits that can never checkpoint, seen from the module alone. An anyio memory object
+//! Awaits that can never checkpoint, and callees that shield themselves, seen from the module
+//! and the modules of its project it imports them from ([`Project`]). An anyio memory object
 //! stream's `aclose()` only calls `close()` (anyio 4.x, `anyio/streams/memory.py`), and an
-//! `async def` of the same class or module (called on `self`, on an attribute or a local that
-//! holds only instances of one class of the module, or by name) whose awaits are all of that
-//! kind, or that has none, suspends nowhere:
+//! `async def` of the same class, module or project (called on `self`, on an attribute or a
+//! local that holds only instances of one such class, by name, or through an imported project
+//! module) whose awaits are all of that kind, or that has none, suspends nowhere:
 //! a cancel cannot cut such an await short, and it cannot hang. (trio's memory channels are not
 //! among them: their `aclose()` closes, then checkpoints.)
 //!
@@ -41,7 +42,7 @@ pub fn never_checkpoints(names: &AsyncioNames, place: Place, awaited: &Expr) -> 
 }
 
 /// True when `awaited` calls an `async def` of the same class, module or project that shields
-/// itself in anyio or trio code: decorated with a decorator named for shielding (`@_shielded`),
+/// itself in anyio or trio code: whose outermost decorator is named for shielding (`@_shielded`),
 /// or whose every suspension point sits in a `with` given `shield=True` (`with
 /// anyio.CancelScope(shield=True):` around its whole body), calls something named for shielding
 /// (`cancel_shielded_checkpoint()`), or awaits a callee that shields itself or never
@@ -181,14 +182,7 @@ impl<'a, 'n> Reader<'a, 'n> {
     /// given `shield=True`, or an await of a call that shields itself or never checkpoints.
     fn body_shields_itself(&self, function: &'a StmtFunctionDef, parents: &[&'a Stmt], depth: usize) -> bool {
         // Found by `async_def`, a decorated callee is shielded by its outermost decorator.
-        let shielding_decorator = function.decorator_list.first().is_some_and(|decorator| {
-            let callee = match &decorator.expression {
-                Expr::Call(call) => call.func.as_ref(),
-                other => other,
-            };
-            super::calls::callee_name(callee).is_some_and(says_shielded)
-        });
-        if shielding_decorator {
+        if function.decorator_list.first().is_some_and(|decorator| says_shielded(decorator_name(decorator))) {
             return true;
         }
         let shielded = |awaited: &Expr| {
@@ -648,17 +642,19 @@ fn async_def<'a>(body: &'a [Stmt], name: &str, decorated: Decorated) -> Option<&
     // A decorator may wrap the body in code of its own (a lock, a retry): the body keeps its
     // word only under decorators that wrap nothing, or, when shielding is the question, under an
     // outermost one named for it (`@_shielded` above `@aio_as_trio`: the whole call is shielded).
-    let decorator_name = |decorator: &ruff_python_ast::Decorator| {
-        let callee = match &decorator.expression {
-            Expr::Call(call) => call.func.as_ref(),
-            other => other,
-        };
-        super::calls::callee_name(callee).unwrap_or_default().to_string()
-    };
-    let wraps_nothing = |decorator| matches!(decorator_name(decorator).as_str(), "staticmethod" | "classmethod" | "override" | "final");
-    let outermost_shields = function.decorator_list.first().is_some_and(|decorator| says_shielded(&decorator_name(decorator)));
+    let wraps_nothing = |decorator| matches!(decorator_name(decorator), "staticmethod" | "classmethod" | "override" | "final");
+    let outermost_shields = function.decorator_list.first().is_some_and(|decorator| says_shielded(decorator_name(decorator)));
     let decorators_known = function.decorator_list.iter().all(wraps_nothing) || (decorated == Decorated::Allowed && outermost_shields);
     (function.is_async && defs.next().is_none() && !bound_again && decorators_known).then_some(function)
+}
+
+/// `shielded` of `@shielded`, `@shielded(5)`, `@module.shielded`.
+fn decorator_name(decorator: &ruff_python_ast::Decorator) -> &str {
+    let callee = match &decorator.expression {
+        Expr::Call(call) => call.func.as_ref(),
+        other => other,
+    };
+    super::calls::callee_name(callee).unwrap_or_default()
 }
 
 fn function_stmt<'a>(body: &'a [Stmt], function: &StmtFunctionDef) -> &'a Stmt {
