@@ -224,12 +224,16 @@ impl<'c, 'a> Bindings<'c, 'a> {
     }
 
     fn visit_class(&mut self, class: &'a StmtClassDef) {
+        let mut declared = None;
         for stmt in &class.body {
             match stmt {
                 // Class-level `_task: asyncio.Task | None = None`.
                 Stmt::AnnAssign(assign) if matches!(self.reference, Reference::Attribute(a) if matches!(assign.target.as_ref(), Expr::Name(n) if n.id.as_str() == a)) => {
                     let kind = kind_of_annotation(self.checker, &assign.annotation).unwrap_or(Kind::Unknown);
-                    self.bind(kind);
+                    match assign.value {
+                        Some(_) => self.bind(kind),
+                        None => declared = Some(kind),
+                    }
                 }
                 Stmt::FunctionDef(method) => {
                     self.function = Some(method);
@@ -237,6 +241,12 @@ impl<'c, 'a> Bindings<'c, 'a> {
                 }
                 _ => {}
             }
+        }
+        // A bare declaration (`_task: asyncio.Task | None`) binds nothing: it says what the
+        // attribute holds only where the class binds it to nothing else (`None` in a base
+        // class whose subclasses start the task).
+        if let Some(kind) = declared.filter(|_| matches!(self.kind, None | Some(Kind::Nothing))) {
+            self.bind(kind);
         }
     }
 
