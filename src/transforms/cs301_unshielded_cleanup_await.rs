@@ -587,13 +587,7 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
     if awaited_tasks(awaited, &checker.names).next().is_some() || waits_for_existing_tasks(checker, call) {
         return true;
     }
-    // An anyio memory stream's `aclose()`, or a method of the module that only makes such awaits:
-    // nothing there can be cut short or hang.
-    let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents(), project: checker.project };
-    // A callee that shields itself with a cancel scope is safe from the scopes' cancels, not
-    // from a native `task.cancel()`: only in anyio or trio code.
-    let shields_itself = checker.library().is_structured() && checkpoints::shields_itself(&checker.names, place, awaited);
-    if checkpoints::never_checkpoints(&checker.names, place, awaited) || shields_itself {
+    if protects_itself(checker, awaited) {
         return true;
     }
     // `trio.aclose_forcefully(stream)` closes under a cancel scope it cancels itself: it is
@@ -601,12 +595,19 @@ fn not_to_protect(checker: &Checker, awaited: &Expr) -> bool {
     if matches!(checker.names.member(&call.func), Some((library, "aclose_forcefully")) if library.is_structured()) {
         return true;
     }
-    if checkpoints::named_for_shielding(awaited) {
-        return true;
-    }
     // Handing on another manager's exit is judged where that manager is written, and under a
     // cancel scope it must not be wrapped at all (see `forwarded_exit`).
     checker.library().is_structured() && forwarded_exit(checker, awaited)
+}
+
+/// An await that needs no protection of its own: an anyio memory stream's `aclose()`, or a
+/// callee of the module or project that only makes such awaits (nothing there can be cut short
+/// or hang); in anyio or trio code a callee that shields itself with a cancel scope (safe from
+/// the scopes' cancels, not from a native `task.cancel()`); a call that says it shields itself.
+fn protects_itself(checker: &Checker, awaited: &Expr) -> bool {
+    let place = checkpoints::Place { module: &checker.parsed.syntax().body, parents: checker.parents(), project: checker.project };
+    let shields_itself = checker.library().is_structured() && checkpoints::shields_itself(&checker.names, place, awaited);
+    checkpoints::never_checkpoints(&checker.names, place, awaited) || shields_itself || checkpoints::named_for_shielding(awaited)
 }
 
 /// Calls that checkpoint without being a cleanup of the block: a delay or an explicit
@@ -812,24 +813,26 @@ impl UnitFix {
         let (Some(first), Some(last)) = (new.iter().map(|i| i.top).min(), new.iter().map(|i| i.top).max()) else {
             return fix;
         };
-        let last = unit_end(checker, suite, last);
         let span = &suite.stmts[first..=last];
         if span.iter().any(contains_yield) {
             fix.refusal = Some("the cleanup block yields: a unit cannot span a `yield`".to_string());
             return fix;
         }
-        // An await of the block that is no cleanup (`await run_sync(summary)` between two
-        // resets) would stay bare inside the unit: a cancel there would still cut the block
-        // short and skip the cleanups after it. The unit protects it too: with no cancel it
-        // runs as before.
-        let units: Vec<&str> = std::iter::once(fix.name.as_str()).chain(items.iter().filter_map(|item| item.existing_unit.as_deref())).collect();
-        let bare: Vec<(&Expr, &Stmt)> = awaits_in(span)
+        // An await of the block that is no cleanup stays bare inside the unit: a cancel there
+        // still cuts the block short, and the cleanups after it are skipped. It is not wrapped
+        // too: a wait that is no cleanup may be the code's own timeout (a self-cancel the unit
+        // would hold back), a generator-based coroutine the helper cannot drive, or a lazy
+        // generator expression that outlives the unit (the seventh review's runtime checks).
+        let bare = SuspensionPoints::of(span)
+            .awaited
             .into_iter()
-            .filter(|(operand, _)| !items.iter().any(|item| matches!(item.kind, ItemKind::Await(item_operand, _) if std::ptr::eq(item_operand, *operand))))
-            .filter(|(operand, _)| !matches!(operand, Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(unit) if units.contains(&unit.id.as_str()))))
-            .collect();
-        for (operand, statement) in &bare {
-            fix.shared.extend(checker.editor.wrap_in_call(operand.range(), &fix.name, Some(statement), 1));
+            .find(|operand| !items.iter().any(|item| matches!(item.kind, ItemKind::Await(item_operand, _) if std::ptr::eq(item_operand, *operand))));
+        if let Some(operand) = bare {
+            let line = crate::source::position_of(checker.source(), operand.start()).line;
+            fix.safety = fix.safety.clone().and(Safety::Unsafe(format!(
+                "the block also awaits `{}` (line {line}), which the fix leaves unprotected: a cancel there still cuts the block short and skips the cleanups after it",
+                checker.editor.short(operand)
+            )));
         }
         let mut bound = Bound::default();
         for item in &new {
@@ -854,10 +857,9 @@ impl UnitFix {
                 (ItemKind::AsyncWith(with), _) => Some(checker.editor.with_header(with)),
                 _ => None,
             })
-            .chain(bare.iter().filter(|(operand, statement)| checker.editor.wraps_whole_statement(statement, operand.range())).map(|(_, statement)| statement.range()))
             .collect();
         edits.extend(checker.editor.nest(suite, &span[0], &span[span.len() - 1], &header, &owned));
-        fix.shared.extend(edits);
+        fix.shared = edits;
         fix
     }
 
@@ -916,15 +918,21 @@ impl UnitFix {
     }
 }
 
-/// Where a unit whose last cleanup is `suite.stmts[last]` ends: at the block's last statement
-/// with a suspension point, short of a `yield` or a handed-on exit. The unit's exit raises the
-/// cancellation it held back, which skips what follows it; an await after the last cleanup that
-/// needs no protection of its own (a callee that shields itself, `await release_slot()`) would
-/// then never run, where the unit around it lets it.
+/// Where a shielded unit whose last cleanup is `suite.stmts[last]` ends: past the statements
+/// after it whose every suspension point is an await that needs no protection of its own (a
+/// callee that shields itself, `await release_slot()`, or that never checkpoints), short of a
+/// `yield` or a handed-on exit. The unit's exit raises the cancellation it held back, which would
+/// skip them, where they would have run. Any other wait after the last cleanup (a delay, an
+/// `async for`) stays outside: inside, it would hold the cancellation with no bound when no
+/// deadline is set (the seventh review's runtime checks).
 fn unit_end(checker: &Checker, suite: Suite, last: usize) -> usize {
+    let needs_no_protection = |stmt: &Stmt| {
+        let points = SuspensionPoints::of(std::slice::from_ref(stmt));
+        points.async_blocks == 0 && points.awaited.iter().all(|awaited| protects_itself(checker, awaited))
+    };
     suite.stmts[last + 1..]
         .iter()
-        .take_while(|stmt| !contains_yield(stmt) && forwarded_exit_in(checker, stmt).is_none())
+        .take_while(|stmt| !contains_yield(stmt) && forwarded_exit_in(checker, stmt).is_none() && needs_no_protection(stmt))
         .enumerate()
         .filter(|(_, stmt)| SuspensionPoints::of(std::slice::from_ref(*stmt)).any())
         .last()
@@ -942,41 +950,6 @@ fn verdict(checker: &Checker) -> Safety {
             "on Python 3.8-3.10 a task keeps no count of its cancels: if the cleanup cancels its own task (an `async_timeout` block inside it), that cancel is held back like an outside one and raised when the cleanup ends",
         )
     }
-}
-
-/// The operands of the awaits in `stmts` (not in nested functions, lambdas or classes, as
-/// [`SuspensionPoints`]), each with the innermost statement holding it.
-fn awaits_in(stmts: &[Stmt]) -> Vec<(&Expr, &Stmt)> {
-    struct Awaits<'a> {
-        statement: Option<&'a Stmt>,
-        found: Vec<(&'a Expr, &'a Stmt)>,
-    }
-    impl<'a> Visitor<'a> for Awaits<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                let outer = self.statement.replace(stmt);
-                walk_stmt(self, stmt);
-                self.statement = outer;
-            }
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Await(awaited) => {
-                    if let Some(statement) = self.statement {
-                        self.found.push((&awaited.value, statement));
-                    }
-                    walk_expr(self, expr);
-                }
-                Expr::Lambda(_) => {}
-                _ => walk_expr(self, expr),
-            }
-        }
-    }
-    let mut awaits = Awaits { statement: None, found: Vec::new() };
-    for stmt in stmts {
-        awaits.visit_stmt(stmt);
-    }
-    awaits.found
 }
 
 fn contains_yield(stmt: &Stmt) -> bool {

@@ -1,8 +1,7 @@
 """A cleanup block whose named cleanups have other awaits between them (gradio's queue resets
-and its analytics `run_sync`), or after them: the unit protects those too, since a cancel at a
-bare one would still end the loop and skip the later resets, and the unit's exit raises the
-cancel it held back, which would skip an await after it. With no cancel they run as before:
-safe."""
+and its analytics `run_sync`): the unit protects the cleanups, and the await between them stays
+bare, so a cancel there still ends the loop and skips the later resets. The fix is unsafe and
+says so."""
 
 import asyncio
 
@@ -27,14 +26,3 @@ class Queue:
         finally:
             for connection in connections:
                 await connection.close()
-
-
-    # An await after the last cleanup that needs no protection of its own (its own shield)
-    # comes into the unit, which would otherwise raise the held cancel before it: safe.
-    # Error
-    async def stop(self, conn):
-        try:
-            await asyncio.sleep(10)
-        finally:
-            await conn.close()
-            await asyncio.shield(self.flush())
