@@ -1116,7 +1116,6 @@ pub fn with_safety(edits: Vec<Edit>, safety: crate::finding::Safety) -> (Option<
     (fix, reason)
 }
 
-/// `import x` statements are bound under their first name unless aliased.
 /// `import {module}`, or `import {module} as {alias}`.
 pub fn import_line(module: &str, alias: Option<&str>) -> String {
     match alias {
@@ -1125,6 +1124,7 @@ pub fn import_line(module: &str, alias: Option<&str>) -> String {
     }
 }
 
+/// `import x` statements are bound under their first name unless aliased.
 pub fn import_binding(import: &StmtImport, module: &str) -> Option<String> {
     import.names.iter().find_map(|alias| match &alias.asname {
         Some(asname) if alias.name.as_str() == module => Some(asname.to_string()),

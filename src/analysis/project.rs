@@ -65,7 +65,7 @@ impl Project {
     /// from the project, is defined: the module and the name it has there, following
     /// re-exports. `module` is that file's statements.
     pub fn definition(&self, from: Option<&Path>, module: &[Stmt], name: &str) -> Option<Imported> {
-        let from = from.map(Path::to_path_buf).or_else(|| self.file.clone())?;
+        let from = self.importer(from)?;
         let mut import = Import::binding(module, name)?;
         let mut sibling = self.load(import.module_path(&from)?)?;
         for _ in 0..RE_EXPORTS {
@@ -81,10 +81,15 @@ impl Project {
     /// The project module bound to `name` by `from … import name` in `module` (the file at
     /// `from`; `None`: the checked file): `from . import _utils`, `from pkg import streams`.
     pub fn submodule(&self, from: Option<&Path>, module: &[Stmt], name: &str) -> Option<Arc<Sibling>> {
-        let from = from.map(Path::to_path_buf).or_else(|| self.file.clone())?;
+        let from = self.importer(from)?;
         let mut import = Import::binding(module, name)?;
         import.parts.push(std::mem::take(&mut import.name));
         self.load(resolve(&from, import.level, &import.parts)?)
+    }
+
+    /// The file whose imports are followed: `from`, or (`None`) the checked file.
+    fn importer(&self, from: Option<&Path>) -> Option<PathBuf> {
+        from.map(Path::to_path_buf).or_else(|| self.file.clone())
     }
 
     fn load(&self, path: PathBuf) -> Option<Arc<Sibling>> {

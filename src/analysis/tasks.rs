@@ -13,10 +13,10 @@ use super::holds;
 use super::names::{AsyncioNames, Catches};
 use super::suspension::returns_exceptions;
 
-
 /// How many calls deep the coroutines a task's coroutine awaits are followed (a
 /// cancellation they end with is the task's outcome).
 const AWAITED_DEPTH: usize = 3;
+
 /// An await that may raise a child's `CancelledError` because the child was cancelled.
 #[derive(Debug)]
 pub struct StopperAwait<'a> {

@@ -286,8 +286,7 @@ impl Stamp {
     /// The stamp of `path`, and the time just before it was taken (seconds).
     fn now_of(path: &Path) -> Option<(Stamp, i64)> {
         let read_at = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
-        let metadata = std::fs::metadata(path).ok()?;
-        Some((Stamp::of(&metadata)?, read_at))
+        Some((Stamp::of_path(path)?, read_at))
     }
 
     fn of_path(path: &Path) -> Option<Stamp> {

@@ -26,9 +26,9 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::analysis::calls::HandedFunctions;
 use crate::analysis::holds;
-use crate::analysis::project::Project;
 use crate::analysis::flow::{ErrorClasses, ExitFinder};
 use crate::analysis::names::{AsyncioNames, Library};
+use crate::analysis::project::Project;
 use crate::analysis::suspension::Primitives;
 use crate::analysis::tasks::TaskFacts;
 use crate::edits::{Editor, Placement, Suite};
@@ -86,8 +86,9 @@ pub struct Checker<'a> {
     pub names: AsyncioNames,
     pub editor: Editor<'a>,
     always_raising: HashSet<String>,
-    /// The module's own exception classes that cannot be a cancellation (see [`error_classes`]),
-    /// found the first time a handler's exits are followed.
+    /// The exception classes that cannot be a cancellation, the module's own and those it
+    /// imports from its project (see [`ErrorClasses`]), found the first time a handler's exits
+    /// are followed.
     error_classes: OnceCell<ErrorClasses<'a>>,
     /// Every identifier in the module, collected the first time a fix needs a fresh name.
     identifiers: OnceCell<HashSet<&'a str>>,
