@@ -14,7 +14,7 @@ or no kill means anything.
 
 Prints a Markdown table (mutant, killed or not, the tests that failed, the scenarios whose
 check failed and on which fix: each finding's own first-pass fix or the final --write result);
-exits 1 if a mutant survived. Results are recorded in docs/mutation.md.
+exits 1 if a mutant survived. Results are recorded in docs/testing.md.
 """
 
 import argparse
@@ -126,8 +126,16 @@ MUTANTS = [
         "cleanup-never-cut-off",
         "the bound is never enforced (a cleanup past it is not cancelled)",
         CS301,
-        "                    if left is not None and left <= 0:\n",
-        "                    if False:\n",
+        "        if self._deadline is None or self._loop.time() < self._deadline:\n",
+        "        if True:\n",
+        CLEANUP,
+    ),
+    Mutant(
+        "cleanup-poll-never-cut-off",
+        "a cleanup that polls with `sleep(0)` is never cut off (the defect the seventh review found)",
+        CS301,
+        "                if self._overdue(awaitable):  # a poll that would never end\n",
+        "                if False:  # a poll that would never end\n",
         CLEANUP,
     ),
     Mutant(

@@ -1204,30 +1204,40 @@ const HELPER: &str = r#"class {Unit}:
                 # The cancel was the cleanup's own timeout's, and it took it back.
                 cut_off = False
             if waiting is None:  # a bare `yield`, as in asyncio.sleep(0)
+                if self._overdue(awaitable):  # a poll that would never end
+                    resume, cut_off = {asyncio}.CancelledError(), True
+                    continue
                 resume = await self._hold({asyncio}.sleep(0), awaitable)
             elif getattr(waiting, "_asyncio_future_blocking", False):
                 waiting._asyncio_future_blocking = False
                 while not waiting.done() and not cut_off:
-                    left = None
-                    if self._deadline is not None:
-                        left = self._deadline - self._loop.time()
-                    if left is not None and left <= 0:
-                        kind = type(awaitable).__qualname__
-                        {logging}.getLogger(__name__).warning(
-                            "cleanup %s cut off after %s s: the task was cancelled"
-                            " and it had not finished",
-                            getattr(awaitable, "__qualname__", kind),
-                            self._bound,
-                        )
+                    if self._overdue(awaitable):
                         waiting.cancel()
                         cut_off = True
                         continue
+                    left = None
+                    if self._deadline is not None:
+                        left = self._deadline - self._loop.time()
                     bounded = {asyncio}.wait((waiting,), timeout=left)
                     if await self._hold(bounded, awaitable) is not None:
                         # The cleanup's own timeout: it gets its cancel where it waits.
                         waiting.cancel()
             else:
                 resume = RuntimeError(f"cleanup awaited {waiting!r}, not a future")
+
+    def _overdue(self, awaitable):
+        """Has the cancelled task's cleanup had its `bound` seconds? Then it is cut off,
+        with a warning."""
+        if self._deadline is None or self._loop.time() < self._deadline:
+            return False
+        kind = type(awaitable).__qualname__
+        {logging}.getLogger(__name__).warning(
+            "cleanup %s cut off after %s s: the task was cancelled"
+            " and it had not finished",
+            getattr(awaitable, "__qualname__", kind),
+            self._bound,
+        )
+        return True
 
     async def _hold(self, waiting, awaitable):
         """Wait, holding back a cancel of this task; return one the cleanup made."""

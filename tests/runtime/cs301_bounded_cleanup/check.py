@@ -26,10 +26,13 @@ FLUSH_TIME = 0.1
 class Sink:
     """The flush's destination, injected by the check (so the tool never rewrites it).
     write_batch takes FLUSH_TIME seconds before the batch lands in `batches`; with
-    hang=True it never returns; with `error` it raises that instead of storing."""
+    hang=True it never returns; with poll=True it never returns either, polling with
+    `asyncio.sleep(0)` (a bare yield, no future to cut off); with `error` it raises
+    that instead of storing."""
 
-    def __init__(self, hang=False, error=None):
+    def __init__(self, hang=False, error=None, poll=False):
         self.hang = hang
+        self.poll = poll
         self.error = error
         self.batches = []
         self.flushing = False
@@ -38,6 +41,8 @@ class Sink:
         self.flushing = True
         if self.hang:
             await asyncio.Event().wait()  # nobody ever sets it
+        while self.poll:  # a flag nobody ever sets, polled
+            await asyncio.sleep(0)
         await asyncio.sleep(FLUSH_TIME)
         if self.error is not None:
             raise self.error
@@ -96,20 +101,21 @@ async def scenario(mod):
                  lambda: sink.batches == [RECORDS], bound=1.0)
 
     # (c) The flush hangs: on the cancel path it is cut off after the cleanup
-    #     timeout, the task still ends cancelled, and the cut-off is logged.
-    cut_offs = capture_warnings()
-    sink = Sink(hang=True)
-    task, src = start(mod, sink)
-    await settle("(c) pump waiting for more records", lambda: src.waiting)
-    t0 = loop.time()
-    task.cancel()
-    await ends_cancelled(task, "(c) pump cancelled while its flush hangs")
-    elapsed = loop.time() - t0
-    expect(CLEANUP_TIMEOUT - 0.1 <= elapsed < 1.5,
-           f"(c) pump cancelled while its flush hangs: ended cancelled after {elapsed:.2f}s, "
-           f"expected about {CLEANUP_TIMEOUT}s (the cleanup timeout)")
-    expect(any("flush" in message for message in cut_offs),
-           f"(c) the hanging flush was cut off without a logged warning naming it (logged: {cut_offs})")
+    #     timeout, the task still ends cancelled, and the cut-off is logged. The same
+    #     for a flush that polls with `sleep(0)` for good (no future to cut off).
+    for how, sink in (("hangs", Sink(hang=True)), ("polls with sleep(0) for good", Sink(poll=True))):
+        cut_offs = capture_warnings()
+        task, src = start(mod, sink)
+        await settle("(c) pump waiting for more records", lambda: src.waiting)
+        t0 = loop.time()
+        task.cancel()
+        await ends_cancelled(task, f"(c) pump cancelled while its flush {how}")
+        elapsed = loop.time() - t0
+        expect(CLEANUP_TIMEOUT - 0.1 <= elapsed < 1.5,
+               f"(c) pump cancelled while its flush {how}: ended cancelled after {elapsed:.2f}s, "
+               f"expected about {CLEANUP_TIMEOUT}s (the cleanup timeout)")
+        expect(any("flush" in message for message in cut_offs),
+               f"(c) the flush that {how} was cut off without a logged warning naming it (logged: {cut_offs})")
 
     #     With no cancel, nothing changes: a flush that hangs on the normal path
     #     is not cut off (the original waits too). Once the task is cancelled,

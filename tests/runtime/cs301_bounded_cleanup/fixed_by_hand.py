@@ -54,6 +54,13 @@ class _ProtectedCleanup:
                     raise self._held or self._cancel
                 cut_off = False  # the cancel was the cleanup's own timeout's, and it took it back
             if waiting is None:  # a bare `yield`, as in asyncio.sleep(0)
+                if self._deadline is not None and self._loop.time() >= self._deadline:  # a poll that would never end
+                    name = getattr(awaitable, "__qualname__", type(awaitable).__qualname__)
+                    logging.getLogger(__name__).warning(
+                        "cleanup %s cut off after %s s: the task was cancelled and it had not finished", name, self._bound
+                    )
+                    resume, cut_off = asyncio.CancelledError(), True
+                    continue
                 await self._hold(asyncio.sleep(0))
             elif getattr(waiting, "_asyncio_future_blocking", False):
                 waiting._asyncio_future_blocking = False
